@@ -1,0 +1,49 @@
+"""双创 Registry: the county's register of S&T SMEs, incubators, certifications and innovation programmes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; ``config`` overrides every other layer (tests use it)."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from . import config as configuration
+
+    configuration.load(app, config)
+
+    from . import db as _engine_events  # noqa: F401 — registers the SQLite connection set-up
+    from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    from .i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+
+    from . import models  # noqa: F401 — registers every table on the metadata
+    from .auth import init_app as init_auth
+    from .cli import init_app as init_cli
+    from .errors import init_app as init_errors
+    from .main import bp as main_bp
+    from .web import init_app as init_web
+
+    login_manager.init_app(app)
+    init_auth(app)
+    init_web(app)
+    init_errors(app)
+    init_cli(app)
+    app.register_blueprint(main_bp)
+    return app

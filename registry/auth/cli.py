@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from ..domain import InputError
+from ..enums import Role
+from . import services
+
+users_cli = AppGroup("users", help="Manage user accounts and API tokens.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(Role.codes()))
+@click.option(
+    "--incubator", "incubators", multiple=True, type=int, help="Id of an incubator the user manages."
+)
+@click.option("--name", "display_name", help="Display name (defaults to the username).")
+def create(
+    username: str, roles: tuple[str, ...], incubators: tuple[int, ...], display_name: str | None
+) -> None:
+    """Create USERNAME; the generated password is the last line of output."""
+    try:
+        user, password = services.create_user(username, list(roles), list(incubators), display_name)
+    except InputError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Created user {user.username} with roles {', '.join(user.roles)}. Password:")
+    click.echo(password)
+
+
+@users_cli.command("token")
+@click.argument("username")
+def token(username: str) -> None:
+    """Issue an API token for USERNAME; the token is the last line of output and is not shown again."""
+    try:
+        value = services.issue_token(username)
+    except InputError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"API token for {username} (store it now; it is not shown again):")
+    click.echo(value)

@@ -1,0 +1,39 @@
+"""CLI commands that are not owned by one area: first-run set-up."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from .extensions import db
+from .models import Enterprise, User
+
+
+@click.command("setup")
+@click.option("--demo/--no-demo", default=True, help="Load the demo data when the registry is empty.")
+def setup_command(demo: bool) -> None:
+    """First run: load demo data into an empty registry and create ``admin`` if there are no users.
+
+    Safe to run on every start: it does nothing once there is data and a user.
+    """
+    from .auth.services import create_user
+    from .demo import load_demo_data
+
+    if demo and not db.session.scalar(select(func.count()).select_from(Enterprise)):
+        click.echo("Loading demo data …")
+        summary = load_demo_data()
+        click.echo(f"Demo data: {summary}")
+    if not db.session.scalar(select(func.count()).select_from(User)):
+        _user, password = create_user(
+            "admin", ["admin"], display_name="系统管理员", must_change_password=True
+        )
+        click.echo("Created the administrator account 'admin'. One-time password (shown only now):")
+        click.echo(password)
+
+
+def init_app(app: Flask) -> None:
+    from .demo.cli import demo_data_command
+
+    app.cli.add_command(setup_command)
+    app.cli.add_command(demo_data_command)

@@ -1,0 +1,72 @@
+"""Database engine set-up shared by both backends, and the write transaction.
+
+SQLite runs with WAL, foreign keys, a busy timeout and ``synchronous=NORMAL``. Its default deferred
+transactions upgrade from a read lock to a write lock at the first write, and that upgrade fails at once
+with "database is locked" when another connection wrote in between (the busy handler cannot help a reader
+whose snapshot is stale). Writes therefore run in :func:`write_transaction`, which opens the transaction
+with ``BEGIN IMMEDIATE``: the writer waits its turn (busy timeout) before reading anything it will change.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from .extensions import db
+
+WRITE_OPTION = "registry_write"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" event below issue BEGIN, so the kind of transaction is ours to choose.
+    dbapi_connection.isolation_level = None
+    try:
+        busy_ms = int(current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    except RuntimeError:  # no app context: an engine made outside the app, e.g. by a test tool
+        busy_ms = 30_000
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    immediate = connection.get_execution_options().get(WRITE_OPTION)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def write_transaction(session: Session | None = None) -> Iterator[Session]:
+    """Run the block as one write transaction and commit it once; roll back on any error.
+
+    A read transaction still open on the session (from loading the signed-in user, say) is ended first,
+    so the write transaction starts fresh and on SQLite holds the write lock from its first statement.
+    Objects loaded before are expired and reload inside the transaction, so version checks see the
+    committed state.
+    """
+    session = session or db.session()
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("write_transaction() entered with unsaved changes on the session")
+        session.rollback()
+    session.connection(execution_options={WRITE_OPTION: True})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

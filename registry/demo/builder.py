@@ -1,0 +1,470 @@
+"""Builds the demo records; every choice is seeded, so each run produces the same registry."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date, timedelta
+from decimal import Decimal
+
+from ..domain.certificates import add_years, default_valid_until
+from ..domain.text import clean_name, name_key
+from ..domain.uscc import check_character
+from ..extensions import db
+from ..models import (
+    Certification,
+    Enterprise,
+    ListingCandidate,
+    Outreach,
+    PledgeLoan,
+    StageChange,
+    Tenancy,
+    Training,
+)
+from . import data
+
+D = date.fromisoformat
+PERIOD_START, PERIOD_END = D("2021-01-01"), D("2021-07-31")
+_USCC_PREFIX = {"company": "91", "individual": "92", "cooperative": "93"}
+_VALIDITY = {"tech_sme": "calendar_year"}  # every other seeded kind is years:3
+
+
+def demo_uscc(legal_form: str, serial: int) -> str:
+    """A synthetic USCC that passes the check: region 211122 (盘山县), then ``DM`` and a serial."""
+    first17 = f"{_USCC_PREFIX[legal_form]}211122DM{serial:07d}"
+    return first17 + check_character(first17)
+
+
+class DemoBuilder:
+    def __init__(self, towns: dict, parks: dict, tags: dict, incubators: dict) -> None:
+        self.rng = random.Random(211122)
+        self.towns, self.parks, self.tags, self.incubators = towns, parks, tags, incubators
+        self.serial = Counter()
+        self.used_keys: set[str] = set()
+        self.created: Counter = Counter()
+        self.firms: dict[str, Enterprise] = {}
+
+    # ---- helpers -------------------------------------------------------------------------------
+    def add(self, obj):
+        db.session.add(obj)
+        self.created[type(obj).__tablename__] += 1
+        return obj
+
+    def firm(self, name: str, legal_form: str = "company", town: str | None = None, **fields) -> Enterprise:
+        uscc = None
+        if legal_form != "team":
+            self.serial[legal_form] += 1
+            uscc = demo_uscc(legal_form, self.serial[legal_form])
+        founders = fields.pop("founder_groups", [])
+        tag_codes = fields.pop("tag_codes", [])
+        enterprise = Enterprise(
+            name=clean_name(name),
+            name_key=name_key(name),
+            uscc=uscc,
+            legal_form=legal_form,
+            town=self.towns[town or self.rng.choice(data.TOWNS)[0]],
+            **fields,
+        )
+        enterprise.founder_groups = founders
+        enterprise.tags = [self.tags[code] for code in tag_codes]
+        self.used_keys.add(enterprise.name_key)
+        return self.add(enterprise)
+
+    def generated_name(self, legal_form: str) -> tuple[str, str]:
+        while True:
+            core = self.rng.choice(data.NAME_CORES)
+            trade, industry = self.rng.choice(data.NAME_TRADES)
+            if legal_form == "individual":
+                name = f"盘山县{core}{trade}经营部"
+            elif legal_form == "cooperative":
+                name = f"盘山县{core}{trade}专业合作社"
+            elif legal_form == "team":
+                name = f"“{core}{trade}”创业团队"
+            else:
+                name = f"{self.rng.choice(['盘锦', '盘山县', '辽宁'])}{core}{trade}有限公司"
+            if name_key(name) not in self.used_keys:
+                return name, industry
+
+    def generated_firm(self, legal_form: str = "company", established: date | None = None, **fields):
+        name, industry = self.generated_name(legal_form)
+        if established is None:
+            established = D("2005-01-01") + timedelta(days=self.rng.randrange(5800))
+        size = self.rng.choice([3, 5, 8, 12, 20, 35, 60])
+        return self.firm(
+            name,
+            legal_form,
+            industry=industry,
+            established_on=established,
+            employees=size,
+            rd_staff=max(1, size // 5),
+            registered_capital_wan=Decimal(self.rng.choice([10, 50, 100, 200, 500, 1000])),
+            contact_name=self.rng.choice(data.PERSON_SURNAMES) + self.rng.choice(data.PERSON_GIVEN),
+            contact_phone=f"0427-{self.rng.randrange(3000000, 3999999)}",
+            **fields,
+        )
+
+    def certification(self, firm: Enterprise, kind: str, level: str, status: str = "approved", **fields):
+        approved_on = fields.get("approved_on")
+        if approved_on and "valid_until" not in fields:
+            fields["valid_until"] = default_valid_until(_VALIDITY.get(kind, "years:3"), approved_on)
+        year = (approved_on or fields.get("applied_on")).year
+        return self.add(
+            Certification(enterprise=firm, kind=kind, level=level, status=status, year=year, **fields)
+        )
+
+    def tenancy(self, incubator: str, firm: Enterprise, moved_in: date, **fields) -> Tenancy:
+        if "veteran" in firm.founder_groups and "free_space_until" not in fields:
+            # The seed's policy: veterans with no premises get two years of free office space.
+            fields["free_space_until"] = add_years(moved_in, 2) - timedelta(days=1)
+        return self.add(
+            Tenancy(incubator=self.incubators[incubator], enterprise=firm, moved_in_on=moved_in, **fields)
+        )
+
+    # ---- the county --------------------------------------------------------------------------
+    def build(self) -> None:
+        self.named_firms()
+        high_value = self.high_value_firms()
+        self.incubation()
+        others = [self.generated_firm(self.rng.choice(["company"] * 8 + ["individual"])) for _ in range(113)]
+        self.archived_firm()
+        self.tags_for(others)
+        self.certifications(high_value, others)
+        self.outreach(high_value)
+        self.loans()
+        self.listing(others)
+        self.trainings()
+
+    def named_firms(self) -> None:
+        for key, name, form, town, park, industry, established, capital, staff, ip in data.NAMED_FIRMS:
+            self.firms[key] = self.firm(
+                name,
+                form,
+                town,
+                park=self.parks[park] if park else None,
+                industry=industry,
+                established_on=D(established),
+                registered_capital_wan=Decimal(capital),
+                employees=staff,
+                rd_staff=max(1, staff // 8),
+                high_value_ip_count=ip,
+                founder_groups=data.NAMED_FOUNDERS.get(key, []),
+                tag_codes=data.NAMED_TAGS.get(key, []),
+            )
+
+    def high_value_firms(self) -> list[Enterprise]:
+        """The report's 22 firms with high-value IP: ten named ones and twelve generated."""
+        generated = [
+            self.generated_firm(high_value_ip_count=self.rng.randint(1, 4), park=self.parks["高升经济区"])
+            for _ in range(12)
+        ]
+        return [f for f in self.firms.values() if f.high_value_ip_count > 0] + generated
+
+    def incubation(self) -> None:
+        groups = (
+            [["veteran"]] * 6
+            + [["veteran", "college_student"]] * 2
+            + [["college_student"]] * 4
+            + [["returning_migrant"]] * 4
+            + [["returning_migrant", "woman"]]
+            + [["woman"]] * 4
+            + [["researcher"]] * 2
+            + [["returnee"]]
+            + [[]] * 2
+        )
+        forms = ["company"] * 16 + ["individual"] * 3 + ["cooperative"] * 2 + ["team"] * 5
+        self.rng.shuffle(forms)
+        # 26 tenants in the building at the end of July 2021 (the report's "26家企业入驻孵化").
+        for index, (form, founders) in enumerate(zip(forms, groups, strict=True)):
+            moved_in = D("2019-06-03") + timedelta(days=index * 29)
+            firm = self.generated_firm(
+                form,
+                established=moved_in - timedelta(days=self.rng.randrange(20, 600)),
+                founder_groups=founders,
+            )
+            self.tenancy("盘锦现代农业创业大厦", firm, moved_in)
+        # Earlier tenants who left; one graduated inside the period.
+        for moved_in, left_on, reason in [
+            ("2018-06-01", "2020-06-30", "graduated"),
+            ("2018-07-15", "2020-12-31", "graduated"),
+            ("2018-09-01", "2021-05-31", "graduated"),
+            ("2019-01-10", "2020-10-15", "moved_out"),
+        ]:
+            firm = self.generated_firm(established=D(moved_in) - timedelta(days=200))
+            self.tenancy("盘锦现代农业创业大厦", firm, D(moved_in), left_on=D(left_on), exit_reason=reason)
+        for moved_in, left_on, reason in [
+            ("2019-04-01", "2020-09-30", "graduated"),
+            ("2019-05-20", "2020-11-30", "graduated"),
+            ("2019-08-01", "2020-07-31", "moved_out"),
+            ("2019-10-08", "2020-12-20", "closed"),
+        ]:
+            firm = self.generated_firm(established=D(moved_in) - timedelta(days=90))
+            self.tenancy("盘山县众创空间", firm, D(moved_in), left_on=D(left_on), exit_reason=reason)
+        # Tenants who move in after the period.
+        for incubator, moved_in in [
+            ("盘锦现代农业创业大厦", "2021-09-01"),
+            ("盘锦现代农业创业大厦", "2021-11-15"),
+        ] + [
+            ("高升经济区科技企业孵化器", day)
+            for day in ("2021-10-08", "2021-11-01", "2022-01-10", "2022-03-01", "2022-04-18", "2022-06-06")
+        ]:
+            firm = self.generated_firm(
+                established=D(moved_in) - timedelta(days=120),
+                founder_groups=[self.rng.choice(["veteran", "college_student"])],
+            )
+            self.tenancy(incubator, firm, D(moved_in))
+
+    def archived_firm(self) -> None:
+        firm = self.generated_firm(tag_codes=["kechuang-china"], high_value_ip_count=2)
+        firm.archived_at = D("2021-02-01")
+        firm.archived_reason = "已注销"
+
+    def tags_for(self, others: list[Enterprise]) -> None:
+        candidates = [
+            f
+            for f in db.session.new
+            if isinstance(f, Enterprise)
+            and f.legal_form != "team"
+            and f.archived_at is None
+            and "kechuang-china" not in {t.code for t in f.tags}
+        ]
+        candidates.sort(key=lambda f: f.uscc)
+        already = sum(1 for f in self.firms.values() if "kechuang-china" in {t.code for t in f.tags})
+        for firm in self.rng.sample(candidates, 102 - already):
+            firm.tags.append(self.tags["kechuang-china"])
+        for firm in self.rng.sample(others, 25):
+            firm.tags.append(self.tags["cloud"])
+        for firm in self.rng.sample(others, 8):
+            firm.tags.append(self.tags["smart-workshop"])
+
+    def certifications(self, high_value: list[Enterprise], others: list[Enterprise]) -> None:
+        f = self.firms
+        c = self.certification
+        # 科技型中小企业: 8 registered in the period, 6 in 2020 (expired at the end of 2020), 2 after it.
+        registered = [f["jintian"], f["kelong"], f["kaiwei"], f["songdafang"], f["haoye"], *high_value[10:13]]
+        days = [
+            "2021-03-18",
+            "2021-04-08",
+            "2021-04-29",
+            "2021-05-20",
+            "2021-06-10",
+            "2021-06-24",
+            "2021-07-08",
+            "2021-07-22",
+        ]
+        for n, (firm, day) in enumerate(zip(registered, days, strict=True), start=1):
+            c(
+                firm,
+                "tech_sme",
+                "national",
+                applied_on=D(day) - timedelta(days=30),
+                approved_on=D(day),
+                certificate_no=f"2021211122{n:06d}",
+            )
+        for n, firm in enumerate(others[:6], start=1):
+            c(
+                firm,
+                "tech_sme",
+                "national",
+                applied_on=D("2020-04-01"),
+                approved_on=D("2020-05-15"),
+                certificate_no=f"2020211122{n:06d}",
+            )
+        for n, firm in enumerate(others[6:8], start=9):
+            c(
+                firm,
+                "tech_sme",
+                "national",
+                applied_on=D("2021-08-10"),
+                approved_on=D("2021-09-16"),
+                certificate_no=f"2021211122{n:06d}",
+            )
+        # 高新技术企业: three valid certificates, three applications in the period (one approved later).
+        c(
+            f["dayu"],
+            "high_tech",
+            "national",
+            applied_on=D("2019-06-20"),
+            approved_on=D("2019-12-02"),
+            certificate_no="GR201921000318",
+        )
+        c(
+            f["fulong"],
+            "high_tech",
+            "national",
+            applied_on=D("2020-06-15"),
+            approved_on=D("2020-12-01"),
+            certificate_no="GR202021000527",
+        )
+        c(
+            f["tianyuan"],
+            "high_tech",
+            "national",
+            applied_on=D("2018-06-30"),
+            approved_on=D("2018-11-30"),
+            certificate_no="GR201821000112",
+        )
+        c(
+            f["jintian"],
+            "high_tech",
+            "national",
+            applied_on=D("2021-06-28"),
+            approved_on=D("2021-12-14"),
+            certificate_no="GR202121001046",
+        )
+        c(f["kelong"], "high_tech", "national", status="applied", applied_on=D("2021-06-28"))
+        c(f["hualong"], "high_tech", "national", status="applied", applied_on=D("2021-07-05"))
+        # 专精特新: 大禹 national 小巨人 (1st batch, key support from May 2021), 富隆 (3rd batch, July 2021).
+        c(
+            f["dayu"],
+            "little_giant",
+            "national",
+            applied_on=D("2019-03-10"),
+            approved_on=D("2019-06-06"),
+            batch=1,
+            key_support=True,
+        )
+        c(
+            f["fulong"],
+            "little_giant",
+            "national",
+            applied_on=D("2021-03-01"),
+            approved_on=D("2021-07-19"),
+            batch=3,
+        )
+        products = {
+            "jintian": "高阻隔多层共挤功能膜",
+            "fulong": "高纯度聚醚胺",
+            "tianyuan": "注射用头孢类原料药",
+            "hualong": "自粘聚合物改性沥青防水卷材",
+            "kelong": "油田用环保型清防蜡剂",
+        }
+        for key, product in products.items():
+            c(
+                f[key],
+                "srdi_product",
+                "provincial",
+                status="applied",
+                applied_on=D("2021-06-20"),
+                product_name=product,
+            )
+            if key != "kelong":
+                c(f[key], "little_giant", "provincial", status="applied", applied_on=D("2021-06-20"))
+        for key, day in [("dayu", "2018-10-12"), ("jintian", "2020-10-20"), ("kelong", "2020-10-20")]:
+            c(f[key], "srdi_sme", "provincial", applied_on=D(day) - timedelta(days=60), approved_on=D(day))
+        c(
+            f["haoye"], "srdi_sme", "provincial", applied_on=D("2017-08-01"), approved_on=D("2017-10-10")
+        )  # expired 2020
+        # Registered for 2020 and revoked after a spot check: counts in no 2021 figure.
+        c(
+            others[8],
+            "tech_sme",
+            "national",
+            status="revoked",
+            applied_on=D("2020-04-01"),
+            approved_on=D("2020-06-01"),
+            revoked_on=D("2020-09-30"),
+            certificate_no="2020211122000099",
+        )
+
+    def outreach(self, high_value: list[Enterprise]) -> None:
+        start = D("2021-03-01")
+        for index, firm in enumerate(high_value):
+            self.add(
+                Outreach(
+                    held_on=start + timedelta(days=index * 6),
+                    enterprise=firm,
+                    form="visit",
+                    attendees=3,
+                    staff=data.OUTREACH_STAFF,
+                    notes="宣传知识产权质押融资政策，了解融资需求",
+                )
+            )
+        for firm in high_value[:3]:  # second visits: still 22 firms
+            self.add(
+                Outreach(
+                    held_on=D("2021-07-20"),
+                    enterprise=firm,
+                    form="visit",
+                    attendees=2,
+                    staff=data.OUTREACH_STAFF,
+                )
+            )
+        for index, (code, _name) in enumerate(data.TOWNS):
+            self.add(
+                Outreach(
+                    held_on=D("2021-04-19") + timedelta(days=index),
+                    town=self.towns[code],
+                    form="seminar",
+                    attendees=self.rng.randint(25, 80),
+                    staff=data.OUTREACH_STAFF,
+                    notes="世界知识产权日宣传周",
+                )
+            )
+        self.add(
+            Outreach(
+                held_on=D("2021-07-28"),
+                town=self.towns["taiping"],
+                form="online",
+                attendees=120,
+                staff=data.OUTREACH_STAFF,
+            )
+        )
+        self.add(Outreach(held_on=D("2020-11-10"), enterprise=self.firms["dayu"], form="visit", attendees=2))
+        self.add(Outreach(held_on=D("2021-08-18"), town=self.towns["hujia"], form="seminar", attendees=40))
+
+    def loans(self) -> None:
+        f = self.firms
+        for key, day, amount, ip_type, status in [
+            ("fulong", "2020-09-10", "500", "patent", "repaid"),
+            ("dayu", "2021-03-25", "800", "patent", "active"),
+            ("kelong", "2021-06-30", "300", "mixed", "active"),
+            ("kaiwei", "2021-09-02", "150.5", "trademark", "active"),
+        ]:
+            self.add(
+                PledgeLoan(
+                    enterprise=f[key],
+                    lender="盘锦银行盘山支行",
+                    guarantor="辽宁省融资担保集团有限公司",
+                    ip_type=ip_type,
+                    registered_on=D(day),
+                    amount_wan=Decimal(amount),
+                    term_months=12,
+                    status=status,
+                    registration_no=f"Y{day[:4]}{self.rng.randrange(10**9, 10**10)}",
+                )
+            )
+
+    def listing(self, others: list[Enterprise]) -> None:
+        f = self.firms
+
+        def candidate(firm, entered, tier, board, stages):
+            row = ListingCandidate(
+                enterprise=firm,
+                entered_on=D(entered),
+                tier=tier,
+                target_board=board,
+                sponsor="中信证券股份有限公司" if tier == "key" else None,
+            )
+            row.stages = [StageChange(stage=s, changed_on=D(d)) for s, d in [("reserve", entered), *stages]]
+            return self.add(row)
+
+        candidate(
+            f["dayu"],
+            "2019-03-01",
+            "key",
+            "star",
+            [("shareholding_reform", "2020-06-30"), ("tutoring_filed", "2021-04-15")],
+        )
+        candidate(f["fulong"], "2020-05-01", "general", "neeq", [])
+        candidate(f["tianyuan"], "2021-03-10", "general", "chinext", [])
+        candidate(others[9], "2018-06-01", "key", "bse", [("withdrawn", "2020-08-31")])
+
+    def trainings(self) -> None:
+        f = self.firms
+        for day, title, topic, keys in [
+            ("2021-04-22", "企业上市与科创板政策“云培训”", "listing", ["dayu", "fulong", "tianyuan"]),
+            ("2021-06-17", "资本大讲堂线上培训", "listing", ["dayu", "fulong", "jintian", "kelong"]),
+            ("2021-04-26", "世界知识产权日知识产权质押融资培训", "ip", ["kelong", "kaiwei", "songdafang"]),
+            ("2021-10-21", "北交所开市政策解读", "listing", ["dayu", "fulong"]),
+        ]:
+            self.add(Training(held_on=D(day), title=title, topic=topic, participants=[f[k] for k in keys]))

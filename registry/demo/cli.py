@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+import click
+
+from . import load_demo_data
+
+
+@click.command("demo-data")
+def demo_data_command() -> None:
+    """Reference data plus demo records reproducing the seed report's numbers (idempotent)."""
+    summary = load_demo_data()
+    click.echo(f"Demo data loaded: {summary}")

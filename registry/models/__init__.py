@@ -1,0 +1,37 @@
+"""The data model of DESIGN.md §3, split by area; importing this package registers every table."""
+
+from .accounts import ApiToken, User, UserRole
+from .audit import ChangeLog, ReportSnapshot
+from .base import utcnow
+from .certifications import Certification
+from .enterprises import Enterprise, EnterpriseFounderGroup, enterprise_tags
+from .finance import Outreach, PledgeLoan
+from .incubation import Incubator, Tenancy, incubator_managers
+from .listing import ListingCandidate, StageChange, Training, training_participants
+from .reference import CertificationKind, Park, Tag, Town
+
+__all__ = [
+    "ApiToken",
+    "Certification",
+    "CertificationKind",
+    "ChangeLog",
+    "Enterprise",
+    "EnterpriseFounderGroup",
+    "Incubator",
+    "ListingCandidate",
+    "Outreach",
+    "Park",
+    "PledgeLoan",
+    "ReportSnapshot",
+    "StageChange",
+    "Tag",
+    "Tenancy",
+    "Town",
+    "Training",
+    "User",
+    "UserRole",
+    "enterprise_tags",
+    "incubator_managers",
+    "training_participants",
+    "utcnow",
+]

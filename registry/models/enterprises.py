@@ -1,0 +1,85 @@
+"""Enterprises (企业) with their founder groups and tags."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..enums import FounderGroup, Industry, LegalForm
+from ..extensions import db
+from .base import ArchivableMixin, Fixed2, RecordMixin, enum_check, enum_length
+from .reference import Park, Tag, Town
+
+enterprise_tags = Table(
+    "enterprise_tags",
+    db.metadata,
+    Column("enterprise_id", ForeignKey("enterprises.id"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id"), primary_key=True, index=True),
+)
+
+
+class EnterpriseFounderGroup(db.Model):
+    """One founder group of an enterprise (a set, stored a row per member so it can be counted in SQL)."""
+
+    __tablename__ = "enterprise_founder_groups"
+    __table_args__ = (enum_check("founder_group", FounderGroup),)
+
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), primary_key=True)
+    founder_group: Mapped[str] = mapped_column(enum_length(FounderGroup), primary_key=True, index=True)
+
+
+class Enterprise(RecordMixin, ArchivableMixin, db.Model):
+    """企业: a firm, an individual business, a cooperative or an unregistered start-up team."""
+
+    __tablename__ = "enterprises"
+    __table_args__ = (
+        enum_check("legal_form", LegalForm),
+        enum_check("industry", Industry),
+        db.CheckConstraint("registered_capital_wan >= 0", name="registered_capital_wan"),
+        db.CheckConstraint("employees >= 0", name="employees"),
+        db.CheckConstraint("rd_staff >= 0", name="rd_staff"),
+        db.CheckConstraint("high_value_ip_count >= 0", name="high_value_ip_count"),
+    )
+
+    name: Mapped[str] = mapped_column(String(200))
+    # The duplicate key of DESIGN.md §7 (width, script and pinyin glosses folded), kept by the write path.
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
+    legal_form: Mapped[str] = mapped_column(enum_length(LegalForm), default=LegalForm.COMPANY)
+    town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"), index=True)
+    park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"), index=True)
+    industry: Mapped[str | None] = mapped_column(String(1), index=True)
+    established_on: Mapped[date | None] = mapped_column(Date, index=True)
+    registered_capital_wan: Mapped[Decimal | None] = mapped_column(Fixed2)
+    employees: Mapped[int | None] = mapped_column(Integer)
+    rd_staff: Mapped[int | None] = mapped_column(Integer)
+    address: Mapped[str | None] = mapped_column(String(200))
+    contact_name: Mapped[str | None] = mapped_column(String(50))
+    contact_phone: Mapped[str | None] = mapped_column(String(30))
+    high_value_ip_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    town: Mapped[Town] = relationship()
+    park: Mapped[Park | None] = relationship()
+    founder_group_rows: Mapped[list[EnterpriseFounderGroup]] = relationship(
+        cascade="all, delete-orphan", order_by=EnterpriseFounderGroup.founder_group
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary=enterprise_tags, order_by=Tag.code)
+
+    @property
+    def founder_groups(self) -> list[str]:
+        return sorted(row.founder_group for row in self.founder_group_rows)
+
+    @founder_groups.setter
+    def founder_groups(self, codes) -> None:
+        wanted = set(codes)
+        self.founder_group_rows = [r for r in self.founder_group_rows if r.founder_group in wanted] + [
+            EnterpriseFounderGroup(founder_group=code)
+            for code in sorted(wanted - {r.founder_group for r in self.founder_group_rows})
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,82 @@
+"""The listing-reserve pipeline (上市后备企业库) and trainings (培训)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Column, Date, ForeignKey, Index, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..enums import Board, ListingTier, Stage, TrainingTopic
+from ..extensions import db
+from .base import ArchivableMixin, RecordMixin, enum_check, enum_length
+from .enterprises import Enterprise
+
+
+class StageChange(RecordMixin, db.Model):
+    """A dated step of a listing candidate: the candidate is at ``stage`` from ``changed_on`` on."""
+
+    __tablename__ = "stage_changes"
+    __table_args__ = (
+        enum_check("stage", Stage),
+        Index("ix_stage_changes_candidate_id_changed_on", "candidate_id", "changed_on"),
+        Index("ix_stage_changes_stage_changed_on", "stage", "changed_on"),
+    )
+
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("listing_candidates.id"))
+    stage: Mapped[str] = mapped_column(enum_length(Stage))
+    changed_on: Mapped[date] = mapped_column(Date)
+
+
+class ListingCandidate(RecordMixin, ArchivableMixin, db.Model):
+    """上市后备企业: one per enterprise; creating it records stage ``reserve`` on ``entered_on``."""
+
+    __tablename__ = "listing_candidates"
+    __table_args__ = (enum_check("tier", ListingTier), enum_check("target_board", Board))
+
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), unique=True)
+    entered_on: Mapped[date] = mapped_column(Date, index=True)
+    tier: Mapped[str] = mapped_column(enum_length(ListingTier), default=ListingTier.GENERAL)
+    target_board: Mapped[str | None] = mapped_column(enum_length(Board))
+    sponsor: Mapped[str | None] = mapped_column(String(100))
+
+    enterprise: Mapped[Enterprise] = relationship()
+    stages: Mapped[list[StageChange]] = relationship(
+        order_by=(StageChange.changed_on, StageChange.id), cascade="all, delete-orphan"
+    )
+
+    @property
+    def current_stage(self) -> str | None:
+        return self.stages[-1].stage if self.stages else None
+
+    def __str__(self) -> str:
+        return self.enterprise.name
+
+
+training_participants = Table(
+    "training_participants",
+    db.metadata,
+    Column("training_id", ForeignKey("trainings.id"), primary_key=True),
+    Column("enterprise_id", ForeignKey("enterprises.id"), primary_key=True, index=True),
+)
+
+
+class Training(RecordMixin, ArchivableMixin, db.Model):
+    """培训: a training session, with the enterprises that attended."""
+
+    __tablename__ = "trainings"
+    __table_args__ = (
+        enum_check("topic", TrainingTopic),
+        Index("ix_trainings_topic_held_on", "topic", "held_on"),
+    )
+
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(enum_length(TrainingTopic), default=TrainingTopic.OTHER)
+
+    participants: Mapped[list[Enterprise]] = relationship(
+        secondary=training_participants, order_by=Enterprise.name
+    )
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.title}"

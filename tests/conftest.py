@@ -1,0 +1,128 @@
+"""Fixtures in the style of Flask's tutorial: ``app``, ``client``, ``runner``, ``auth`` and small factories.
+
+The suite runs on SQLite by default and on PostgreSQL when ``REGISTRY_TEST_DATABASE_URL`` is set
+(``.ci/run`` does both). The schema is built once per run by the real migrations; each test then starts
+from an empty registry (only the certification kinds the migration seeds).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import delete, text
+
+from registry import create_app
+from registry.extensions import db
+from registry.models import CertificationKind
+
+from . import factories
+
+SEEDED_KINDS = (
+    "tech_sme",
+    "high_tech",
+    "innovative_sme",
+    "srdi_sme",
+    "srdi_product",
+    "little_giant",
+    "single_champion",
+    "tech_innovative_sme",
+)
+
+
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("REGISTRY_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'registry.sqlite3'}"
+
+
+def reset_schema(url: str) -> None:
+    """Start the run from an empty database, so the migrations build every table themselves."""
+    if not url.startswith("postgresql"):
+        return
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = database_url(tmp_path_factory)
+    reset_schema(url)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "test-only-secret",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Empty every table after a test that used the app (seeded certification kinds stay)."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name == "certification_kinds":
+                continue
+            db.session.execute(table.delete())
+        db.session.execute(delete(CertificationKind).where(CertificationKind.code.not_in(SEEDED_KINDS)))
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for tests that call services directly."""
+    with app.test_request_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client, app) -> None:
+        self._client = client
+        self._app = app
+
+    def login(self, username: str = "admin", password: str | None = None, roles=("admin",), **kw):
+        """Create the user if needed (with the given roles) and sign in."""
+        with self._app.app_context():
+            user, generated = factories.ensure_user(username, roles=list(roles), **kw)
+        return self._client.post(
+            "/login", data={"username": username, "password": password or generated}, follow_redirects=False
+        )
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client, app):
+    return AuthActions(client, app)

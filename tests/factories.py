@@ -1,0 +1,68 @@
+"""Small factories: each makes one valid record with sensible defaults; keyword arguments override."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from registry.auth.services import create_user
+from registry.domain.text import clean_name, name_key
+from registry.domain.uscc import check_character
+from registry.extensions import db
+from registry.models import Enterprise, Incubator, Town, User
+
+_serial = itertools.count(1)
+PASSWORDS: dict[str, str] = {}
+
+
+def uscc(serial: int | None = None, prefix: str = "91") -> str:
+    first17 = f"{prefix}211122TS{serial or next(_serial):07d}"
+    return first17 + check_character(first17)
+
+
+def make_town(**kw) -> Town:
+    n = next(_serial)
+    town = Town(code=kw.pop("code", f"t{n}"), name=kw.pop("name", f"测试镇{n}"), **kw)
+    db.session.add(town)
+    db.session.flush()
+    return town
+
+
+def make_enterprise(**kw) -> Enterprise:
+    name = kw.pop("name", f"测试科技有限公司{next(_serial)}")
+    town = kw.pop("town", None) or make_town()
+    enterprise = Enterprise(
+        name=clean_name(name),
+        name_key=name_key(name),
+        uscc=kw.pop("uscc", uscc()),
+        legal_form=kw.pop("legal_form", "company"),
+        town=town,
+        **kw,
+    )
+    db.session.add(enterprise)
+    db.session.flush()
+    return enterprise
+
+
+def make_incubator(**kw) -> Incubator:
+    town = kw.pop("town", None) or make_town()
+    incubator = Incubator(
+        name=kw.pop("name", f"测试孵化器{next(_serial)}"),
+        kind=kw.pop("kind", "tech_incubator"),
+        level=kw.pop("level", "county"),
+        town=town,
+        opened_on=kw.pop("opened_on", date(2020, 1, 1)),
+        **kw,
+    )
+    db.session.add(incubator)
+    db.session.flush()
+    return incubator
+
+
+def ensure_user(username: str, roles: list[str], **kw) -> tuple[User, str]:
+    user = db.session.scalar(db.select(User).where(User.username == username))
+    if user is not None:
+        return user, PASSWORDS[username]
+    user, password = create_user(username, roles, **kw)
+    PASSWORDS[username] = password
+    return user, password

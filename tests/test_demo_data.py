@@ -1,0 +1,165 @@
+"""The demo data reproduces the seed report's numbers for 2021-01-01 … 2021-07-31 (issue table).
+
+The counts here are plain queries written straight from DESIGN.md §4, independent of the report code, so
+they check the data itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import and_, distinct, func, or_, select
+
+from registry.demo import load_demo_data
+from registry.domain.uscc import is_valid_uscc
+from registry.extensions import db
+from registry.models import (
+    Certification,
+    Enterprise,
+    ListingCandidate,
+    Outreach,
+    StageChange,
+    Tag,
+    Tenancy,
+    Training,
+    enterprise_tags,
+)
+
+START, END = date(2021, 1, 1), date(2021, 7, 31)
+
+
+def _count(statement) -> int:
+    return db.session.scalar(select(func.count()).select_from(statement.subquery()))
+
+
+def _certifications(kind: str, level: str | None = None):
+    statement = (
+        select(Certification.id)
+        .join(Enterprise, Enterprise.id == Certification.enterprise_id)
+        .where(Certification.kind == kind, Certification.archived_at.is_(None), Enterprise.archived_at.is_(None))
+    )
+    return statement.where(Certification.level == level) if level else statement
+
+
+def _valid_at_end(statement):
+    return statement.where(
+        Certification.status.in_(["approved", "revoked"]),
+        Certification.approved_on <= END,
+        or_(Certification.valid_until.is_(None), Certification.valid_until >= END),
+        or_(Certification.revoked_on.is_(None), Certification.revoked_on > END),
+    )
+
+
+def _applied_in_period(statement):
+    return statement.where(Certification.applied_on.between(START, END))
+
+
+def seed_numbers() -> dict[str, int]:
+    active = select(Tenancy.id).where(
+        Tenancy.archived_at.is_(None),
+        Tenancy.moved_in_on <= END,
+        or_(Tenancy.left_on.is_(None), Tenancy.left_on > END),
+    )
+    outreach = select(Outreach).where(Outreach.archived_at.is_(None), Outreach.held_on.between(START, END))
+    stage_at_end = (
+        select(StageChange.stage)
+        .where(StageChange.candidate_id == ListingCandidate.id, StageChange.changed_on <= END)
+        .order_by(StageChange.changed_on.desc(), StageChange.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    listing_trainings = select(Training.id).where(
+        Training.archived_at.is_(None), Training.topic == "listing", Training.held_on.between(START, END)
+    )
+    return {
+        "tech_sme.registered": _count(_certifications("tech_sme").where(Certification.approved_on.between(START, END))),
+        "high_tech.applied": _count(_applied_in_period(_certifications("high_tech"))),
+        "srdi.little_giant_national_valid": _count(_valid_at_end(_certifications("little_giant", "national"))),
+        "srdi.little_giant_national_key_valid": _count(
+            _valid_at_end(_certifications("little_giant", "national")).where(Certification.key_support.is_(True))
+        ),
+        "srdi.product_provincial_applied": _count(_applied_in_period(_certifications("srdi_product", "provincial"))),
+        "srdi.little_giant_provincial_applied": _count(
+            _applied_in_period(_certifications("little_giant", "provincial"))
+        ),
+        "incubation.tenants_active": _count(active),
+        "ip_pledge.outreach_enterprises": db.session.scalar(
+            select(func.count(distinct(Outreach.enterprise_id))).where(
+                Outreach.archived_at.is_(None), Outreach.held_on.between(START, END)
+            )
+        ),
+        "ip_pledge.outreach_towns": db.session.scalar(
+            select(func.count(distinct(Outreach.town_id))).where(
+                Outreach.archived_at.is_(None), Outreach.held_on.between(START, END)
+            )
+        ),
+        "ip_pledge.high_value_ip_enterprises": _count(
+            select(Enterprise.id).where(Enterprise.archived_at.is_(None), Enterprise.high_value_ip_count > 0)
+        ),
+        "listing.key_reserve_active": _count(
+            select(ListingCandidate.id).where(
+                ListingCandidate.archived_at.is_(None),
+                ListingCandidate.entered_on <= END,
+                ListingCandidate.tier == "key",
+                stage_at_end.not_in(["listed", "withdrawn"]),
+            )
+        ),
+        "listing.trainings": _count(listing_trainings),
+        "tags.kechuang-china": _count(
+            select(Enterprise.id)
+            .join(enterprise_tags, enterprise_tags.c.enterprise_id == Enterprise.id)
+            .join(Tag, and_(Tag.id == enterprise_tags.c.tag_id, Tag.code == "kechuang-china"))
+            .where(Enterprise.archived_at.is_(None))
+        ),
+        "_outreach_rows": _count(outreach),
+    }
+
+
+SEED = {
+    "tech_sme.registered": 8,
+    "high_tech.applied": 3,
+    "srdi.little_giant_national_valid": 2,
+    "srdi.little_giant_national_key_valid": 1,
+    "srdi.product_provincial_applied": 5,
+    "srdi.little_giant_provincial_applied": 4,
+    "incubation.tenants_active": 26,
+    "ip_pledge.outreach_enterprises": 22,
+    "ip_pledge.outreach_towns": 13,
+    "ip_pledge.high_value_ip_enterprises": 22,
+    "listing.key_reserve_active": 1,
+    "listing.trainings": 2,
+    "tags.kechuang-china": 102,
+}
+
+
+@pytest.fixture
+def demo(ctx):
+    load_demo_data()
+
+
+@pytest.mark.parametrize("code", sorted(SEED))
+def test_demo_data_reproduces_seed_number(demo, code):
+    assert seed_numbers()[code] == SEED[code]
+
+
+def test_demo_data_twice_changes_no_count(ctx):
+    load_demo_data()
+    tables = [table for table in db.metadata.sorted_tables if table.name not in ("alembic_version",)]
+    before = {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in tables}
+    assert load_demo_data() == {"enterprises": 0}
+    after = {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in tables}
+    assert before == after
+    assert before["enterprises"] > 150
+
+
+def test_demo_usccs_pass_the_check_and_are_marked_synthetic(demo):
+    codes = db.session.scalars(select(Enterprise.uscc).where(Enterprise.uscc.is_not(None))).all()
+    assert codes and all(is_valid_uscc(code) for code in codes)
+    assert all(code[8:10] == "DM" for code in codes)
+
+
+def test_demo_names_the_seed_firms(demo):
+    names = set(db.session.scalars(select(Enterprise.name)))
+    for short in ("大禹防水", "富隆化工", "金田塑业", "天源药业", "华龙防水", "开味食品", "宋大房食品", "浩业化工"):
+        assert any(short in name for name in names), short
