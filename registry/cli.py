@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from .extensions import db
@@ -11,6 +12,7 @@ from .models import Enterprise, User
 
 
 @click.command("setup")
+@with_appcontext
 @click.option("--demo/--no-demo", default=True, help="Load the demo data when the registry is empty.")
 def setup_command(demo: bool) -> None:
     """First run: load demo data into an empty registry and create ``admin`` if there are no users.

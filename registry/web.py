@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from flask import Flask, g, request
+from flask_babel import get_locale
 
 from . import enums
 
@@ -25,4 +26,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _globals() -> dict:
-        return {"enums": enums}
+        return {"enums": enums, "get_locale": get_locale}

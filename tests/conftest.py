@@ -114,7 +114,7 @@ class AuthActions:
     def login(self, username: str = "admin", password: str | None = None, roles=("admin",), **kw):
         """Create the user if needed (with the given roles) and sign in."""
         with self._app.app_context():
-            user, generated = factories.ensure_user(username, roles=list(roles), **kw)
+            _user, generated = factories.ensure_user(username, roles=list(roles), **kw)
         return self._client.post(
             "/login", data={"username": username, "password": password or generated}, follow_redirects=False
         )

@@ -16,7 +16,7 @@ PASSWORDS: dict[str, str] = {}
 
 
 def uscc(serial: int | None = None, prefix: str = "91") -> str:
-    first17 = f"{prefix}211122TS{serial or next(_serial):07d}"
+    first17 = f"{prefix}211122TT{serial or next(_serial):07d}"
     return first17 + check_character(first17)
 
 

@@ -37,7 +37,9 @@ def _certifications(kind: str, level: str | None = None):
     statement = (
         select(Certification.id)
         .join(Enterprise, Enterprise.id == Certification.enterprise_id)
-        .where(Certification.kind == kind, Certification.archived_at.is_(None), Enterprise.archived_at.is_(None))
+        .where(
+            Certification.kind == kind, Certification.archived_at.is_(None), Enterprise.archived_at.is_(None)
+        )
     )
     return statement.where(Certification.level == level) if level else statement
 
@@ -73,13 +75,21 @@ def seed_numbers() -> dict[str, int]:
         Training.archived_at.is_(None), Training.topic == "listing", Training.held_on.between(START, END)
     )
     return {
-        "tech_sme.registered": _count(_certifications("tech_sme").where(Certification.approved_on.between(START, END))),
-        "high_tech.applied": _count(_applied_in_period(_certifications("high_tech"))),
-        "srdi.little_giant_national_valid": _count(_valid_at_end(_certifications("little_giant", "national"))),
-        "srdi.little_giant_national_key_valid": _count(
-            _valid_at_end(_certifications("little_giant", "national")).where(Certification.key_support.is_(True))
+        "tech_sme.registered": _count(
+            _certifications("tech_sme").where(Certification.approved_on.between(START, END))
         ),
-        "srdi.product_provincial_applied": _count(_applied_in_period(_certifications("srdi_product", "provincial"))),
+        "high_tech.applied": _count(_applied_in_period(_certifications("high_tech"))),
+        "srdi.little_giant_national_valid": _count(
+            _valid_at_end(_certifications("little_giant", "national"))
+        ),
+        "srdi.little_giant_national_key_valid": _count(
+            _valid_at_end(_certifications("little_giant", "national")).where(
+                Certification.key_support.is_(True)
+            )
+        ),
+        "srdi.product_provincial_applied": _count(
+            _applied_in_period(_certifications("srdi_product", "provincial"))
+        ),
         "srdi.little_giant_provincial_applied": _count(
             _applied_in_period(_certifications("little_giant", "provincial"))
         ),
@@ -161,5 +171,14 @@ def test_demo_usccs_pass_the_check_and_are_marked_synthetic(demo):
 
 def test_demo_names_the_seed_firms(demo):
     names = set(db.session.scalars(select(Enterprise.name)))
-    for short in ("大禹防水", "富隆化工", "金田塑业", "天源药业", "华龙防水", "开味食品", "宋大房食品", "浩业化工"):
+    for short in (
+        "大禹防水",
+        "富隆化工",
+        "金田塑业",
+        "天源药业",
+        "华龙防水",
+        "开味食品",
+        "宋大房食品",
+        "浩业化工",
+    ):
         assert any(short in name for name in names), short

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-# The project is not installed in the venv and pyproject sets no pytest ``pythonpath``; make the
-# project root importable for this file only.
-_ROOT = str(Path(__file__).resolve().parents[1])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from registry.domain import InputError  # noqa: E402
-from registry.domain.uscc import (  # noqa: E402
+from registry.domain import InputError
+from registry.domain.uscc import (
     ALPHABET,
     WEIGHTS,
     check_character,
@@ -197,7 +188,9 @@ def test_lower_case_excluded_letter_is_reported_upper_cased():
     assert "“O”" in caught.value.message
 
 
-@pytest.mark.parametrize(("raw", "position", "char"), [("9144030019220382中6", 17, "中"), ("91440300-922038216", 9, "-")])
+@pytest.mark.parametrize(
+    ("raw", "position", "char"), [("9144030019220382中6", 17, "中"), ("91440300-922038216", 9, "-")]
+)
 def test_non_alphabet_character_fails_with_code_character(raw, position, char):
     with pytest.raises(InputError) as caught:
         validate_uscc(raw)

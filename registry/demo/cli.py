@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 
 from . import load_demo_data
 
 
 @click.command("demo-data")
+@with_appcontext
 def demo_data_command() -> None:
     """Reference data plus demo records reproducing the seed report's numbers (idempotent)."""
     summary = load_demo_data()

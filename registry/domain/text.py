@@ -12,11 +12,16 @@ import opencc
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 # A simplified-to-traditional converter on some web pages inserts the pinyin of a character after it:
-# "創(chuàng)新創(chuàng)業(yè)". A gloss is one pinyin syllable in parentheses right after a Han character.
-_PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ"
-_GLOSS = re.compile(
-    rf"(?<=[\u3400-\u4dbf\u4e00-\u9fff])\((?=[{_PINYIN_LETTERS}]*[aeiouüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[{_PINYIN_LETTERS}]{{1,7}}\)"
+# "創(chuàng)新創(chuàng)業(yè)". A gloss is one pinyin syllable in parentheses right after a Han character;
+# "科技(asia)" is left alone because "asia" is no syllable.
+_TONELESS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ", "aaaaeeeeiiiioooouuuuüüüünnnm")
+_SYLLABLE = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|uai|uan|üan|ian|iao|ai|ei|ao|ou|an|en|in|un|ün|ia|ie|iu"
+    r"|ua|uo|ue|üe|ui|er|a|o|e|i|u|ü|v)"
+    r"|hm|ng|m|n"
 )
+_GLOSS = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff])\(([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7})\)")
 _SPACES = re.compile(r"\s+")
 # Characters that do not tell two firms apart: spaces, brackets, dots and dashes.
 _KEY_NOISE = re.compile(r"[\s()\[\]{}<>\"'“”‘’《》〈〉【】「」·•.,，、。\-_—–/\\]+")
@@ -27,9 +32,22 @@ def fold_width(text: str) -> str:
     return text.translate(_WIDTH)
 
 
+def is_pinyin_syllable(text: str) -> bool:
+    return _SYLLABLE.fullmatch(text.translate(_TONELESS)) is not None
+
+
 def strip_glosses(text: str) -> str:
-    """Remove inserted pinyin glosses: ``金田塑業(yè)`` → ``金田塑業``."""
-    return _GLOSS.sub("", text)
+    """Remove inserted pinyin glosses: ``金田塑業(yè)`` → ``金田塑業``, repeated glosses included."""
+
+    def drop(match: re.Match) -> str:
+        return "" if is_pinyin_syllable(match.group(1)) else match.group(0)
+
+    # A gloss that followed another gloss only follows a Han character once the first is gone.
+    while True:
+        stripped = _GLOSS.sub(drop, text)
+        if stripped == text:
+            return text
+        text = stripped
 
 
 @lru_cache(maxsize=1)
@@ -56,5 +74,6 @@ def clean_name(text: str | None) -> str:
 
 def name_key(text: str | None) -> str:
     """The duplicate key: equal for ``金田塑業(yè)``, ``金田塑业`` and ``金田 塑业``."""
-    name = to_simplified(clean_name(text)).casefold()
-    return _KEY_NOISE.sub("", name)
+    # Drop spaces and punctuation before converting: OpenCC converts by phrase, so "乾 坤" and "乾坤"
+    # would otherwise come out differently.
+    return to_simplified(_KEY_NOISE.sub("", clean_name(text))).casefold()

@@ -1,0 +1,46 @@
+# Two commands for a fresh machine with Python 3.11+, make and the package registries:
+#   make run   — install, migrate, load demo data and create the admin on first run, serve on 127.0.0.1:5000
+#   make test  — install and run the test suite (SQLite; set REGISTRY_TEST_DATABASE_URL for PostgreSQL)
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app registry
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install run serve test lint format clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) setup
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production-like: several workers under gunicorn (see README, "Deploying").
+serve: install
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) 'registry:create_app()'
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
