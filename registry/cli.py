@@ -25,7 +25,7 @@ def setup_command(demo: bool) -> None:
     if demo and not db.session.scalar(select(func.count()).select_from(Enterprise)):
         click.echo("Loading demo data …")
         summary = load_demo_data()
-        click.echo(f"Demo data: {summary}")
+        click.echo("Demo data: " + ", ".join(f"{table} {n}" for table, n in sorted(summary.items())))
     if not db.session.scalar(select(func.count()).select_from(User)):
         _user, password = create_user(
             "admin", ["admin"], display_name="系统管理员", must_change_password=True

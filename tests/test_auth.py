@@ -157,3 +157,29 @@ def test_setup_creates_admin_and_demo_data_once(runner, app):
         assert admin.check_password(password) and admin.roles == ["admin"]
     second = runner.invoke(args=["setup"])
     assert second.exit_code == 0 and "admin" not in second.output and "Loading" not in second.output
+
+
+def test_one_time_password_must_be_changed_before_anything_else(client, app):
+    with app.app_context():
+        _, password = create_user("first", ["admin"], must_change_password=True)
+    client.post("/login", data={"username": "first", "password": password})
+    assert client.get("/").headers["Location"] == "/account/password"
+    short = client.post(
+        "/account/password", data={"current": password, "new": "short", "confirm": "short"}
+    ).get_data(as_text=True)
+    assert "至少需要12个字符" in short
+    new = "盘山县双创登记 correct horse"
+    response = client.post("/account/password", data={"current": password, "new": new, "confirm": new})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    with app.app_context():
+        assert authenticate("first", new) is not None
+        assert authenticate("first", password) is None
+
+
+def test_change_password_requires_the_current_one(client, auth):
+    auth.login("someone", roles=("report_writer",))
+    page = client.post(
+        "/account/password", data={"current": "wrong", "new": "x" * 12, "confirm": "x" * 12}
+    ).get_data(as_text=True)
+    assert "当前密码不正确" in page

@@ -6,8 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..domain import InputError
 from . import services
-from .forms import LoginForm, LogoutForm
+from .forms import ChangePasswordForm, LoginForm, LogoutForm
 
 bp = Blueprint("auth", __name__)
 
@@ -35,6 +36,36 @@ def login():
         # One message whatever was wrong, so the form does not tell which usernames exist.
         flash(_("用户名或密码不正确。"), "danger")
     return render_template("auth/login.html", form=form), 200
+
+
+# Pages a user who must change their password may still open.
+_ALLOWED_BEFORE_CHANGE = {"auth.change_password", "auth.logout", "auth.login", "static", "bootstrap.static"}
+
+
+@bp.before_app_request
+def _require_password_change():
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in _ALLOWED_BEFORE_CHANGE
+    ):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user.id, form.current.data, form.new.data)
+        except InputError as error:
+            form.new.errors.append(error.message)
+        else:
+            flash(_("密码已修改。"), "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])

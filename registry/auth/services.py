@@ -82,6 +82,23 @@ def create_user(
     return user, password
 
 
+MIN_PASSWORD_LENGTH = 12
+
+
+def change_password(user_id: int, current: str, new: str) -> None:
+    """Change a user's own password; the current one is required. Clears the must-change flag."""
+    if len(new or "") < MIN_PASSWORD_LENGTH:
+        raise InputError(_("新密码至少需要%(n)d个字符", n=MIN_PASSWORD_LENGTH))
+    with write_transaction():
+        user = db.session.get(User, user_id)
+        if user is None or not user.check_password(current or ""):
+            raise InputError(_("当前密码不正确"))
+        if user.check_password(new):
+            raise InputError(_("新密码不能与当前密码相同"))
+        user.set_password(new)
+        user.must_change_password = False
+
+
 def issue_token(username: str) -> str:
     """A new API token for the user; only its hash is stored."""
     with write_transaction():

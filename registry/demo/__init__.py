@@ -48,7 +48,7 @@ def load_demo_data() -> dict[str, int]:
             return {"enterprises": 0}
         builder = DemoBuilder(towns, parks, tags, incubators)
         builder.build()
-        return builder.created
+        return dict(builder.created)
 
 
 def _get_or_create(model, key: str, rows: list[dict]) -> dict:

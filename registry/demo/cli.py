@@ -11,4 +11,7 @@ from . import load_demo_data
 def demo_data_command() -> None:
     """Reference data plus demo records reproducing the seed report's numbers (idempotent)."""
     summary = load_demo_data()
-    click.echo(f"Demo data loaded: {summary}")
+    if not any(summary.values()):
+        click.echo("Demo data is already loaded; nothing added.")
+        return
+    click.echo("Demo data loaded: " + ", ".join(f"{table} {n}" for table, n in sorted(summary.items())))
