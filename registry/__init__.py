@@ -34,9 +34,12 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
 
     from . import models  # noqa: F401 — registers every table on the metadata
+    from .admin.routes import bp as admin_bp
     from .auth import init_app as init_auth
     from .cli import init_app as init_cli
+    from .enterprises.routes import bp as enterprises_bp
     from .errors import init_app as init_errors
+    from .incubation.routes import bp as incubation_bp
     from .main import bp as main_bp
     from .web import init_app as init_web
 
@@ -46,4 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_errors(app)
     init_cli(app)
     app.register_blueprint(main_bp)
+    app.register_blueprint(enterprises_bp)
+    app.register_blueprint(incubation_bp)
+    app.register_blueprint(admin_bp)
     return app

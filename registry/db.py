@@ -56,17 +56,29 @@ def write_transaction(session: Session | None = None) -> Iterator[Session]:
     A read transaction still open on the session (from loading the signed-in user, say) is ended first,
     so the write transaction starts fresh and on SQLite holds the write lock from its first statement.
     Objects loaded before are expired and reload inside the transaction, so version checks see the
-    committed state.
+    committed state. Nested uses join the outer transaction: a service made of several writes (register a
+    tenant = create a firm + create a tenancy) commits once.
     """
     session = session or db.session()
+    if session.info.get("write_depth"):
+        # Already inside a write transaction: the outermost one commits, once.
+        session.info["write_depth"] += 1
+        try:
+            yield session
+        finally:
+            session.info["write_depth"] -= 1
+        return
     if session.in_transaction():
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("write_transaction() entered with unsaved changes on the session")
         session.rollback()
     session.connection(execution_options={WRITE_OPTION: True})
+    session.info["write_depth"] = 1
     try:
         yield session
         session.commit()
     except BaseException:
         session.rollback()
         raise
+    finally:
+        session.info["write_depth"] = 0

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC
+from zoneinfo import ZoneInfo
 
 from flask import Flask, g, request
 from flask_babel import get_locale
 
 from . import enums
+
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 def request_id() -> str:
@@ -24,6 +28,25 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Request-ID", request_id())
         return response
 
-    @app.context_processor
-    def _globals() -> dict:
-        return {"enums": enums, "get_locale": get_locale}
+    from .views import ACTION_LABELS, OBJECT_LABELS, change_rows, url_with
+
+    # Globals (not a context processor) so imported macros see them too.
+    app.jinja_env.globals.update(
+        enums=enums,
+        get_locale=get_locale,
+        url_with=url_with,
+        change_rows=change_rows,
+        action_labels=ACTION_LABELS,
+        object_labels=OBJECT_LABELS,
+    )
+
+    @app.template_filter("localtime")
+    def _localtime(value) -> str:
+        """A stored UTC time shown in the county's time zone."""
+        if value is None:
+            return ""
+        return value.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")
+
+    @app.template_filter("money")
+    def _money(value) -> str:
+        return "" if value is None else f"{value:,.2f}"

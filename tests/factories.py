@@ -66,3 +66,32 @@ def ensure_user(username: str, roles: list[str], **kw) -> tuple[User, str]:
     user, password = create_user(username, roles, **kw)
     PASSWORDS[username] = password
     return user, password
+
+
+def make_tenancy(incubator=None, enterprise=None, **kw):
+    from registry.models import Tenancy
+
+    tenancy = Tenancy(
+        incubator=incubator or make_incubator(),
+        enterprise=enterprise or make_enterprise(),
+        moved_in_on=kw.pop("moved_in_on", date(2021, 3, 1)),
+        **kw,
+    )
+    db.session.add(tenancy)
+    db.session.flush()
+    return tenancy
+
+
+def make_tag(code: str = "kechuang-china", name: str = "科创中国平台注册"):
+    from registry.models import Tag
+
+    tag = Tag(code=code, name=name)
+    db.session.add(tag)
+    db.session.flush()
+    return tag
+
+
+def make_user(username: str, roles: list[str], **kw) -> User:
+    user, password = create_user(username, roles, **kw)
+    PASSWORDS[username] = password
+    return db.session.get(User, user.id)

@@ -13,7 +13,7 @@ def test_home_shows_each_record_kind_with_its_count(client, auth, app):
     auth.login()
     page = client.get("/").get_data(as_text=True)
     counts = dict(re.findall(r'data-kind="(\w+)">.*?class="stat-number">(\d+)<', page, flags=re.S))
-    assert counts["enterprises"] == "180"  # 181 demo firms, one archived
+    assert counts["enterprises"] == "184"  # 185 demo firms, one archived
     assert counts["towns"] == "13"
     assert counts["incubators"] == "3"
     assert counts["trainings"] == "4"

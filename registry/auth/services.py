@@ -7,7 +7,7 @@ import secrets
 from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import write_transaction
@@ -34,10 +34,10 @@ def authenticate(username: str, password: str) -> User | None:
         return None
     if not user.check_password(password or ""):
         return None
+    # A plain UPDATE: signing in is not an edit of the account, so it leaves the version alone.
     with write_transaction():
-        user = db.session.get(User, user.id)
-        user.last_login_at = utcnow()
-    return user
+        db.session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
+    return db.session.get(User, user.id)
 
 
 def create_user(
@@ -97,6 +97,75 @@ def change_password(user_id: int, current: str, new: str) -> None:
             raise InputError(_("新密码不能与当前密码相同"))
         user.set_password(new)
         user.must_change_password = False
+
+
+def update_user(
+    actor: User | None,
+    user_id: int,
+    version,
+    *,
+    display_name: str,
+    roles: list[str],
+    incubator_ids: list[int],
+    active: bool,
+) -> User:
+    """An admin changes a user's name, roles, incubators or status; logged like any record change."""
+    from ..records.changelog import diff, log_change
+    from ..records.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
+
+    if actor is not None and not actor.has_role(Role.ADMIN):
+        raise PermissionDenied()
+    unknown = sorted(set(roles) - set(Role.codes()))
+    if unknown or not roles:
+        raise ValidationFailed.one("roles", _("角色：至少选择一个有效角色"))
+    with write_transaction():
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise NotFound()
+        if str(user.version) != str(version):
+            raise StaleVersion(user)
+        if actor is not None and user.id == actor.id and (Role.ADMIN not in roles or not active):
+            raise ValidationFailed.one("roles", _("不能取消自己的管理员角色或停用自己"))
+        incubators = [db.session.get(Incubator, i) for i in incubator_ids]
+        if any(i is None for i in incubators):
+            raise ValidationFailed.one("incubators", _("负责的孵化载体：所选孵化载体不存在"))
+        before = _user_snapshot(user)
+        user.display_name = (display_name or user.username).strip()[:100]
+        user.roles = roles
+        user.incubators = incubators
+        user.active = bool(active)
+        db.session.flush()
+        changes = diff(before, _user_snapshot(user))
+        if changes:
+            log_change("update", "user", user, changes, actor, None, user.username)
+    return user
+
+
+def reset_password(actor: User | None, user_id: int) -> str:
+    """An admin gives a user a new one-time password; the user must change it at the next sign-in."""
+    from ..records.changelog import log_change
+    from ..records.errors import NotFound, PermissionDenied
+
+    if actor is not None and not actor.has_role(Role.ADMIN):
+        raise PermissionDenied()
+    password = generate_password()
+    with write_transaction():
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise NotFound()
+        user.set_password(password)
+        user.must_change_password = True
+        log_change("update", "user", user, {"password": ["***", "***"]}, actor, None, user.username)
+    return password
+
+
+def _user_snapshot(user: User) -> dict:
+    return {
+        "display_name": user.display_name,
+        "roles": user.roles,
+        "incubators": sorted(i.id for i in user.incubators),
+        "active": user.active,
+    }
 
 
 def issue_token(username: str) -> str:

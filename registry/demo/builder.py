@@ -199,6 +199,15 @@ class DemoBuilder:
         ]:
             firm = self.generated_firm(established=D(moved_in) - timedelta(days=90))
             self.tenancy("盘山县众创空间", firm, D(moved_in), left_on=D(left_on), exit_reason=reason)
+        # Recent tenants, so the incubator's page has free-space endings to watch today.
+        for moved_in, founders in [
+            ("2024-12-20", ["veteran"]),
+            ("2025-03-03", ["veteran", "woman"]),
+            ("2026-05-11", ["college_student"]),
+            ("2026-09-01", ["veteran"]),
+        ]:
+            firm = self.generated_firm(established=D(moved_in) - timedelta(days=150), founder_groups=founders)
+            self.tenancy("盘锦现代农业创业大厦", firm, D(moved_in))
         # Tenants who move in after the period.
         for incubator, moved_in in [
             ("盘锦现代农业创业大厦", "2021-09-01"),

@@ -1,0 +1,1 @@
+"""Administration pages: user accounts (roles, incubators managed, one-time passwords)."""

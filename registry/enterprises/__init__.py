@@ -1,0 +1,1 @@
+"""Enterprises (企业): the kind, its list, its pages and exports."""

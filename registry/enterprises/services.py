@@ -1,0 +1,151 @@
+"""The enterprise record kind: schema, rules, permissions and duplicate detection."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from .. import permissions
+from ..domain.text import name_key
+from ..enums import FounderGroup, Industry, LegalForm, Role
+from ..extensions import db
+from ..models import Enterprise, Park, Tag, Town
+from ..records.catalog import register
+from ..records.errors import Conflict, ValidationFailed
+from ..records.fields import (
+    Choice,
+    ChoiceSet,
+    Date,
+    Integer,
+    Money,
+    Reference,
+    Schema,
+    TagSet,
+    Text,
+    Uscc,
+)
+from ..records.kind import RecordKind
+
+SCHEMA = Schema(
+    [
+        Text("name", _l("企业名称"), required=True, max_length=200, name_like=True),
+        Uscc("uscc", _l("统一社会信用代码"), help=_l("18位；创业团队(未注册)可不填")),
+        Choice("legal_form", _l("主体类型"), required=True, enum=LegalForm),
+        Reference("town_id", _l("所在镇街"), required=True, model=Town),
+        Reference("park_id", _l("所在园区"), model=Park),
+        Choice("industry", _l("行业门类"), enum=Industry),
+        Date("established_on", _l("成立日期")),
+        Money("registered_capital_wan", _l("注册资本(万元)")),
+        Integer("employees", _l("从业人数")),
+        Integer("rd_staff", _l("研发人员数")),
+        Text("address", _l("地址"), max_length=200),
+        Text("contact_name", _l("联系人"), max_length=50),
+        Text("contact_phone", _l("联系电话"), max_length=30),
+        ChoiceSet("founder_groups", _l("创业者群体"), enum=FounderGroup),
+        Integer("high_value_ip_count", _l("高价值知识产权数"), blank=0),
+        TagSet("tags", _l("标签")),
+        Text("notes", _l("备注"), max_length=2000, multiline=True),
+    ]
+)
+
+
+class PossibleDuplicate(Conflict):
+    """A firm with the same normalised name exists; the user may confirm it is a different firm."""
+
+    def __init__(self, matches: list[Enterprise]) -> None:
+        names = "、".join(f"“{m.name}”" for m in matches[:3])
+        super().__init__(_("可能与已登记的企业重复：%(names)s", names=names), field="name")
+        self.matches = matches
+
+
+def find_duplicates(name: str | None, uscc: str | None, exclude_id: int | None = None) -> list[Enterprise]:
+    """Firms with the same USCC or the same duplicate key of the name (archived ones included)."""
+    conditions = []
+    if uscc:
+        conditions.append(Enterprise.uscc == uscc)
+    if name:
+        conditions.append(Enterprise.name_key == name_key(name))
+    if not conditions:
+        return []
+    query = select(Enterprise).where(or_(*conditions)).order_by(Enterprise.id).limit(10)
+    if exclude_id is not None:
+        query = query.where(Enterprise.id != exclude_id)
+    return list(db.session.scalars(query))
+
+
+class EnterpriseKind(RecordKind):
+    name = "enterprise"
+    model = Enterprise
+    schema = SCHEMA
+    write_roles = frozenset({Role.SCIENCE_BUREAU})
+
+    def enterprise_id(self, record) -> int | None:
+        return record.id
+
+    def visible(self, user, query):
+        if permissions.sees_everything(user):
+            return query
+        return query.where(permissions.tenant_of_managed(user, Enterprise.id))
+
+    def allowed(self, user, action, record=None, values=None) -> bool:
+        if super().allowed(user, action, record, values):
+            return True
+        # Managers keep the records of their own tenants up to date; they create firms only while
+        # registering a tenant (incubation.services.register_tenant), and archive none.
+        return action == "update" and record is not None and permissions.manages_enterprise(user, record.id)
+
+    def check(self, values: dict, record=None, *, confirmed: bool = False) -> None:
+        errors: dict[str, list[str]] = {}
+        label = SCHEMA.label
+        if values.get("legal_form") == LegalForm.TEAM:
+            if values.get("uscc"):
+                errors["uscc"] = [_("%(label)s：创业团队(未注册)没有统一社会信用代码", label=label("uscc"))]
+        elif not values.get("uscc"):
+            errors["uscc"] = [_("%(label)s：已注册的主体必须填写", label=label("uscc"))]
+        if values.get("established_on") and values["established_on"] > date.today():
+            errors["established_on"] = [_("%(label)s：不能晚于今天", label=label("established_on"))]
+        employees, rd_staff = values.get("employees"), values.get("rd_staff")
+        if employees is not None and rd_staff is not None and rd_staff > employees:
+            errors["rd_staff"] = [_("%(label)s：不能多于从业人数", label=label("rd_staff"))]
+        if errors:
+            raise ValidationFailed(errors)
+        exclude = record.id if record is not None else None
+        matches = find_duplicates(values.get("name"), values.get("uscc"), exclude)
+        same_code = [m for m in matches if values.get("uscc") and m.uscc == values["uscc"]]
+        if same_code:
+            existing = same_code[0]
+            message = _(
+                "%(label)s：该代码已登记为“%(name)s”（编号%(id)d）",
+                label=label("uscc"),
+                name=existing.name,
+                id=existing.id,
+            )
+            if existing.archived_at is not None:
+                message += _("，该企业已归档，如需使用请恢复原记录")
+            raise Conflict(message, field="uscc")
+        renamed = record is None or name_key(values.get("name")) != record.name_key
+        if matches and renamed and not confirmed:
+            raise PossibleDuplicate(matches)
+
+    def apply(self, record: Enterprise, values: dict) -> None:
+        for key, value in values.items():
+            if key == "tags":
+                record.tags = list(
+                    db.session.scalars(select(Tag).where(Tag.code.in_(value)).order_by(Tag.code))
+                )
+            elif key == "founder_groups":
+                record.founder_groups = value
+            else:
+                setattr(record, key, value)
+        record.name_key = name_key(record.name)
+
+    def snapshot(self, record: Enterprise) -> dict:
+        values = super().snapshot(record)
+        values["tags"] = [t.code for t in record.tags]
+        return values
+
+
+ENTERPRISE = register(EnterpriseKind())

@@ -1,0 +1,256 @@
+"""List machinery shared by every record list (web, API, export), after Datasette.
+
+One :class:`ListSpec` defines a list's search, filters, facets and sort keys; the same definition gives
+the page, its bounded count, its facet counts, its export and the API's list. Paging is by key (the last
+row's sort value and id), so a deep page costs what the first one does.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, and_, func, or_, select
+
+from .domain import InputError
+from .extensions import db
+
+COUNT_LIMIT = 10_000
+FACET_LIMIT = 12
+PAGE_SIZES = (20, 50, 100)
+
+
+@dataclass
+class Filter:
+    """A filter by one request argument: ``parse`` its text, then ``apply`` it to the query."""
+
+    name: str
+    label: str
+    apply: Callable[[Select, object], Select]
+    parse: Callable[[str], object] = str
+    choices: Callable[[], list[tuple[str, str]]] | None = None  # for the filter form
+    multiple: bool = False
+    default: str | None = None  # applied when the argument is absent (e.g. archived=0)
+
+
+@dataclass
+class Facet:
+    """Counts of the filtered rows by one value: ``query(ids)`` → rows of (value, label, count)."""
+
+    name: str  # the filter it sets when clicked
+    label: str
+    query: Callable[[Select], Select]
+
+
+@dataclass
+class Sort:
+    name: str
+    label: str
+    column: object
+    nullable: bool = False
+    kind: str = "text"  # text | date | datetime | int | decimal: how a cursor value is read back
+
+
+@dataclass
+class ListSpec:
+    model: type
+    base: Callable[[object], Select]  # user → the rows the user may see
+    search: Callable[[Select, str], Select] | None = None
+    filters: list[Filter] = field(default_factory=list)
+    facets: list[Facet] = field(default_factory=list)
+    sorts: list[Sort] = field(default_factory=list)
+    default_sort: str = "-id"
+    eager: tuple = ()
+
+    def filter_by_name(self) -> dict[str, Filter]:
+        return {f.name: f for f in self.filters}
+
+    def sort_by_name(self) -> dict[str, Sort]:
+        return {s.name: s for s in self.sorts} | {"id": Sort("id", "id", self.model.id, kind="int")}
+
+
+@dataclass
+class ListArgs:
+    q: str = ""
+    filters: dict = field(default_factory=dict)
+    sort: str = "-id"
+    size: int = PAGE_SIZES[0]
+    after: str | None = None
+    errors: dict = field(default_factory=dict)
+
+
+def parse_args(spec: ListSpec, args: Mapping) -> ListArgs:
+    """Read a request's arguments; a bad value is reported and ignored, never a 500."""
+    result = ListArgs(q=(args.get("q") or "").strip()[:100], sort=spec.default_sort)
+    for name, flt in spec.filter_by_name().items():
+        raw = (
+            args.getlist(name) if hasattr(args, "getlist") and flt.multiple else [args.get(name, flt.default)]
+        )
+        values = []
+        for text in raw:
+            if text is None or str(text).strip() == "":
+                continue
+            try:
+                values.append(flt.parse(str(text).strip()))
+            except (InputError, ValueError) as error:
+                result.errors[name] = getattr(error, "message", None) or _("无效的筛选值")
+        if values:
+            result.filters[name] = values if flt.multiple else values[0]
+    sort = args.get("sort") or spec.default_sort
+    if sort.lstrip("-") in spec.sort_by_name():
+        result.sort = sort
+    try:
+        size = int(args.get("size") or PAGE_SIZES[0])
+    except ValueError:
+        size = PAGE_SIZES[0]
+    result.size = size if size in PAGE_SIZES else PAGE_SIZES[0]
+    result.after = args.get("after") or None
+    return result
+
+
+def filtered(spec: ListSpec, user, list_args: ListArgs) -> Select:
+    """The user's rows with search and filters applied, unordered."""
+    query = spec.base(user)
+    if list_args.q and spec.search is not None:
+        query = spec.search(query, list_args.q)
+    by_name = spec.filter_by_name()
+    for name, value in list_args.filters.items():
+        query = by_name[name].apply(query, value)
+    return query
+
+
+def ordered(spec: ListSpec, query: Select, sort: str) -> Select:
+    key = spec.sort_by_name()[sort.lstrip("-")]
+    descending = sort.startswith("-")
+    column, id_column = key.column, spec.model.id
+    order = []
+    if key.nullable:
+        order.append(column.is_(None))  # empty values last, in either direction
+    if key.name == "id":
+        order.append(id_column.desc() if descending else id_column.asc())
+    else:
+        order += [
+            column.desc() if descending else column.asc(),
+            id_column.desc() if descending else id_column.asc(),
+        ]
+    return query.order_by(*order)
+
+
+def encode_cursor(value, row_id: int) -> str:
+    if isinstance(value, date):
+        value = value.isoformat()
+    elif isinstance(value, Decimal):
+        value = str(value)
+    raw = json.dumps([value, row_id], ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(key: Sort, cursor: str):
+    try:
+        value, row_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        row_id = int(row_id)
+        if value is not None:
+            readers = {
+                "date": date.fromisoformat,
+                "datetime": datetime.fromisoformat,
+                "int": int,
+                "decimal": Decimal,
+            }
+            value = readers.get(key.kind, str)(value)
+    except (ValueError, TypeError, json.JSONDecodeError):
+        return None
+    return value, row_id
+
+
+def after_cursor(spec: ListSpec, query: Select, sort: str, cursor: str | None) -> Select:
+    """Rows after the cursor's row in the list's order (the keyset condition)."""
+    if not cursor:
+        return query
+    key = spec.sort_by_name()[sort.lstrip("-")]
+    decoded = decode_cursor(key, cursor)
+    if decoded is None:
+        return query
+    value, row_id = decoded
+    descending = sort.startswith("-")
+    column, id_column = key.column, spec.model.id
+
+    def beyond(col, val):
+        return col < val if descending else col > val
+
+    if key.name == "id":
+        return query.where(beyond(id_column, row_id))
+    if value is None:  # already among the empty values, which come last
+        return query.where(column.is_(None), beyond(id_column, row_id))
+    condition = or_(beyond(column, value), and_(column == value, beyond(id_column, row_id)))
+    if key.nullable:
+        condition = or_(condition, column.is_(None))
+    return query.where(condition)
+
+
+@dataclass
+class Page:
+    items: list
+    next_cursor: str | None
+    count: int
+    count_capped: bool
+    facets: list[tuple[Facet, list]]
+    args: ListArgs
+
+
+def bounded_count(query: Select) -> tuple[int, bool]:
+    """The number of rows, counting at most COUNT_LIMIT + 1 of them."""
+    limited = query.with_only_columns(query.selected_columns[0]).order_by(None).limit(COUNT_LIMIT + 1)
+    n = db.session.scalar(select(func.count()).select_from(limited.subquery()))
+    return min(n, COUNT_LIMIT), n > COUNT_LIMIT
+
+
+def facet_counts(spec: ListSpec, query: Select) -> list[tuple[Facet, list]]:
+    ids = query.with_only_columns(spec.model.id).order_by(None)
+    return [
+        (facet, db.session.execute(facet.query(ids).limit(FACET_LIMIT + 1)).all()) for facet in spec.facets
+    ]
+
+
+def run(
+    spec: ListSpec, user, list_args: ListArgs, *, with_facets: bool = True, with_count: bool = True
+) -> Page:
+    query = filtered(spec, user, list_args)
+    page_query = after_cursor(spec, ordered(spec, query, list_args.sort), list_args.sort, list_args.after)
+    if spec.eager:
+        page_query = page_query.options(*spec.eager)
+    rows = list(db.session.scalars(page_query.limit(list_args.size + 1)).unique())
+    next_cursor = None
+    if len(rows) > list_args.size:
+        rows = rows[: list_args.size]
+        last = rows[-1]
+        key = spec.sort_by_name()[list_args.sort.lstrip("-")]
+        value = last.id if key.name == "id" else getattr(last, key.column.key)
+        next_cursor = encode_cursor(value, last.id)
+    count, capped = bounded_count(query) if with_count else (0, False)
+    facets = facet_counts(spec, query) if with_facets else []
+    return Page(rows, next_cursor, count, capped, facets, list_args)
+
+
+def all_rows(spec: ListSpec, user, list_args: ListArgs, batch: int = 1000):
+    """Every row of the filtered list in its order, fetched in batches (for exports)."""
+    query = ordered(spec, filtered(spec, user, list_args), list_args.sort)
+    if spec.eager:
+        query = query.options(*spec.eager)
+    cursor = None
+    while True:
+        rows = list(
+            db.session.scalars(after_cursor(spec, query, list_args.sort, cursor).limit(batch)).unique()
+        )
+        yield from rows
+        if len(rows) < batch:
+            return
+        key = spec.sort_by_name()[list_args.sort.lstrip("-")]
+        last = rows[-1]
+        cursor = encode_cursor(last.id if key.name == "id" else getattr(last, key.column.key), last.id)
+        for row in rows:  # keep memory flat on big exports
+            db.session.expunge(row)

@@ -1,0 +1,71 @@
+"""The change log of DESIGN.md §6: one row per create, update, archive or restore, in the same transaction."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import g, has_app_context, has_request_context
+
+from ..extensions import db
+from ..models import ChangeLog, User
+
+
+def current_request_id() -> str:
+    """The request's id (web, API), or one id per CLI command, so one import is one filter."""
+    if has_request_context():
+        from ..web import request_id
+
+        return request_id()
+    if has_app_context():
+        if "request_id" not in g:
+            g.request_id = uuid.uuid4().hex
+        return g.request_id
+    return uuid.uuid4().hex
+
+
+def plain(value):
+    """A JSON value for the log: dates as ISO text, money as text, sets as sorted lists."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (set, frozenset, tuple, list)):
+        return sorted(plain(v) for v in value)
+    return value
+
+
+def diff(before: dict, after: dict) -> dict:
+    """``{field: [before, after]}`` for the fields whose value changed."""
+    return {
+        key: [plain(before.get(key)), plain(after.get(key))]
+        for key in sorted(set(before) | set(after))
+        if plain(before.get(key)) != plain(after.get(key))
+    }
+
+
+def log_change(
+    action: str,
+    object_type: str,
+    record,
+    changes: dict,
+    user: User | None,
+    enterprise_id: int | None,
+    label: str | None = None,
+) -> ChangeLog:
+    row = ChangeLog(
+        user_id=user.id if user is not None else None,
+        user_name=(user.display_name or user.username) if user is not None else "系统",
+        request_id=current_request_id(),
+        action=action,
+        object_type=object_type,
+        object_id=record.id if record is not None else None,
+        label=(label or str(record))[:300] if record is not None or label else None,
+        enterprise_id=enterprise_id,
+        changes=changes,
+    )
+    db.session.add(row)
+    return row

@@ -1,0 +1,195 @@
+"""The one write path (DESIGN.md §2): validate, check permission, check version, log, commit once.
+
+Every face calls these functions: the HTML forms, the JSON API, the import and the CLI.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..db import write_transaction
+from ..domain import InputError
+from ..extensions import db
+from ..models import User, utcnow
+from .changelog import diff, log_change
+from .errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from .fields import Text, named
+from .kind import RecordKind
+
+_REASON = Text("archived_reason", "归档原因", max_length=200)
+
+
+def get_visible(kind: RecordKind, user: User | None, record_id) -> object:
+    """The record if it exists and ``user`` may see it; NotFound otherwise (no hint which)."""
+    try:
+        record_id = int(record_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    query = kind.visible(user, select(kind.model).where(kind.model.id == record_id))
+    record = db.session.scalar(query)
+    if record is None:
+        raise NotFound()
+    return record
+
+
+def _check_version(record, version) -> None:
+    if version is None or version == "":
+        raise ValidationFailed.one("version", _("缺少版本号（version），请重新打开记录后再保存"))
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        raise ValidationFailed.one("version", _("版本号（version）应为整数")) from None
+    if version != record.version:
+        raise StaleVersion(record)
+
+
+def _flush(kind: RecordKind, record) -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleVersion(db.session.get(kind.model, record.id)) from None
+    except IntegrityError as error:
+        db.session.rollback()
+        raise Conflict(_("与现有记录冲突，未保存：%(detail)s", detail=_constraint(error))) from None
+
+
+def _constraint(error: IntegrityError) -> str:
+    text = str(error.orig)
+    return text.splitlines()[0][:200]
+
+
+def create(
+    kind: RecordKind,
+    user: User | None,
+    data: dict,
+    *,
+    strict: bool = False,
+    confirmed: bool = False,
+    authorized: bool = False,
+):
+    """Create a record from ``data``; returns it, committed (or joined to an enclosing write).
+
+    ``authorized`` is for services that checked a broader permission themselves (a manager registering a
+    tenant may create the tenant's firm).
+    """
+    with write_transaction():
+        if not authorized and not kind.allowed(user, "create"):
+            raise PermissionDenied()
+        values = kind.defaults(kind.schema.clean(data, strict=strict))
+        kind.check(values, None, confirmed=confirmed)
+        if not authorized and not kind.allowed(user, "create", None, values):
+            raise PermissionDenied()
+        record = kind.new()
+        with db.session.no_autoflush:
+            kind.apply(record, values)
+        db.session.add(record)
+        _flush(kind, record)
+        log_change(
+            "create",
+            kind.name,
+            record,
+            diff({}, kind.snapshot(record)),
+            user,
+            kind.enterprise_id(record),
+            kind.label(record),
+        )
+    return record
+
+
+def update(
+    kind: RecordKind,
+    user: User | None,
+    record_id,
+    version,
+    data: dict,
+    *,
+    partial: bool = False,
+    strict: bool = False,
+):
+    """Change a record; ``version`` must be the one the user saw, else :class:`StaleVersion`."""
+    with write_transaction():
+        record = get_visible(kind, user, record_id)
+        _check_version(record, version)
+        if not kind.allowed(user, "update", record):
+            raise PermissionDenied()
+        if record.archived_at is not None:
+            raise ValidationFailed.one("archived_at", _("记录已归档，请先恢复再修改"))
+        values = kind.schema.clean(data, partial=partial, strict=strict)
+        before = kind.snapshot(record)
+        kind.check(before | values, record)
+        if not kind.allowed(user, "update", record, before | values):
+            raise PermissionDenied()
+        with db.session.no_autoflush:
+            kind.apply(record, values)
+        _flush(kind, record)
+        changes = diff(before, kind.snapshot(record))
+        if changes:
+            log_change(
+                "update", kind.name, record, changes, user, kind.enterprise_id(record), kind.label(record)
+            )
+    return record
+
+
+def archive(kind: RecordKind, user: User | None, record_id, version, reason: str | None = None):
+    """Archive instead of delete: the record leaves lists and counts and keeps its history."""
+    with write_transaction():
+        record = get_visible(kind, user, record_id)
+        _check_version(record, version)
+        if not kind.allowed(user, "archive", record):
+            raise PermissionDenied()
+        if record.archived_at is not None:
+            raise ValidationFailed.one("archived_at", _("记录已归档"))
+        try:
+            reason = _REASON.parse(reason)
+        except InputError as error:
+            raise ValidationFailed.one("archived_reason", named(_REASON.label, error.message)) from None
+        kind.check_archive(record)
+        record.archived_at = utcnow()
+        record.archived_reason = reason
+        _flush(kind, record)
+        log_change(
+            "archive",
+            kind.name,
+            record,
+            {
+                "archived_at": [None, record.archived_at.isoformat(timespec="seconds")],
+                "archived_reason": [None, reason],
+            },
+            user,
+            kind.enterprise_id(record),
+            kind.label(record),
+        )
+    return record
+
+
+def restore(kind: RecordKind, user: User | None, record_id, version):
+    """Bring an archived record back; the same rules as a new record apply (e.g. unique USCC)."""
+    with write_transaction():
+        record = get_visible(kind, user, record_id)
+        _check_version(record, version)
+        if not kind.allowed(user, "restore", record):
+            raise PermissionDenied()
+        if record.archived_at is None:
+            raise ValidationFailed.one("archived_at", _("记录未归档"))
+        before_at, before_reason = record.archived_at, record.archived_reason
+        record.archived_at = None
+        record.archived_reason = None
+        kind.check(kind.snapshot(record), record, confirmed=True)
+        _flush(kind, record)
+        log_change(
+            "restore",
+            kind.name,
+            record,
+            {
+                "archived_at": [before_at.isoformat(timespec="seconds"), None],
+                "archived_reason": [before_reason, None],
+            },
+            user,
+            kind.enterprise_id(record),
+            kind.label(record),
+        )
+    return record

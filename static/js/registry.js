@@ -1,0 +1,36 @@
+// Small progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+  // Ask before submitting forms that archive or end something.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+
+  // Firm pickers: <input data-lookup="/enterprises/lookup" list="…"> offers matching firms while typing.
+  document.querySelectorAll("input[data-lookup]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = input.value.trim();
+      if (q.length < 2 || !list) { return; }
+      timer = setTimeout(function () {
+        fetch(input.getAttribute("data-lookup") + "?q=" + encodeURIComponent(q), {credentials: "same-origin"})
+          .then(function (r) { return r.ok ? r.json() : {items: []}; })
+          .then(function (data) {
+            list.innerHTML = "";
+            data.items.forEach(function (item) {
+              var option = document.createElement("option");
+              option.value = item.uscc || ("#" + item.id);
+              option.textContent = item.name + " · " + item.town;
+              list.appendChild(option);
+            });
+          });
+      }, 200);
+    });
+  });
+})();
