@@ -10,6 +10,17 @@
     }
   });
 
+  // The tenant form: show only the part for an existing firm or for a new one.
+  var modes = document.querySelectorAll("input[name=firm_mode]");
+  function showMode() {
+    var chosen = document.querySelector("input[name=firm_mode]:checked");
+    document.querySelectorAll("[data-firm-mode]").forEach(function (part) {
+      part.hidden = chosen && part.getAttribute("data-firm-mode") !== chosen.value;
+    });
+  }
+  modes.forEach(function (radio) { radio.addEventListener("change", showMode); });
+  if (modes.length) { showMode(); }
+
   // Firm pickers: <input data-lookup="/enterprises/lookup" list="…"> offers matching firms while typing.
   document.querySelectorAll("input[data-lookup]").forEach(function (input) {
     var list = document.getElementById(input.getAttribute("list"));

@@ -1,0 +1,65 @@
+"""Who may open which page of "Web records I": one declared table, checked for every role."""
+
+from __future__ import annotations
+
+import pytest
+
+from registry.extensions import db
+
+from .factories import PASSWORDS, make_enterprise, make_incubator, make_tenancy, make_user
+
+ROLES = ["anonymous", "admin", "science_bureau", "incubator_manager", "finance_officer", "report_writer"]
+OK, LOGIN, FORBIDDEN, MISSING = 200, 302, 403, 404
+
+# fmt: off
+#            path                         anonymous admin sb  manager  finance  report
+TABLE = [
+    ("/enterprises/",                     LOGIN, OK, OK, OK, OK, OK),
+    ("/enterprises/export.csv",           LOGIN, OK, OK, OK, OK, OK),
+    ("/enterprises/new",                  LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/enterprises/{firm_a}",             LOGIN, OK, OK, OK, OK, OK),
+    ("/enterprises/{firm_b}",             LOGIN, OK, OK, MISSING, OK, OK),
+    ("/enterprises/{firm_a}/edit",        LOGIN, OK, OK, OK, FORBIDDEN, FORBIDDEN),
+    ("/enterprises/{firm_b}/edit",        LOGIN, OK, OK, MISSING, FORBIDDEN, FORBIDDEN),
+    ("/incubators/",                      LOGIN, OK, OK, OK, OK, OK),
+    ("/incubators/new",                   LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/incubators/{inc_a}",               LOGIN, OK, OK, OK, OK, OK),
+    ("/incubators/{inc_b}",               LOGIN, OK, OK, MISSING, OK, OK),
+    ("/incubators/{inc_a}/edit",          LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/tenants/new",                      LOGIN, OK, OK, OK, FORBIDDEN, FORBIDDEN),
+    ("/tenancies/{stay_a}/edit",          LOGIN, OK, OK, OK, FORBIDDEN, FORBIDDEN),
+    ("/tenancies/{stay_b}/edit",          LOGIN, OK, OK, MISSING, FORBIDDEN, FORBIDDEN),
+    ("/tenancies/{stay_a}/exit",          LOGIN, OK, OK, OK, FORBIDDEN, FORBIDDEN),
+    ("/tenancies/{stay_b}/exit",          LOGIN, OK, OK, MISSING, FORBIDDEN, FORBIDDEN),
+    ("/admin/users/",                     LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_answers_each_role_as_declared(client, app, role):
+    with app.app_context():
+        inc_a, inc_b = make_incubator(name="甲孵化器"), make_incubator(name="乙孵化器")
+        stay_a = make_tenancy(incubator=inc_a, enterprise=make_enterprise(name="甲企业"))
+        stay_b = make_tenancy(incubator=inc_b, enterprise=make_enterprise(name="乙企业"))
+        db.session.commit()
+        ids = {
+            "inc_a": inc_a.id,
+            "inc_b": inc_b.id,
+            "stay_a": stay_a.id,
+            "stay_b": stay_b.id,
+            "firm_a": stay_a.enterprise_id,
+            "firm_b": stay_b.enterprise_id,
+        }
+        if role != "anonymous":
+            make_user("someone", [role], incubator_ids=[inc_a.id] if role == "incubator_manager" else [])
+    if role != "anonymous":
+        client.post("/login", data={"username": "someone", "password": PASSWORDS["someone"]})
+    column = ROLES.index(role) + 1
+    wrong = []
+    for row in TABLE:
+        path = row[0].format(**ids)
+        status = client.get(path).status_code
+        if status != row[column]:
+            wrong.append(f"{path}: {status}, expected {row[column]}")
+    assert wrong == []
