@@ -53,6 +53,17 @@ def run_write(form, action, *, on_stale=None, passthrough: tuple = ()):
     return None
 
 
+def flash_outcome(done, form, success: str) -> None:
+    """After a button that posts a small form (archive, restore, an action): say how it went."""
+    if done is not None:
+        flash(success, "success")
+        return
+    messages = list(form.form_errors)
+    for field in form:
+        messages.extend(field.errors or [])
+    flash(" ".join(str(m) for m in messages) or _("操作未完成，请刷新页面后重试。"), "danger")
+
+
 def url_with(**changes) -> str:
     """The current page's URL with some arguments changed (None removes one); paging restarts."""
     args = request.args.to_dict(flat=False)

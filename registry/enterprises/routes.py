@@ -26,7 +26,7 @@ from ..models import (
     training_participants,
 )
 from ..records import writer
-from ..views import get_or_abort, history, run_write
+from ..views import flash_outcome, get_or_abort, history, run_write
 from .listing import SPEC
 from .services import ENTERPRISE, SCHEMA, PossibleDuplicate
 
@@ -215,10 +215,7 @@ def archive(enterprise_id: int):
                 ENTERPRISE, current_user, enterprise_id, form.version.data, form.archived_reason.data
             ),
         )
-        if done is not None:
-            flash(_("已归档。归档的企业不再出现在列表和统计中，历史记录保留。"), "success")
-        else:
-            flash(" ".join(_flatten(form)), "danger")
+        flash_outcome(done, form, _("已归档。归档的企业不再出现在列表和统计中，历史记录保留。"))
     return redirect(url_for(".detail", enterprise_id=enterprise_id))
 
 
@@ -230,15 +227,5 @@ def restore(enterprise_id: int):
         done = run_write(
             form, lambda: writer.restore(ENTERPRISE, current_user, enterprise_id, form.version.data)
         )
-        if done is not None:
-            flash(_("已恢复。"), "success")
-        else:
-            flash(" ".join(_flatten(form)), "danger")
+        flash_outcome(done, form, _("已恢复。"))
     return redirect(url_for(".detail", enterprise_id=enterprise_id))
-
-
-def _flatten(form) -> list[str]:
-    messages = list(form.form_errors)
-    for field in form:
-        messages.extend(field.errors or [])
-    return messages or [_("操作未完成，请刷新页面后重试。")]

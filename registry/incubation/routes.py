@@ -16,7 +16,7 @@ from ..extensions import db
 from ..forms import ArchiveForm, VersionForm, fill, form_data, options
 from ..models import ChangeLog, Enterprise, Incubator, Tenancy, Town
 from ..records import writer
-from ..views import get_or_abort, run_write
+from ..views import flash_outcome, get_or_abort, run_write
 from . import services
 from .forms import ExitForm, IncubatorForm, RegisterTenantForm, TenancyForm
 from .services import INCUBATOR, INCUBATOR_SCHEMA, TENANCY, TENANCY_SCHEMA
@@ -149,7 +149,7 @@ def archive_incubator(incubator_id: int):
                 INCUBATOR, current_user, incubator_id, form.version.data, form.archived_reason.data
             ),
         )
-        _flash_outcome(done, form, _("已归档。"))
+        flash_outcome(done, form, _("已归档。"))
     return redirect(url_for(".incubator", incubator_id=incubator_id))
 
 
@@ -161,7 +161,7 @@ def restore_incubator(incubator_id: int):
         done = run_write(
             form, lambda: writer.restore(INCUBATOR, current_user, incubator_id, form.version.data)
         )
-        _flash_outcome(done, form, _("已恢复。"))
+        flash_outcome(done, form, _("已恢复。"))
     return redirect(url_for(".incubator", incubator_id=incubator_id))
 
 
@@ -267,13 +267,3 @@ def exit_tenancy(tenancy_id: int):
             flash(_("已办理离孵。"), "success")
             return redirect(url_for(".incubator", incubator_id=record.incubator_id))
     return render_template("incubation/exit_form.html", form=form, record=record)
-
-
-def _flash_outcome(done, form, success: str) -> None:
-    if done is not None:
-        flash(success, "success")
-        return
-    messages = list(form.form_errors)
-    for field in form:
-        messages.extend(field.errors or [])
-    flash(" ".join(messages) or _("操作未完成，请刷新页面后重试。"), "danger")

@@ -106,7 +106,10 @@ class TenancyKind(RecordKind):
         incubator = db.session.get(Incubator, record.incubator_id)
         return f"{enterprise.name} @ {incubator.name}"
 
-    def defaults(self, values: dict) -> dict:
+    def complete(self, values: dict, record=None) -> dict:
+        """A new veteran tenant gets the county's free office space unless an end date is given."""
+        if record is not None:
+            return values
         if (
             values.get("free_space_until") is None
             and values.get("moved_in_on")

@@ -294,5 +294,11 @@ class Schema:
         return cleaned
 
 
+def to_json_value(field: Field, value):
+    if isinstance(field, TagSet):
+        return [tag.code for tag in value] if value is not None else []
+    return field.to_json(value)
+
+
 def to_json(schema: Schema, record) -> dict:
-    return {f.name: f.to_json(getattr(record, f.name)) for f in schema.fields}
+    return {f.name: to_json_value(f, getattr(record, f.name)) for f in schema.fields}

@@ -37,8 +37,9 @@ class RecordKind:
     def check_archive(self, record) -> None:
         """Rules that keep a record from being archived (none by default)."""
 
-    def defaults(self, values: dict) -> dict:
-        """Values a new record takes when the input leaves them out."""
+    def complete(self, values: dict, record=None) -> dict:
+        """Derived values filled in before the checks: a new record's defaults (``record`` is None), or
+        values that follow from others (e.g. ``valid_until`` from ``approved_on``)."""
         return values
 
     def apply(self, record, values: dict) -> None:

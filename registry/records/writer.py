@@ -14,7 +14,7 @@ from ..db import write_transaction
 from ..domain import InputError
 from ..extensions import db
 from ..models import User, utcnow
-from .changelog import diff, log_change
+from .changelog import diff, log_change, plain
 from .errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from .fields import Text, named
 from .kind import RecordKind
@@ -79,7 +79,7 @@ def create(
     with write_transaction():
         if not authorized and not kind.allowed(user, "create"):
             raise PermissionDenied()
-        values = kind.defaults(kind.schema.clean(data, strict=strict))
+        values = kind.complete(kind.schema.clean(data, strict=strict), None)
         kind.check(values, None, confirmed=confirmed)
         if not authorized and not kind.allowed(user, "create", None, values):
             raise PermissionDenied()
@@ -118,13 +118,15 @@ def update(
             raise PermissionDenied()
         if record.archived_at is not None:
             raise ValidationFailed.one("archived_at", _("记录已归档，请先恢复再修改"))
-        values = kind.schema.clean(data, partial=partial, strict=strict)
+        cleaned = kind.schema.clean(data, partial=partial, strict=strict)
         before = kind.snapshot(record)
-        kind.check(before | values, record)
-        if not kind.allowed(user, "update", record, before | values):
+        merged = kind.complete(before | cleaned, record)
+        kind.check(merged, record)
+        if not kind.allowed(user, "update", record, merged):
             raise PermissionDenied()
+        changed = {k: v for k, v in merged.items() if k in cleaned or plain(v) != plain(before.get(k))}
         with db.session.no_autoflush:
-            kind.apply(record, values)
+            kind.apply(record, changed)
         _flush(kind, record)
         changes = diff(before, kind.snapshot(record))
         if changes:
