@@ -36,10 +36,15 @@ def create_app(config: dict | None = None) -> Flask:
     from . import models  # noqa: F401 — registers every table on the metadata
     from .admin.routes import bp as admin_bp
     from .auth import init_app as init_auth
+    from .certifications.routes import bp as certifications_bp
+    from .certifications.routes import kinds_bp
     from .cli import init_app as init_cli
     from .enterprises.routes import bp as enterprises_bp
     from .errors import init_app as init_errors
+    from .finance.routes import loans_bp, outreach_bp
     from .incubation.routes import bp as incubation_bp
+    from .listing.routes import bp as listing_bp
+    from .listing.routes import trainings_bp
     from .main import bp as main_bp
     from .web import init_app as init_web
 
@@ -51,5 +56,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(main_bp)
     app.register_blueprint(enterprises_bp)
     app.register_blueprint(incubation_bp)
+    app.register_blueprint(certifications_bp)
+    app.register_blueprint(kinds_bp)
+    app.register_blueprint(outreach_bp)
+    app.register_blueprint(loans_bp)
+    app.register_blueprint(listing_bp)
+    app.register_blueprint(trainings_bp)
     app.register_blueprint(admin_bp)
     return app

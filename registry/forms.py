@@ -61,6 +61,24 @@ def _wtf_field(field: f.Field):
         return CheckboxesField(
             label, description=description, choices=options(field.enum.choices()), validate_choice=False
         )
+    if isinstance(field, f.Reference) and field.lookup is not None:
+        return StringField(
+            label,
+            description=description or _l("输入统一社会信用代码或完整名称，可从提示中选择"),
+            render_kw={
+                "list": f"{field.name}-options",
+                "data-lookup": "/enterprises/lookup",
+                "autocomplete": "off",
+            },
+        )
+    if isinstance(field, f.ReferenceSet):
+        return TextAreaField(
+            label,
+            description=description or _l("每行一个：统一社会信用代码或完整名称"),
+            render_kw={"rows": 4},
+        )
+    if isinstance(field, f.CodeChoice):
+        return SelectField(label, description=description, choices=[], validate_choice=False)
     if isinstance(field, (f.Reference, f.TagSet)):
         cls = CheckboxesField if isinstance(field, f.TagSet) else SelectField
         return cls(label, description=description, choices=[], validate_choice=False)
@@ -102,13 +120,21 @@ def fill(form: FlaskForm, schema: f.Schema, record) -> None:
             value = [str(tag.code) for tag in value]
         elif isinstance(field, f.Date):
             value = value.isoformat() if value else ""
+        elif isinstance(field, f.Reference) and field.key is not None:
+            value = field.key(value)
         elif isinstance(field, f.Reference):
             value = str(value) if value is not None else ""
+        elif isinstance(field, f.ReferenceSet):
+            value = "\n".join(field_key(field, v) for v in value)
         elif value is None:
             value = "" if not isinstance(field, f.ChoiceSet) else []
         form[field.name].data = value
     if "version" in form:
         form.version.data = str(record.version)
+
+
+def field_key(field, value) -> str:
+    return field.key(value) if getattr(field, "key", None) else str(value)
 
 
 ARCHIVE_REASON_LABEL = _l("归档原因")

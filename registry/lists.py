@@ -36,6 +36,7 @@ class Filter:
     choices: Callable[[], list[tuple[str, str]]] | None = None  # for the filter form
     multiple: bool = False
     default: str | None = None  # applied when the argument is absent (e.g. archived=0)
+    input_type: str = "text"  # for filters without choices: the input's type (date, number)
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Facet:
     name: str  # the filter it sets when clicked
     label: str
     query: Callable[[Select], Select]
+    enum: type | None = None  # shows codes by their labels
 
 
 @dataclass
@@ -254,3 +256,60 @@ def all_rows(spec: ListSpec, user, list_args: ListArgs, batch: int = 1000):
         cursor = encode_cursor(last.id if key.name == "id" else getattr(last, key.column.key), last.id)
         for row in rows:  # keep memory flat on big exports
             db.session.expunge(row)
+
+
+# ---- filter and facet builders shared by the lists ---------------------------------------------------
+
+
+def enum_parser(codes):
+    def parse(text: str) -> str:
+        if text not in codes():
+            raise ValueError(text)
+        return text
+
+    return parse
+
+
+def equals_filter(name: str, label: str, column, choices=None, parse=str, **kw) -> Filter:
+    return Filter(name, label, lambda q, v: q.where(column == v), parse, choices, **kw)
+
+
+def enum_filter(name: str, label: str, column, enum) -> Filter:
+    return Filter(name, label, lambda q, v: q.where(column == v), enum_parser(enum.codes), enum.choices)
+
+
+def archived_filter(model) -> Filter:
+    from flask_babel import lazy_gettext as _l
+
+    def apply(query, value):
+        if value == "all":
+            return query
+        return query.where(model.archived_at.is_not(None) if value == "1" else model.archived_at.is_(None))
+
+    return Filter(
+        "archived",
+        _l("归档状态"),
+        apply,
+        enum_parser(lambda: ("0", "1", "all")),
+        lambda: [("0", str(_l("在册"))), ("1", str(_l("已归档"))), ("all", str(_l("全部")))],
+        default="0",
+    )
+
+
+def date_filter(name: str, label: str, apply) -> Filter:
+    from .domain.values import parse_date
+
+    return Filter(name, label, apply, parse_date, input_type="date")
+
+
+def count_facet(model, column, label_column=None, join=None):
+    """A facet query counting ``model`` rows among ``ids`` by ``column`` (labelled by ``label_column``)."""
+
+    def query(ids):
+        label = label_column if label_column is not None else column
+        statement = select(column, label, func.count()).select_from(model).where(model.id.in_(ids))
+        if join is not None:
+            statement = join(statement)
+        return statement.group_by(column, label).order_by(func.count().desc(), column)
+
+    return query

@@ -209,9 +209,9 @@ SPEC = ListSpec(
     ],
     facets=[
         Facet("town", _l("镇街"), _group_facet(Enterprise.town_id, Town.name, lambda s: s.join(Town))),
-        Facet("legal_form", _l("主体类型"), _group_facet(Enterprise.legal_form)),
+        Facet("legal_form", _l("主体类型"), _group_facet(Enterprise.legal_form), enum=LegalForm),
         Facet("industry", _l("行业门类"), _group_facet(Enterprise.industry)),
-        Facet("founder_group", _l("创业者群体"), _founder_facet),
+        Facet("founder_group", _l("创业者群体"), _founder_facet, enum=FounderGroup),
         Facet("tag", _l("标签"), _tag_facet),
         Facet("certification", _l("持有有效资质"), _certification_facet),
     ],

@@ -149,3 +149,47 @@ class EnterpriseKind(RecordKind):
 
 
 ENTERPRISE = register(EnterpriseKind())
+
+
+def enterprise_id_for(reference: str) -> int | None:
+    """A firm's id from its USCC, ``#id`` or exact name (the natural keys people and imports use)."""
+    from ..domain.text import clean_name
+    from ..domain.uscc import normalise_uscc
+
+    text = (reference or "").strip()
+    if not text:
+        return None
+    if text.startswith("#") and text[1:].isdigit():
+        return int(text[1:])
+    code = normalise_uscc(text)
+    return db.session.scalar(
+        select(Enterprise.id)
+        .where(
+            or_(Enterprise.uscc == code, Enterprise.name == clean_name(text)),
+            Enterprise.archived_at.is_(None),
+        )
+        .order_by(Enterprise.id)
+        .limit(1)
+    )
+
+
+def enterprise_key(enterprise_id) -> str:
+    """How a form shows a chosen firm: its USCC, or ``#id`` for an unregistered team."""
+    if not enterprise_id:
+        return ""
+    firm = db.session.get(Enterprise, int(enterprise_id))
+    return (firm.uscc or f"#{firm.id}") if firm else ""
+
+
+def enterprise_field(required: bool = True, label: str | None = None):
+    """The ``enterprise_id`` field of a child record: an id, or a firm's USCC or name in forms and imports."""
+    from ..records.fields import Reference
+
+    return Reference(
+        "enterprise_id",
+        label or _l("企业"),
+        required=required,
+        model=Enterprise,
+        lookup=enterprise_id_for,
+        key=enterprise_key,
+    )

@@ -78,5 +78,9 @@ class Training(RecordMixin, ArchivableMixin, db.Model):
         secondary=training_participants, order_by=Enterprise.name
     )
 
+    @property
+    def enterprise_ids(self) -> list[int]:
+        return sorted(e.id for e in self.participants)
+
     def __str__(self) -> str:
         return f"{self.held_on} {self.title}"

@@ -7,7 +7,7 @@ the OpenAPI document all use it, so a rule is written once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -200,13 +200,23 @@ class ChoiceSet(Field):
 
 @dataclass
 class Reference(Field):
-    """The id of another record, which must exist and not be archived."""
+    """The id of another record, which must exist and not be archived.
+
+    With ``lookup``, text that is not a number is resolved by a natural key (a firm's USCC or name).
+    """
 
     model: type | None = None
+    lookup: Callable[[str], int | None] | None = None
+    key: Callable[[object], str] | None = None  # how a form shows the chosen record (e.g. its USCC)
 
     def convert(self, raw):
         from ..extensions import db
 
+        if self.lookup is not None and isinstance(raw, str) and not raw.strip().isdigit():
+            found = self.lookup(raw)
+            if found is None:
+                raise InputError(_("未找到“%(value)s”", value=raw.strip()[:60]))
+            raw = found
         record_id = parse_int(raw)
         record = db.session.get(self.model, record_id)
         if record is None or getattr(record, "archived_at", None) is not None:
@@ -215,6 +225,59 @@ class Reference(Field):
 
     def json_schema(self) -> dict:
         return {"type": "integer", "minimum": 1}
+
+
+@dataclass
+class CodeChoice(Field):
+    """A code from a reference table (e.g. a certification kind), given by its code or its name."""
+
+    model: type | None = None
+
+    def convert(self, raw):
+        from ..extensions import db
+
+        if not isinstance(raw, str):
+            raise InputError(_("应为文本"))
+        text = raw.strip()
+        row = db.session.scalar(
+            db.select(self.model).where((self.model.code == text) | (self.model.name == text))
+        )
+        if row is None or row.archived_at is not None:
+            raise InputError(_("“%(value)s”不是可选值", value=text[:40]))
+        return row.code
+
+    def choices(self) -> list[tuple[str, str]]:
+        from ..extensions import db
+
+        rows = db.session.scalars(
+            db.select(self.model).where(self.model.archived_at.is_(None)).order_by(self.model.id)
+        )
+        return [(row.code, row.name) for row in rows]
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "description": "code of a certification kind"}
+
+
+@dataclass
+class ReferenceSet(Field):
+    """Several ids of another table (e.g. a training's participants)."""
+
+    model: type | None = None
+    lookup: Callable[[str], int | None] | None = None
+    key: Callable[[object], str] | None = None
+
+    def parse(self, raw):
+        ids = []
+        for item in _as_list(raw):
+            ids.append(
+                Reference(self.name, self.label, model=self.model, lookup=self.lookup).convert(
+                    item if isinstance(item, str) else str(item)
+                )
+            )
+        return sorted(set(ids))
+
+    def json_schema(self) -> dict:
+        return {"type": "array", "items": {"type": "integer", "minimum": 1}, "uniqueItems": True}
 
 
 @dataclass

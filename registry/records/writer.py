@@ -35,7 +35,7 @@ def get_visible(kind: RecordKind, user: User | None, record_id) -> object:
     return record
 
 
-def _check_version(record, version) -> None:
+def check_version(record, version) -> None:
     if version is None or version == "":
         raise ValidationFailed.one("version", _("缺少版本号（version），请重新打开记录后再保存"))
     try:
@@ -113,7 +113,7 @@ def update(
     """Change a record; ``version`` must be the one the user saw, else :class:`StaleVersion`."""
     with write_transaction():
         record = get_visible(kind, user, record_id)
-        _check_version(record, version)
+        check_version(record, version)
         if not kind.allowed(user, "update", record):
             raise PermissionDenied()
         if record.archived_at is not None:
@@ -140,7 +140,7 @@ def archive(kind: RecordKind, user: User | None, record_id, version, reason: str
     """Archive instead of delete: the record leaves lists and counts and keeps its history."""
     with write_transaction():
         record = get_visible(kind, user, record_id)
-        _check_version(record, version)
+        check_version(record, version)
         if not kind.allowed(user, "archive", record):
             raise PermissionDenied()
         if record.archived_at is not None:
@@ -172,7 +172,7 @@ def restore(kind: RecordKind, user: User | None, record_id, version):
     """Bring an archived record back; the same rules as a new record apply (e.g. unique USCC)."""
     with write_transaction():
         record = get_visible(kind, user, record_id)
-        _check_version(record, version)
+        check_version(record, version)
         if not kind.allowed(user, "restore", record):
             raise PermissionDenied()
         if record.archived_at is None:

@@ -21,6 +21,18 @@
   modes.forEach(function (radio) { radio.addEventListener("change", showMode); });
   if (modes.length) { showMode(); }
 
+  // The certification form: batch and key support for 小巨人, product name for 专精特新产品.
+  var kind = document.querySelector("select[name=kind]");
+  function showKindFields() {
+    document.querySelectorAll("[data-show-for-kind]").forEach(function (part) {
+      part.hidden = kind.value !== part.getAttribute("data-show-for-kind");
+    });
+  }
+  if (kind && document.querySelector("[data-show-for-kind]")) {
+    kind.addEventListener("change", showKindFields);
+    showKindFields();
+  }
+
   // Firm pickers: <input data-lookup="/enterprises/lookup" list="…"> offers matching firms while typing.
   document.querySelectorAll("input[data-lookup]").forEach(function (input) {
     var list = document.getElementById(input.getAttribute("list"));

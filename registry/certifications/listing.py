@@ -1,0 +1,138 @@
+"""The certification list: search by firm, filters of issue "Web records II", facets, sorts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload
+
+from ..enterprises.listing import search as search_firms
+from ..enums import CertificationStatus, Level
+from ..lists import (
+    Facet,
+    Filter,
+    ListSpec,
+    Sort,
+    archived_filter,
+    count_facet,
+    date_filter,
+    enum_filter,
+    enum_parser,
+)
+from ..models import Certification, CertificationKind, Enterprise
+from ..records.fields import CodeChoice
+from .services import CERTIFICATION
+
+
+def valid_on(day: date):
+    """SQL: the certification is valid on ``day`` (DESIGN.md §4, "valid at end")."""
+    return and_(
+        Certification.status.in_(["approved", "revoked"]),
+        Certification.approved_on <= day,
+        or_(Certification.valid_until.is_(None), Certification.valid_until >= day),
+        or_(Certification.revoked_on.is_(None), Certification.revoked_on > day),
+    )
+
+
+def expiring_within(days: int, today: date | None = None):
+    """SQL: approved, not revoked, and its validity ends within ``days`` days from today."""
+    today = today or date.today()
+    return and_(
+        Certification.status == CertificationStatus.APPROVED,
+        Certification.valid_until.between(today, today + timedelta(days=days)),
+    )
+
+
+def _kinds():
+    return CodeChoice("kind", "", model=CertificationKind).choices()
+
+
+def _days(text: str) -> int:
+    days = int(text)
+    if not 0 <= days <= 3660:
+        raise ValueError(text)
+    return days
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if not 1990 <= year <= 2100:
+        raise ValueError(text)
+    return year
+
+
+SPEC = ListSpec(
+    model=Certification,
+    base=lambda user: CERTIFICATION.visible(
+        user, select(Certification).join(Enterprise, Enterprise.id == Certification.enterprise_id)
+    ),
+    search=search_firms,
+    filters=[
+        Filter(
+            "kind",
+            _l("资质类别"),
+            lambda q, v: q.where(Certification.kind == v),
+            enum_parser(lambda: [c for c, _n in _kinds()]),
+            _kinds,
+        ),
+        enum_filter("level", _l("级别"), Certification.level, Level),
+        enum_filter("status", _l("状态"), Certification.status, CertificationStatus),
+        Filter(
+            "year",
+            _l("年度"),
+            lambda q, v: q.where(Certification.year == v),
+            _year,
+            lambda: [(str(y), str(y)) for y in range(date.today().year + 1, 2015, -1)],
+        ),
+        Filter(
+            "batch",
+            _l("批次"),
+            lambda q, v: q.where(Certification.batch == v),
+            int,
+            lambda: [(str(b), str(b)) for b in range(1, 11)],
+        ),
+        date_filter("valid_on", _l("在该日有效"), lambda q, v: q.where(valid_on(v))),
+        Filter(
+            "expiring",
+            _l("N天内到期"),
+            lambda q, v: q.where(expiring_within(v)),
+            _days,
+            lambda: [("30", "30"), ("60", "60"), ("90", "90"), ("180", "180"), ("365", "365")],
+        ),
+        Filter(
+            "key_support",
+            _l("重点支持"),
+            lambda q, v: q.where(Certification.key_support.is_(v == "1")),
+            enum_parser(lambda: ("1", "0")),
+            lambda: [("1", str(_l("是"))), ("0", str(_l("否")))],
+        ),
+        archived_filter(Certification),
+    ],
+    facets=[
+        Facet(
+            "kind",
+            _l("资质类别"),
+            count_facet(
+                Certification,
+                Certification.kind,
+                CertificationKind.name,
+                lambda s: s.join(CertificationKind, CertificationKind.code == Certification.kind),
+            ),
+        ),
+        Facet("level", _l("级别"), count_facet(Certification, Certification.level), enum=Level),
+        Facet(
+            "status", _l("状态"), count_facet(Certification, Certification.status), enum=CertificationStatus
+        ),
+        Facet("year", _l("年度"), count_facet(Certification, Certification.year)),
+    ],
+    sorts=[
+        Sort("applied_on", _l("申报日期"), Certification.applied_on, nullable=True, kind="date"),
+        Sort("approved_on", _l("认定日期"), Certification.approved_on, nullable=True, kind="date"),
+        Sort("valid_until", _l("有效期至"), Certification.valid_until, nullable=True, kind="date"),
+        Sort("year", _l("年度"), Certification.year, nullable=True, kind="int"),
+    ],
+    default_sort="-approved_on",
+    eager=(joinedload(Certification.enterprise), joinedload(Certification.kind_ref)),
+)

@@ -1,0 +1,203 @@
+"""Certification pages: the shared record pages plus status actions, the renewal list and kinds."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased, joinedload
+from wtforms import HiddenField, StringField
+
+from ..domain.values import parse_date
+from ..enums import CertificationStatus, Level
+from ..extensions import db
+from ..forms import options
+from ..lists import ListSpec, Sort, archived_filter
+from ..models import Certification, CertificationKind
+from ..pages import Column, RecordPages
+from ..views import flash_outcome, get_or_abort, run_write
+from . import services
+from .listing import SPEC, valid_on
+from .services import CERTIFICATION, KIND, SCHEMA
+
+
+def _prepare(form) -> None:
+    form.kind.choices = options(SCHEMA["kind"].choices())
+
+
+def _firm(c):
+    return c.enterprise.name
+
+
+PAGES = RecordPages(
+    kind=CERTIFICATION,
+    spec=SPEC,
+    name="certifications",
+    title=_l("资质认定"),
+    unit=_l("条"),
+    columns=[
+        Column(_l("企业"), _firm, link=True),
+        Column(
+            _l("资质类别"), lambda c: c.kind_ref.name + (f"（{c.product_name}）" if c.product_name else "")
+        ),
+        Column(_l("级别"), lambda c: Level.label_of(c.level)),
+        Column(_l("状态"), lambda c: CertificationStatus.label_of(c.status)),
+        Column(_l("年度/批次"), lambda c: f"{c.year or ''}{_(' 第%(n)d批', n=c.batch) if c.batch else ''}"),
+        Column(_l("申报日期"), lambda c: c.applied_on, sort="applied_on"),
+        Column(_l("认定日期"), lambda c: c.approved_on, sort="approved_on"),
+        Column(_l("有效期至"), lambda c: c.valid_until, sort="valid_until"),
+        Column(_l("证书编号"), lambda c: c.certificate_no),
+    ],
+    export_columns=[
+        (_l("编号"), lambda c: c.id),
+        (_l("企业"), _firm),
+        (_l("统一社会信用代码"), lambda c: c.enterprise.uscc),
+        (_l("资质类别"), lambda c: c.kind_ref.name),
+        (_l("级别"), lambda c: Level.label_of(c.level)),
+        (_l("状态"), lambda c: CertificationStatus.label_of(c.status)),
+        (_l("年度"), lambda c: c.year),
+        (_l("批次"), lambda c: c.batch),
+        (_l("申报日期"), lambda c: c.applied_on),
+        (_l("认定日期"), lambda c: c.approved_on),
+        (_l("有效期至"), lambda c: c.valid_until),
+        (_l("撤销日期"), lambda c: c.revoked_on),
+        (_l("证书编号"), lambda c: c.certificate_no),
+        (_l("重点支持"), lambda c: _("是") if c.key_support else ""),
+        (_l("产品名称"), lambda c: c.product_name),
+    ],
+    prepare_form=_prepare,
+    form_template="certifications/form.html",
+    detail_template="certifications/detail.html",
+    detail_context=lambda record: {"action_form": ActionForm(), "today": date.today()},
+    list_actions=[(_l("到期复核提醒"), "certifications.renewals")],
+    search_placeholder=_l("企业名称或统一社会信用代码"),
+)
+bp = PAGES.bp
+
+
+class ActionForm(FlaskForm):
+    version = HiddenField()
+    on = StringField(render_kw={"type": "date"})
+    certificate_no = StringField()
+
+
+@bp.route("/<int:record_id>/<any(approve, reject, revoke):action>", methods=["POST"])
+@login_required
+def status_action(record_id: int, action: str):
+    record = get_or_abort(CERTIFICATION, record_id)
+    if not CERTIFICATION.allowed(current_user, "update", record):
+        abort(403)
+    form = ActionForm()
+    if form.validate_on_submit():
+        calls = {
+            "approve": lambda: services.approve(
+                current_user,
+                record_id,
+                form.version.data,
+                form.on.data,
+                form.certificate_no.data or record.certificate_no,
+            ),
+            "reject": lambda: services.reject(current_user, record_id, form.version.data),
+            "revoke": lambda: services.revoke(current_user, record_id, form.version.data, form.on.data),
+        }
+        done = run_write(form, calls[action])
+        flash_outcome(
+            done,
+            form,
+            {"approve": _("已登记认定。"), "reject": _("已登记未通过。"), "revoke": _("已登记撤销。")}[
+                action
+            ],
+        )
+    return redirect(url_for(".detail", record_id=record_id))
+
+
+@bp.route("/renewals")
+@login_required
+def renewals():
+    """Due for renewal: approved certificates ending within 90 days, and this year's 科技型中小企业
+    registrations that must be renewed for the next year."""
+    try:
+        on = parse_date(request.args["on"]) if request.args.get("on") else date.today()
+    except Exception:  # a bad date in the URL falls back to today
+        on = date.today()
+    base = CERTIFICATION.visible(current_user, select(Certification)).where(
+        Certification.archived_at.is_(None)
+    )
+    ending = db.session.scalars(
+        base.where(
+            Certification.status == CertificationStatus.APPROVED,
+            Certification.valid_until.between(on, on + timedelta(days=services.RENEWAL_DAYS)),
+        )
+        .options(joinedload(Certification.enterprise), joinedload(Certification.kind_ref))
+        .order_by(Certification.valid_until, Certification.id)
+    ).all()
+    following = aliased(Certification)
+    next_year = on.year + 1
+    renew = db.session.scalars(
+        base.where(
+            Certification.kind == services.TECH_SME,
+            valid_on(on),
+            ~exists().where(
+                following.enterprise_id == Certification.enterprise_id,
+                following.kind == services.TECH_SME,
+                following.archived_at.is_(None),
+                following.year == next_year,
+                following.status.in_(["applied", "approved"]),
+            ),
+        )
+        .options(joinedload(Certification.enterprise))
+        .order_by(Certification.valid_until, Certification.id)
+    ).all()
+    return render_template(
+        "certifications/renewals.html",
+        on=on,
+        ending=ending,
+        renew=renew,
+        next_year=next_year,
+        days=services.RENEWAL_DAYS,
+    )
+
+
+KIND_SPEC = ListSpec(
+    model=CertificationKind,
+    base=lambda user: select(CertificationKind),
+    search=lambda q, text: q.where(
+        CertificationKind.name.contains(text, autoescape=True)
+        | CertificationKind.code.contains(text, autoescape=True)
+    ),
+    filters=[archived_filter(CertificationKind)],
+    sorts=[
+        Sort("code", _l("代码"), CertificationKind.code),
+        Sort("name", _l("名称"), CertificationKind.name),
+    ],
+    default_sort="id",
+)
+
+KIND_PAGES = RecordPages(
+    kind=KIND,
+    spec=KIND_SPEC,
+    name="certification_kinds",
+    title=_l("资质类别"),
+    unit=_l("个"),
+    columns=[
+        Column(_l("名称"), lambda k: k.name, link=True, sort="name"),
+        Column(_l("代码"), lambda k: k.code, sort="code"),
+        Column(_l("有效期"), lambda k: validity_label(k.validity)),
+        Column(_l("证书编号格式"), lambda k: k.number_pattern),
+    ],
+    search_placeholder=_l("名称或代码"),
+)
+kinds_bp = KIND_PAGES.bp
+
+
+def validity_label(validity: str) -> str:
+    if validity == "calendar_year":
+        return _("当年有效（至12月31日）")
+    if validity == "none":
+        return _("长期有效")
+    return _("%(n)s年", n=validity.split(":")[1])

@@ -1,0 +1,1 @@
+"""The listing-reserve pipeline (上市后备企业库) and trainings (培训)."""

@@ -1,0 +1,179 @@
+"""Listing candidates with their dated stages, and trainings with their participants."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select
+
+from .. import permissions
+from ..db import write_transaction
+from ..domain import InputError
+from ..domain.values import parse_date
+from ..enterprises.services import enterprise_field, enterprise_id_for, enterprise_key
+from ..enums import FINAL_STAGES, Board, ListingTier, Role, Stage, TrainingTopic
+from ..extensions import db
+from ..models import Enterprise, ListingCandidate, StageChange, Training, training_participants, utcnow
+from ..records import writer
+from ..records.catalog import register
+from ..records.changelog import log_change
+from ..records.errors import Conflict, PermissionDenied, ValidationFailed
+from ..records.fields import Choice, Date, ReferenceSet, Schema, Text
+from ..records.kind import RecordKind
+
+STAGE_ORDER = {stage.value: index for index, stage in enumerate(Stage)}
+
+CANDIDATE_SCHEMA = Schema(
+    [
+        enterprise_field(),
+        Date("entered_on", _l("入库日期"), required=True),
+        Choice("tier", _l("层级"), required=True, enum=ListingTier),
+        Choice("target_board", _l("拟上市板块"), enum=Board),
+        Text("sponsor", _l("保荐/辅导机构"), max_length=100),
+    ]
+)
+
+TRAINING_SCHEMA = Schema(
+    [
+        Date("held_on", _l("日期"), required=True),
+        Text("title", _l("培训名称"), required=True, max_length=200),
+        Choice("topic", _l("主题"), required=True, enum=TrainingTopic),
+        ReferenceSet(
+            "enterprise_ids", _l("参加企业"), model=Enterprise, lookup=enterprise_id_for, key=enterprise_key
+        ),
+    ]
+)
+
+
+class CandidateKind(RecordKind):
+    name = "listing_candidate"
+    model = ListingCandidate
+    schema = CANDIDATE_SCHEMA
+    write_roles = frozenset({Role.FINANCE_OFFICER})
+
+    def visible(self, user, query):
+        if permissions.sees_everything(user):
+            return query
+        return query.where(permissions.tenant_of_managed(user, ListingCandidate.enterprise_id))
+
+    def label(self, record) -> str:
+        return db.session.get(Enterprise, record.enterprise_id).name
+
+    def check(self, values, record=None, *, confirmed=False) -> None:
+        query = select(ListingCandidate.id).where(
+            ListingCandidate.enterprise_id == values.get("enterprise_id")
+        )
+        if record is not None:
+            query = query.where(ListingCandidate.id != record.id)
+        if db.session.scalar(query) is not None:
+            raise Conflict(_("企业：该企业已在上市后备企业库中"), field="enterprise_id")
+        entered = values.get("entered_on")
+        if entered and entered > date.today():
+            raise ValidationFailed.one("entered_on", _("入库日期：不能晚于今天"))
+        if record is not None and entered:
+            later = [s.changed_on for s in record.stages if s.stage != Stage.RESERVE]
+            if later and entered > min(later):
+                raise ValidationFailed.one(
+                    "entered_on", _("入库日期：不能晚于已登记的后续阶段（%(d)s）", d=min(later))
+                )
+
+    def apply(self, record: ListingCandidate, values: dict) -> None:
+        super().apply(record, values)
+        # The stage history starts with 入库 on the entry date and follows it when that date is corrected.
+        reserve = next((s for s in record.stages if s.stage == Stage.RESERVE), None)
+        if reserve is None:
+            record.stages.append(StageChange(stage=Stage.RESERVE, changed_on=record.entered_on))
+        elif reserve.changed_on != record.entered_on:
+            reserve.changed_on = record.entered_on
+
+
+class TrainingKind(RecordKind):
+    name = "training"
+    model = Training
+    schema = TRAINING_SCHEMA
+    write_roles = frozenset({Role.FINANCE_OFFICER})
+
+    def visible(self, user, query):
+        if permissions.sees_everything(user):
+            return query
+        return query.where(
+            exists().where(
+                training_participants.c.training_id == Training.id,
+                permissions.tenant_of_managed(user, training_participants.c.enterprise_id),
+            )
+        )
+
+    def enterprise_id(self, record) -> None:
+        return None
+
+    def apply(self, record: Training, values: dict) -> None:
+        for key, value in values.items():
+            if key == "enterprise_ids":
+                record.participants = list(
+                    db.session.scalars(select(Enterprise).where(Enterprise.id.in_(value)))
+                )
+            else:
+                setattr(record, key, value)
+
+
+CANDIDATE = register(CandidateKind())
+TRAINING = register(TrainingKind())
+
+
+def current_stage(candidate: ListingCandidate) -> str | None:
+    return candidate.stages[-1].stage if candidate.stages else None
+
+
+def add_stage(user, candidate_id, version, stage, changed_on) -> StageChange:
+    """Advance a candidate: stages may be skipped but not dated before the previous one, and
+    ``listed`` / ``withdrawn`` end the pipeline. The candidate's version guards against two clerks at once."""
+    errors: dict[str, list[str]] = {}
+    if stage not in Stage.codes():
+        errors["stage"] = [_("阶段：“%(value)s”不是可选值", value=str(stage)[:40])]
+    try:
+        day = parse_date(changed_on) if changed_on else None
+        if day is None:
+            errors["changed_on"] = [_("日期：不能为空")]
+    except InputError as error:
+        errors["changed_on"] = [f"{_('日期')}：{error.message}"]
+        day = None
+    if errors:
+        raise ValidationFailed(errors)
+    with write_transaction():
+        candidate = writer.get_visible(CANDIDATE, user, candidate_id)
+        writer.check_version(candidate, version)
+        if not CANDIDATE.allowed(user, "update", candidate):
+            raise PermissionDenied()
+        if candidate.archived_at is not None:
+            raise ValidationFailed.one("stage", _("阶段：该企业已归档"))
+        now = current_stage(candidate)
+        last = candidate.stages[-1].changed_on if candidate.stages else candidate.entered_on
+        if now in FINAL_STAGES:
+            raise ValidationFailed.one(
+                "stage", _("阶段：该企业已%(stage)s，不能再变更阶段", stage=Stage.label_of(now))
+            )
+        if stage != Stage.WITHDRAWN and now and STAGE_ORDER[stage] <= STAGE_ORDER[now]:
+            raise ValidationFailed.one(
+                "stage", _("阶段：只能推进到“%(now)s”之后的阶段（可跳过）", now=Stage.label_of(now))
+            )
+        if day < last:
+            raise ValidationFailed.one("changed_on", _("日期：不能早于上一阶段的日期（%(d)s）", d=last))
+        if day > date.today():
+            raise ValidationFailed.one("changed_on", _("日期：不能晚于今天"))
+        change = StageChange(stage=stage, changed_on=day)
+        candidate.stages.append(change)
+        candidate.updated_at = utcnow()  # a new stage is a change of the candidate: its version moves on
+        db.session.flush()
+        firm = db.session.get(Enterprise, candidate.enterprise_id)
+        log_change(
+            "create",
+            "stage_change",
+            change,
+            {"stage": [now, stage], "changed_on": [None, day.isoformat()]},
+            user,
+            candidate.enterprise_id,
+            f"{firm.name} · {Stage.label_of(stage)}",
+        )
+    return change
