@@ -49,6 +49,18 @@ def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+@event.listens_for(Session, "after_flush")
+def _note_flush(session, _context) -> None:
+    if not session.info.get("write_depth"):
+        session.info["flushed_outside_write"] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _clear_flush_note(session) -> None:
+    session.info.pop("flushed_outside_write", None)
+
+
 @contextmanager
 def write_transaction(session: Session | None = None) -> Iterator[Session]:
     """Run the block as one write transaction and commit it once; roll back on any error.
@@ -69,7 +81,8 @@ def write_transaction(session: Session | None = None) -> Iterator[Session]:
             session.info["write_depth"] -= 1
         return
     if session.in_transaction():
-        if session.new or session.dirty or session.deleted:
+        if session.new or session.dirty or session.deleted or session.info.get("flushed_outside_write"):
+            # Ending the open transaction would silently drop them: a programming error, not user input.
             raise RuntimeError("write_transaction() entered with unsaved changes on the session")
         session.rollback()
     session.connection(execution_options={WRITE_OPTION: True})

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from registry.extensions import db
+from registry.models import Certification, ListingCandidate, Outreach, PledgeLoan, Training
 
 from .factories import PASSWORDS, make_enterprise, make_incubator, make_tenancy, make_user
 
@@ -32,6 +35,28 @@ TABLE = [
     ("/tenancies/{stay_a}/exit",          LOGIN, OK, OK, OK, FORBIDDEN, FORBIDDEN),
     ("/tenancies/{stay_b}/exit",          LOGIN, OK, OK, MISSING, FORBIDDEN, FORBIDDEN),
     ("/admin/users/",                     LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/certifications/",                  LOGIN, OK, OK, OK, OK, OK),
+    ("/certifications/new",               LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/certifications/{cert_a}",          LOGIN, OK, OK, OK, OK, OK),
+    ("/certifications/{cert_b}",          LOGIN, OK, OK, MISSING, OK, OK),
+    ("/certifications/{cert_a}/edit",     LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/certifications/renewals",          LOGIN, OK, OK, OK, OK, OK),
+    ("/certification-kinds/",             LOGIN, OK, OK, OK, OK, OK),
+    ("/certification-kinds/new",          LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/outreach/",                        LOGIN, OK, OK, OK, OK, OK),
+    ("/outreach/new",                     LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
+    ("/outreach/{visit_b}",               LOGIN, OK, OK, MISSING, OK, OK),
+    ("/pledge-loans/",                    LOGIN, OK, OK, OK, OK, OK),
+    ("/pledge-loans/new",                 LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
+    ("/pledge-loans/{loan_a}",            LOGIN, OK, OK, OK, OK, OK),
+    ("/pledge-loans/{loan_a}/edit",       LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
+    ("/listing-candidates/",              LOGIN, OK, OK, OK, OK, OK),
+    ("/listing-candidates/pipeline",      LOGIN, OK, OK, OK, OK, OK),
+    ("/listing-candidates/new",           LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
+    ("/listing-candidates/{cand_b}",      LOGIN, OK, OK, MISSING, OK, OK),
+    ("/trainings/",                       LOGIN, OK, OK, OK, OK, OK),
+    ("/trainings/new",                    LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
+    ("/trainings/{training_b}",           LOGIN, OK, OK, MISSING, OK, OK),
 ]
 # fmt: on
 
@@ -42,6 +67,23 @@ def test_every_page_answers_each_role_as_declared(client, app, role):
         inc_a, inc_b = make_incubator(name="甲孵化器"), make_incubator(name="乙孵化器")
         stay_a = make_tenancy(incubator=inc_a, enterprise=make_enterprise(name="甲企业"))
         stay_b = make_tenancy(incubator=inc_b, enterprise=make_enterprise(name="乙企业"))
+        firm_a, firm_b = stay_a.enterprise, stay_b.enterprise
+        day = date(2021, 5, 1)
+        records = {
+            "cert_a": Certification(
+                enterprise=firm_a, kind="tech_sme", level="national", status="applied", applied_on=day
+            ),
+            "cert_b": Certification(
+                enterprise=firm_b, kind="tech_sme", level="national", status="applied", applied_on=day
+            ),
+            "visit_b": Outreach(held_on=day, enterprise=firm_b, form="visit"),
+            "loan_a": PledgeLoan(
+                enterprise=firm_a, lender="行", ip_type="patent", registered_on=day, amount_wan=1
+            ),
+            "cand_b": ListingCandidate(enterprise=firm_b, entered_on=day, tier="key"),
+            "training_b": Training(held_on=day, title="培训", topic="ip", participants=[firm_b]),
+        }
+        db.session.add_all(records.values())
         db.session.commit()
         ids = {
             "inc_a": inc_a.id,
@@ -51,6 +93,7 @@ def test_every_page_answers_each_role_as_declared(client, app, role):
             "firm_a": stay_a.enterprise_id,
             "firm_b": stay_b.enterprise_id,
         }
+        ids |= {key: record.id for key, record in records.items()}
         if role != "anonymous":
             make_user("someone", [role], incubator_ids=[inc_a.id] if role == "incubator_manager" else [])
     if role != "anonymous":

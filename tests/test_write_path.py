@@ -74,8 +74,8 @@ def test_update_without_a_version_is_refused(bureau):
 
 def test_read_only_roles_cannot_write(ctx):
     town = make_town()
-    reader = make_user("rw", ["report_writer"])
     db.session.commit()
+    reader = make_user("rw", ["report_writer"])
     with pytest.raises(PermissionDenied):
         writer.create(ENTERPRISE, reader, firm_data(town))
     assert db.session.scalar(select(func.count()).select_from(Enterprise)) == 0
