@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import models  # noqa: F401 — registers every table on the metadata
     from .admin.routes import bp as admin_bp
+    from .api.routes import bp as api_bp
     from .auth import init_app as init_auth
     from .certifications.routes import bp as certifications_bp
     from .certifications.routes import kinds_bp
@@ -46,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .listing.routes import bp as listing_bp
     from .listing.routes import trainings_bp
     from .main import bp as main_bp
+    from .reference.routes import blueprints as reference_blueprints
     from .web import init_app as init_web
 
     login_manager.init_app(app)
@@ -63,4 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(listing_bp)
     app.register_blueprint(trainings_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(api_bp)
+    for blueprint in reference_blueprints:
+        app.register_blueprint(blueprint)
     return app

@@ -27,7 +27,9 @@ def test_not_found_page_uses_the_layout(client, auth):
     assert "页面不存在" in page and "<nav" in page
 
 
-def test_api_clients_get_json_errors(client):
+def test_api_clients_get_json_errors(client, auth):
+    assert client.get("/api/v1/nothing").get_json()["error"]["status"] == 401
+    auth.login()
     response = client.get("/api/v1/nothing")
     assert response.status_code == 404
     assert response.get_json()["error"]["status"] == 404

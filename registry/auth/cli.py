@@ -39,3 +39,25 @@ def token(username: str) -> None:
         raise click.ClickException(error.message) from error
     click.echo(f"API token for {username} (store it now; it is not shown again):")
     click.echo(value)
+
+
+@users_cli.command("revoke-token")
+@click.argument("prefix")
+def revoke_token(prefix: str) -> None:
+    """Revoke the API token whose shown prefix (its first 12 characters) is PREFIX."""
+    try:
+        count = services.revoke_token(prefix)
+    except InputError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Revoked {count} token(s).")
+
+
+@users_cli.command("tokens")
+@click.argument("username")
+def tokens(username: str) -> None:
+    """List USERNAME's API tokens (prefix, created, last used, revoked)."""
+    for row in services.tokens_of(username):
+        click.echo(
+            f"{row.prefix}  created {row.created_at:%Y-%m-%d}  last used {row.last_used_at or '-'}  "
+            f"{'revoked ' + str(row.revoked_at) if row.revoked_at else 'active'}"
+        )

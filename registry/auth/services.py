@@ -179,6 +179,30 @@ def issue_token(username: str) -> str:
     return token
 
 
+def revoke_token(prefix: str) -> int:
+    """Revoke the active tokens starting with ``prefix`` (the part shown in lists)."""
+    prefix = (prefix or "").strip()
+    if len(prefix) < 8:
+        raise InputError(_("令牌前缀至少8个字符"))
+    with write_transaction():
+        rows = db.session.scalars(
+            select(ApiToken).where(ApiToken.prefix == prefix[:12], ApiToken.revoked_at.is_(None))
+        ).all()
+        if not rows:
+            raise InputError(_("没有以“%(prefix)s”开头的有效令牌", prefix=prefix))
+        for row in rows:
+            row.revoked_at = utcnow()
+    return len(rows)
+
+
+def tokens_of(username: str) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken).join(User).where(User.username == username).order_by(ApiToken.created_at)
+        )
+    )
+
+
 def user_for_token(token: str) -> User | None:
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)))
     if row is None or row.revoked_at is not None or not row.user.active:

@@ -218,6 +218,8 @@ class Reference(Field):
                 raise InputError(_("未找到“%(value)s”", value=raw.strip()[:60]))
             raw = found
         record_id = parse_int(raw)
+        if not 0 < record_id <= 2**31 - 1:
+            raise InputError(_("所选记录不存在或已归档（编号%(id)s）", id=record_id))
         record = db.session.get(self.model, record_id)
         if record is None or getattr(record, "archived_at", None) is not None:
             raise InputError(_("所选记录不存在或已归档（编号%(id)s）", id=record_id))

@@ -19,6 +19,7 @@ from .errors import Conflict, NotFound, PermissionDenied, StaleVersion, Validati
 from .fields import Text, named
 from .kind import RecordKind
 
+MAX_ID = 2**31 - 1
 _REASON = Text("archived_reason", "归档原因", max_length=200)
 
 
@@ -28,6 +29,8 @@ def get_visible(kind: RecordKind, user: User | None, record_id) -> object:
         record_id = int(record_id)
     except (TypeError, ValueError):
         raise NotFound() from None
+    if not 0 < record_id <= MAX_ID:  # beyond what a database integer holds: no such record
+        raise NotFound()
     query = kind.visible(user, select(kind.model).where(kind.model.id == record_id))
     record = db.session.scalar(query)
     if record is None:

@@ -1,0 +1,276 @@
+"""The OpenAPI 3.1 document, generated from the same schemas and list definitions the endpoints use."""
+
+from __future__ import annotations
+
+from ..lists import ListSpec
+from ..records import fields as f
+
+ERROR = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {"status": {"type": "integer"}, "message": {"type": "string"}},
+            "required": ["status", "message"],
+        },
+        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+    "required": ["error"],
+}
+
+_ERRORS = {
+    "400": "请求无效（JSON格式错误等）",
+    "401": "未登录或令牌无效",
+    "403": "没有权限",
+    "404": "记录不存在",
+    "409": "版本冲突或与现有记录重复",
+    "413": "请求体过大",
+    "415": "请求体不是JSON",
+    "422": "输入有误：errors 按字段列出原因",
+}
+
+
+def _errors(*codes: str) -> dict:
+    return {
+        code: {
+            "description": _ERRORS[code],
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for code in codes
+    }
+
+
+def _nullable(schema: dict) -> dict:
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return schema | {"type": [*kind, "null"]} if "null" not in kind else schema
+    if kind:
+        out = schema | {"type": [kind, "null"]}
+        if "enum" in out:
+            out["enum"] = [*out["enum"], None]
+        return out
+    return schema
+
+
+def field_schema(field: f.Field, *, output: bool = False) -> dict:
+    schema = dict(field.json_schema())
+    schema["title"] = str(field.label)
+    if field.help:
+        schema["description"] = str(field.help)
+    if isinstance(field, (f.ChoiceSet, f.TagSet, f.ReferenceSet, f.Boolean)):
+        return schema
+    if output and isinstance(field, f.Money):
+        return {"type": ["string", "null"], "title": schema["title"]}
+    if output and isinstance(field, f.Uscc):
+        return {"type": ["string", "null"], "title": schema["title"]}
+    if output and isinstance(field, f.Integer) and field.blank is not None:
+        return {"type": "integer", "title": schema["title"]}
+    if output or not field.required:
+        schema = _nullable(schema)
+    if output and isinstance(field, f.Date):
+        schema.pop("format", None)  # stored dates are always ISO, but 3.1 validators need no format here
+        schema["type"] = ["string", "null"]
+    if output and isinstance(field, f.Text):
+        schema.pop("maxLength", None)
+    return schema
+
+
+def input_schema(schema: f.Schema, *, patch: bool = False) -> dict:
+    properties = {fld.name: field_schema(fld) for fld in schema.fields}
+    out = {"type": "object", "properties": properties, "additionalProperties": False}
+    if patch:
+        properties["version"] = {
+            "type": "integer",
+            "description": "the version you read (optimistic locking)",
+        }
+        out["required"] = ["version"]
+    else:
+        required = [fld.name for fld in schema.fields if fld.required]
+        if required:
+            out["required"] = required
+    return out
+
+
+def output_schema(coll) -> dict:
+    properties = {
+        "id": {"type": "integer"},
+        "version": {"type": "integer"},
+        "created_at": {"type": "string"},
+        "updated_at": {"type": "string"},
+        "archived_at": {"type": ["string", "null"]},
+        "archived_reason": {"type": ["string", "null"]},
+    }
+    properties |= {fld.name: field_schema(fld, output=True) for fld in coll.kind.schema.fields}
+    properties |= coll.extra_schema
+    return {"type": "object", "properties": properties, "required": ["id", "version"]}
+
+
+def list_parameters(spec: ListSpec, schema: f.Schema) -> list[dict]:
+    params = [
+        {
+            "name": "q",
+            "in": "query",
+            "schema": {"type": "string", "maxLength": 100},
+            "description": "名称或代码搜索",
+        },
+        {"name": "sort", "in": "query", "schema": {"type": "string", "enum": _sorts(spec)}},
+        {"name": "size", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+        {
+            "name": "after",
+            "in": "query",
+            "schema": {"type": "string"},
+            "description": "上一页返回的 next 中的游标",
+        },
+        {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "csv"]}},
+    ]
+    for flt in spec.filters:
+        param_schema = {"type": "string"}
+        if flt.input_type == "date":
+            param_schema = {"type": "string", "format": "date"}
+        params.append(
+            {"name": flt.name, "in": "query", "schema": param_schema, "description": str(flt.label)}
+        )
+    taken = {p["name"] for p in params}
+    for fld in schema.fields:
+        if fld.name in taken or isinstance(fld, (f.ChoiceSet, f.TagSet, f.ReferenceSet)):
+            continue
+        params.append(
+            {
+                "name": fld.name,
+                "in": "query",
+                "schema": {"type": "string"},
+                "description": f"{fld.label}（等于）",
+            }
+        )
+    return params
+
+
+def _sorts(spec: ListSpec) -> list[str]:
+    names = list(spec.sort_by_name())
+    return names + [f"-{n}" for n in names]
+
+
+def document(app, collections) -> dict:
+    paths: dict = {}
+    schemas: dict = {"Error": ERROR}
+    for coll in collections:
+        title = coll.name.replace("-", "_").title().replace("_", "")
+        schemas[f"{title}Input"] = input_schema(coll.kind.schema)
+        schemas[f"{title}Patch"] = input_schema(coll.kind.schema, patch=True)
+        schemas[title] = output_schema(coll)
+        item_ref = {"$ref": f"#/components/schemas/{title}"}
+        ok_item = {"content": {"application/json": {"schema": item_ref}}}
+        paths[f"/api/v1/{coll.name}"] = {
+            "get": {
+                "summary": f"{coll.title}列表",
+                "operationId": f"list_{title}",
+                "parameters": list_parameters(coll.spec, coll.kind.schema),
+                "responses": {
+                    "200": {
+                        "description": "一页记录，next 为下一页地址",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "items": {"type": "array", "items": item_ref},
+                                        "next": {"type": ["string", "null"]},
+                                    },
+                                    "required": ["items", "next"],
+                                }
+                            },
+                            "text/csv": {"schema": {"type": "string"}},
+                        },
+                    },
+                }
+                | _errors("401", "422"),
+            },
+            "post": {
+                "summary": f"新增{coll.title}",
+                "operationId": f"create_{title}",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": f"#/components/schemas/{title}Input"}}
+                    },
+                },
+                "responses": {"201": {"description": "已创建"} | ok_item}
+                | _errors("400", "401", "403", "409", "413", "415", "422"),
+            },
+        }
+        id_param = [{"name": "record_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+        paths[f"/api/v1/{coll.name}/{{record_id}}"] = {
+            "parameters": id_param,
+            "get": {
+                "summary": f"{coll.title}详情",
+                "operationId": f"get_{title}",
+                "responses": {"200": {"description": "记录"} | ok_item} | _errors("401", "404"),
+            },
+            "patch": {
+                "summary": f"修改{coll.title}（须带当前 version）",
+                "operationId": f"update_{title}",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": f"#/components/schemas/{title}Patch"}}
+                    },
+                },
+                "responses": {"200": {"description": "已修改"} | ok_item}
+                | _errors("400", "401", "403", "404", "409", "413", "415", "422"),
+            },
+            "delete": {
+                "summary": f"归档{coll.title}（不删除）",
+                "operationId": f"archive_{title}",
+                "parameters": [
+                    {"name": "version", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "reason", "in": "query", "schema": {"type": "string", "maxLength": 200}},
+                ],
+                "responses": {"200": {"description": "已归档"} | ok_item}
+                | _errors("401", "403", "404", "409", "422"),
+            },
+        }
+    paths["/api/v1/listing-candidates/{record_id}/stages"] = {
+        "parameters": [{"name": "record_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "post": {
+            "summary": "登记上市后备企业的新阶段",
+            "operationId": "add_stage",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "stage": {"type": "string"},
+                                "changed_on": {"type": "string", "format": "date"},
+                                "version": {"type": "integer"},
+                            },
+                            "required": ["stage", "changed_on"],
+                            "additionalProperties": False,
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "201": {
+                    "description": "已登记",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/ListingCandidates"}}
+                    },
+                }
+            }
+            | _errors("400", "401", "403", "404", "409", "413", "415", "422"),
+        },
+    }
+    for extra in getattr(app, "openapi_paths", []):
+        paths |= extra(schemas)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "双创 Registry API", "version": "1", "description": "县域科技创新企业登记系统接口"},
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearer": []}],
+    }

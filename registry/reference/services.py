@@ -1,0 +1,100 @@
+"""Town, park and tag record kinds (admins only write them)."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Park, Tag, Town
+from ..records.catalog import register
+from ..records.errors import Conflict, ValidationFailed
+from ..records.fields import Reference, Schema, Text
+from ..records.kind import RecordKind
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9\-]{0,39}")
+
+
+def _unique(model, values: dict, record, *fields: str, schema: Schema) -> None:
+    for key in fields:
+        query = select(model.id).where(getattr(model, key) == values.get(key))
+        if record is not None:
+            query = query.where(model.id != record.id)
+        if db.session.scalar(query) is not None:
+            raise Conflict(_("%(label)s：已存在", label=schema.label(key)), field=key)
+
+
+TOWN_SCHEMA = Schema(
+    [
+        Text("code", _l("代码"), required=True, max_length=20, help=_l("简短的英文或拼音，如 taiping")),
+        Text("name", _l("名称"), required=True, max_length=50),
+    ]
+)
+PARK_SCHEMA = Schema(
+    [
+        Text("name", _l("名称"), required=True, max_length=100),
+        Reference("town_id", _l("所在镇街"), model=Town),
+    ]
+)
+TAG_SCHEMA = Schema(
+    [
+        Text(
+            "code",
+            _l("代码"),
+            required=True,
+            max_length=40,
+            help=_l("小写英文、数字和连字符，如 kechuang-china"),
+        ),
+        Text("name", _l("名称"), required=True, max_length=100),
+    ]
+)
+
+
+class TownKind(RecordKind):
+    name = "town"
+    model = Town
+    schema = TOWN_SCHEMA
+
+    def enterprise_id(self, record) -> None:
+        return None
+
+    def check(self, values, record=None, *, confirmed=False) -> None:
+        if not _SLUG.fullmatch(values.get("code") or ""):
+            raise ValidationFailed.one("code", _("代码：应为小写英文字母、数字或连字符"))
+        _unique(Town, values, record, "code", "name", schema=TOWN_SCHEMA)
+
+
+class ParkKind(RecordKind):
+    name = "park"
+    model = Park
+    schema = PARK_SCHEMA
+
+    def enterprise_id(self, record) -> None:
+        return None
+
+    def check(self, values, record=None, *, confirmed=False) -> None:
+        _unique(Park, values, record, "name", schema=PARK_SCHEMA)
+
+
+class TagKind(RecordKind):
+    name = "tag"
+    model = Tag
+    schema = TAG_SCHEMA
+
+    def enterprise_id(self, record) -> None:
+        return None
+
+    def check(self, values, record=None, *, confirmed=False) -> None:
+        if not _SLUG.fullmatch(values.get("code") or ""):
+            raise ValidationFailed.one("code", _("代码：应为小写英文字母、数字或连字符"))
+        if record is not None and values["code"] != record.code:
+            raise ValidationFailed.one("code", _("代码：已使用的代码不能修改（统计指标按代码区分）"))
+        _unique(Tag, values, record, "code", "name", schema=TAG_SCHEMA)
+
+
+TOWN = register(TownKind())
+PARK = register(ParkKind())
+TAG = register(TagKind())
