@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .listing.routes import trainings_bp
     from .main import bp as main_bp
     from .reference.routes import blueprints as reference_blueprints
+    from .reports.routes import bp as reports_bp
     from .web import init_app as init_web
 
     login_manager.init_app(app)
@@ -66,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(trainings_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(reports_bp)
     for blueprint in reference_blueprints:
         app.register_blueprint(blueprint)
     return app

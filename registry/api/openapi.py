@@ -262,8 +262,92 @@ def document(app, collections) -> dict:
             | _errors("400", "401", "403", "404", "409", "413", "415", "422"),
         },
     }
-    for extra in getattr(app, "openapi_paths", []):
-        paths |= extra(schemas)
+    period = [
+        {"name": "start", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
+        {"name": "end", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
+    ]
+    value = {"type": ["integer", "string"], "description": "整数；金额为两位小数的字符串"}
+    paths["/api/v1/summary"] = {
+        "get": {
+            "summary": "统计汇总：期间内的全部指标",
+            "operationId": "summary",
+            "parameters": period,
+            "responses": {
+                "200": {
+                    "description": "指标及其数值",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "start": {"type": "string"},
+                                    "end": {"type": "string"},
+                                    "indicators": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "properties": {
+                                                "code": {"type": "string"},
+                                                "section": {"type": "string"},
+                                                "label": {"type": "string"},
+                                                "unit": {"type": "string"},
+                                                "value": value,
+                                            },
+                                            "required": ["code", "section", "label", "unit", "value"],
+                                        },
+                                    },
+                                },
+                                "required": ["start", "end", "indicators"],
+                            }
+                        }
+                    },
+                }
+            }
+            | _errors("401", "403", "422"),
+        }
+    }
+    paths["/api/v1/summary/{code}"] = {
+        "get": {
+            "summary": "单个指标的数值及其对应记录",
+            "operationId": "summary_item",
+            "parameters": [
+                {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
+                *period,
+            ],
+            "responses": {
+                "200": {
+                    "description": "数值和记录",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "code": {"type": "string"},
+                                    "start": {"type": "string"},
+                                    "end": {"type": "string"},
+                                    "value": value,
+                                    "records": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "properties": {
+                                                "type": {"type": "string"},
+                                                "id": {"type": "integer"},
+                                                "label": {"type": "string"},
+                                            },
+                                            "required": ["type", "id", "label"],
+                                        },
+                                    },
+                                },
+                                "required": ["code", "value", "records"],
+                            }
+                        }
+                    },
+                }
+            }
+            | _errors("401", "403", "404", "422"),
+        }
+    }
     return {
         "openapi": "3.1.0",
         "info": {"title": "双创 Registry API", "version": "1", "description": "县域科技创新企业登记系统接口"},

@@ -254,3 +254,84 @@ def openapi():
     from .openapi import document
 
     return jsonify(document(current_app, COLLECTIONS))
+
+
+# ---- summary (DESIGN.md §5) ---------------------------------------------------------------------------
+def _summary_period():
+    from ..domain import InputError
+    from ..domain.values import parse_date
+    from ..reports.periods import Period
+
+    errors = {}
+    dates = {}
+    for key in ("start", "end"):
+        try:
+            dates[key] = parse_date(request.args.get(key) or "")
+        except InputError as exc:
+            errors[key] = [f"{key}：{exc.message}"]
+    if errors:
+        raise ValidationFailed(errors)
+    if dates["end"] < dates["start"]:
+        raise ValidationFailed.one("end", _("end：不能早于 start"))
+    return Period(dates["start"], dates["end"])
+
+
+def _summary_reader():
+    from .. import permissions
+
+    if not permissions.sees_everything(user()):
+        raise PermissionDenied()
+
+
+@bp.get("/summary")
+def summary():
+    from ..reports import indicators as ind
+    from ..reports.service import plain_number
+
+    _summary_reader()
+    period = _summary_period()
+    indicators = ind.all_indicators()
+    values = ind.values(indicators, period.start, period.end)
+    return jsonify(
+        {
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "indicators": [
+                {
+                    "code": i.code,
+                    "section": i.section,
+                    "label": str(i.label),
+                    "unit": str(i.unit),
+                    "value": plain_number(values[i.code]),
+                }
+                for i in indicators
+            ],
+        }
+    )
+
+
+@bp.get("/summary/<code>")
+def summary_item(code: str):
+    from ..reports import indicators as ind
+    from ..reports import service
+    from ..reports.service import plain_number
+
+    _summary_reader()
+    indicator = ind.get(code)
+    if indicator is None:
+        raise NotFound()
+    period = _summary_period()
+    value = ind.values([indicator], period.start, period.end)[code]
+    records = [
+        {"type": indicator.record_type, "id": r.id, "label": service.label(indicator, r)}
+        for r in service.all_records(indicator, period)
+    ]
+    return jsonify(
+        {
+            "code": code,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "value": plain_number(value),
+            "records": records,
+        }
+    )

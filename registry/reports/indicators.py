@@ -1,0 +1,482 @@
+"""The indicator registry (DESIGN.md §4): every summary count defined once, as SQL of a period.
+
+Each indicator names the records behind it (``records(start, end)`` → a SELECT of their ids) and how its
+value is made from them (a count, or a sum of a column). Values are aggregates in SQL; the whole summary
+is one statement (plus one listing the tags), whatever the size of the registry.
+
+Rules shared by all: archived records never count, and neither do the records of an archived enterprise
+(its tenancies, certifications, outreach, loans, listing record, training attendance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, exists, func, literal, or_, select
+
+from ..enums import FounderGroup
+from ..extensions import db
+from ..models import (
+    Certification,
+    Enterprise,
+    EnterpriseFounderGroup,
+    Incubator,
+    ListingCandidate,
+    Outreach,
+    PledgeLoan,
+    StageChange,
+    Tag,
+    Tenancy,
+    Town,
+    Training,
+    enterprise_tags,
+    training_participants,
+)
+
+SECTIONS = {
+    "一": _l("着力促进创新创业环境升级"),
+    "二": _l("加快推动创新创业发展动力升级"),
+    "三": _l("持续推进创业带动就业能力升级"),
+    "四": _l("深入推动科技创新支撑能力升级"),
+    "五": _l("大力促进创新创业平台服务升级"),
+    "六": _l("进一步完善创新创业金融服务"),
+    "七": _l("加快构筑创新创业发展高地"),
+    "八": _l("切实打通政策落实“最后一公里”"),
+    "九": _l("下步工作措施"),
+}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    section: str
+    label: str
+    unit: str
+    record_type: str  # what the records behind it are: enterprise, tenancy, certification, …
+    records: Callable[[date, date], Select]  # the ids of those records, for the period
+    sum_of: object | None = None  # a column of record_type's table to add up instead of counting
+
+    def value(self, start: date, end: date):
+        """A scalar SQL expression of the value for the period."""
+        ids = self.records(start, end).subquery()
+        if self.sum_of is None:
+            return select(func.count()).select_from(ids).scalar_subquery()
+        model = RECORD_MODELS[self.record_type]
+        return (
+            select(func.coalesce(func.sum(self.sum_of), 0))
+            .where(model.id.in_(select(ids.c[0])))
+            .scalar_subquery()
+        )
+
+
+# ---- building blocks -------------------------------------------------------------------------------
+def live_enterprise(column):
+    """SQL: the enterprise ``column`` points to is not archived."""
+    return exists().where(Enterprise.id == column, Enterprise.archived_at.is_(None))
+
+
+def active_tenancy(end: date):
+    return and_(
+        Tenancy.archived_at.is_(None),
+        live_enterprise(Tenancy.enterprise_id),
+        Tenancy.moved_in_on <= end,
+        or_(Tenancy.left_on.is_(None), Tenancy.left_on > end),
+    )
+
+
+def certifications(kind: str, level: str | None = None):
+    conditions = [
+        Certification.kind == kind,
+        Certification.archived_at.is_(None),
+        live_enterprise(Certification.enterprise_id),
+    ]
+    if level:
+        conditions.append(Certification.level == level)
+    return conditions
+
+
+def valid_at(end: date):
+    """DESIGN.md §4 "valid at end"."""
+    return and_(
+        Certification.status.in_(["approved", "revoked"]),
+        Certification.approved_on <= end,
+        or_(Certification.valid_until.is_(None), Certification.valid_until >= end),
+        or_(Certification.revoked_on.is_(None), Certification.revoked_on > end),
+    )
+
+
+def cert_valid(kind, level=None, *extra):
+    return lambda start, end: select(Certification.id).where(
+        *certifications(kind, level), valid_at(end), *extra
+    )
+
+
+def cert_applied(kind, level=None):
+    return lambda start, end: select(Certification.id).where(
+        *certifications(kind, level), Certification.applied_on.between(start, end)
+    )
+
+
+def stage_at(end: date):
+    """SQL: a candidate's stage on ``end`` (the latest change dated on or before it)."""
+    latest = (
+        select(StageChange.stage)
+        .where(StageChange.candidate_id == ListingCandidate.id, StageChange.changed_on <= end)
+        .order_by(StageChange.changed_on.desc(), StageChange.id.desc())
+        .limit(1)
+        .correlate(ListingCandidate)
+        .scalar_subquery()
+    )
+    return func.coalesce(latest, literal("reserve"))
+
+
+def reserve_active(end: date, *extra):
+    return select(ListingCandidate.id).where(
+        ListingCandidate.archived_at.is_(None),
+        live_enterprise(ListingCandidate.enterprise_id),
+        ListingCandidate.entered_on <= end,
+        stage_at(end).not_in(["listed", "withdrawn"]),
+        *extra,
+    )
+
+
+def outreach_in(start, end):
+    return and_(Outreach.archived_at.is_(None), Outreach.held_on.between(start, end))
+
+
+def listing_trainings(start, end):
+    return select(Training.id).where(
+        Training.archived_at.is_(None), Training.topic == "listing", Training.held_on.between(start, end)
+    )
+
+
+def _founder_group_indicator(group: FounderGroup) -> Indicator:
+    return Indicator(
+        f"incubation.{group.value}_tenants_active",
+        "三",
+        _l("在孵企业中%(group)s创业企业", group=group.label),
+        _l("家"),
+        "tenancy",
+        lambda start, end: select(Tenancy.id).where(
+            active_tenancy(end),
+            exists().where(
+                EnterpriseFounderGroup.enterprise_id == Tenancy.enterprise_id,
+                EnterpriseFounderGroup.founder_group == group.value,
+            ),
+        ),
+    )
+
+
+FIXED: list[Indicator] = [
+    Indicator(
+        "enterprises.total",
+        "一",
+        _l("登记企业总数"),
+        _l("家"),
+        "enterprise",
+        lambda start, end: select(Enterprise.id).where(
+            Enterprise.archived_at.is_(None),
+            or_(Enterprise.established_on.is_(None), Enterprise.established_on <= end),
+        ),
+    ),
+    Indicator(
+        "incubation.tenants_active",
+        "三",
+        _l("在孵企业"),
+        _l("家"),
+        "tenancy",
+        lambda start, end: select(Tenancy.id).where(active_tenancy(end)),
+    ),
+    Indicator(
+        "incubation.tenants_new",
+        "三",
+        _l("新入孵企业"),
+        _l("家"),
+        "tenancy",
+        lambda start, end: select(Tenancy.id).where(
+            Tenancy.archived_at.is_(None),
+            live_enterprise(Tenancy.enterprise_id),
+            Tenancy.moved_in_on.between(start, end),
+        ),
+    ),
+    Indicator(
+        "incubation.tenants_graduated",
+        "三",
+        _l("毕业企业"),
+        _l("家"),
+        "tenancy",
+        lambda start, end: select(Tenancy.id).where(
+            Tenancy.archived_at.is_(None),
+            live_enterprise(Tenancy.enterprise_id),
+            Tenancy.exit_reason == "graduated",
+            Tenancy.left_on.between(start, end),
+        ),
+    ),
+    Indicator(
+        "incubation.free_space_active",
+        "三",
+        _l("享受免费办公场地的在孵企业"),
+        _l("家"),
+        "tenancy",
+        lambda start, end: select(Tenancy.id).where(active_tenancy(end), Tenancy.free_space_until >= end),
+    ),
+    *[_founder_group_indicator(group) for group in FounderGroup],
+    Indicator(
+        "tech_sme.registered",
+        "四",
+        _l("新注册科技型中小企业"),
+        _l("家"),
+        "certification",
+        lambda start, end: select(Certification.id).where(
+            *certifications("tech_sme"), Certification.approved_on.between(start, end)
+        ),
+    ),
+    Indicator(
+        "tech_sme.valid",
+        "四",
+        _l("有效期内科技型中小企业"),
+        _l("家"),
+        "certification",
+        cert_valid("tech_sme"),
+    ),
+    Indicator(
+        "high_tech.applied",
+        "四",
+        _l("申报高新技术企业"),
+        _l("家"),
+        "certification",
+        cert_applied("high_tech"),
+    ),
+    Indicator(
+        "high_tech.valid",
+        "四",
+        _l("有效期内高新技术企业"),
+        _l("家"),
+        "certification",
+        cert_valid("high_tech"),
+    ),
+    Indicator(
+        "srdi.little_giant_national_valid",
+        "四",
+        _l("国家级专精特新“小巨人”企业"),
+        _l("家"),
+        "certification",
+        cert_valid("little_giant", "national"),
+    ),
+    Indicator(
+        "srdi.little_giant_national_key_valid",
+        "四",
+        _l("其中重点支持“小巨人”企业"),
+        _l("家"),
+        "certification",
+        cert_valid("little_giant", "national", Certification.key_support.is_(True)),
+    ),
+    Indicator(
+        "srdi.little_giant_provincial_applied",
+        "四",
+        _l("申报省级专精特新“小巨人”企业"),
+        _l("家"),
+        "certification",
+        cert_applied("little_giant", "provincial"),
+    ),
+    Indicator(
+        "srdi.product_provincial_applied",
+        "四",
+        _l("申报省级专精特新产品"),
+        _l("个"),
+        "certification",
+        cert_applied("srdi_product", "provincial"),
+    ),
+    Indicator(
+        "srdi.sme_provincial_valid",
+        "四",
+        _l("省级专精特新中小企业"),
+        _l("家"),
+        "certification",
+        cert_valid("srdi_sme", "provincial"),
+    ),
+    Indicator(
+        "incubation.incubators",
+        "五",
+        _l("孵化载体"),
+        _l("个"),
+        "incubator",
+        lambda start, end: select(Incubator.id).where(
+            Incubator.archived_at.is_(None), or_(Incubator.opened_on.is_(None), Incubator.opened_on <= end)
+        ),
+    ),
+    Indicator(
+        "ip_pledge.outreach_enterprises",
+        "六",
+        _l("知识产权质押融资宣传走访企业"),
+        _l("家"),
+        "enterprise",
+        lambda start, end: (
+            select(Outreach.enterprise_id)
+            .distinct()
+            .where(
+                outreach_in(start, end),
+                Outreach.enterprise_id.is_not(None),
+                live_enterprise(Outreach.enterprise_id),
+            )
+        ),
+    ),
+    Indicator(
+        "ip_pledge.outreach_towns",
+        "六",
+        _l("知识产权质押融资宣传镇街"),
+        _l("个"),
+        "town",
+        lambda start, end: (
+            select(Outreach.town_id).distinct().where(outreach_in(start, end), Outreach.town_id.is_not(None))
+        ),
+    ),
+    Indicator(
+        "ip_pledge.high_value_ip_enterprises",
+        "六",
+        _l("拥有高价值知识产权的企业"),
+        _l("家"),
+        "enterprise",
+        lambda start, end: select(Enterprise.id).where(
+            Enterprise.archived_at.is_(None), Enterprise.high_value_ip_count > 0
+        ),
+    ),
+    Indicator(
+        "ip_pledge.loans",
+        "六",
+        _l("知识产权质押贷款"),
+        _l("笔"),
+        "pledge_loan",
+        lambda start, end: select(PledgeLoan.id).where(
+            PledgeLoan.archived_at.is_(None),
+            live_enterprise(PledgeLoan.enterprise_id),
+            PledgeLoan.registered_on.between(start, end),
+        ),
+    ),
+    Indicator(
+        "ip_pledge.loan_amount_wan",
+        "六",
+        _l("知识产权质押贷款金额"),
+        _l("万元"),
+        "pledge_loan",
+        lambda start, end: select(PledgeLoan.id).where(
+            PledgeLoan.archived_at.is_(None),
+            live_enterprise(PledgeLoan.enterprise_id),
+            PledgeLoan.registered_on.between(start, end),
+        ),
+        sum_of=PledgeLoan.amount_wan,
+    ),
+    Indicator(
+        "listing.reserve_active",
+        "六",
+        _l("上市后备企业"),
+        _l("家"),
+        "listing_candidate",
+        lambda start, end: reserve_active(end),
+    ),
+    Indicator(
+        "listing.key_reserve_active",
+        "六",
+        _l("重点上市后备企业"),
+        _l("家"),
+        "listing_candidate",
+        lambda start, end: reserve_active(end, ListingCandidate.tier == "key"),
+    ),
+    Indicator(
+        "listing.new_reserve",
+        "六",
+        _l("新入库上市后备企业"),
+        _l("家"),
+        "listing_candidate",
+        lambda start, end: select(ListingCandidate.id).where(
+            ListingCandidate.archived_at.is_(None),
+            live_enterprise(ListingCandidate.enterprise_id),
+            ListingCandidate.entered_on.between(start, end),
+        ),
+    ),
+    Indicator(
+        "listing.listed",
+        "六",
+        _l("新上市企业"),
+        _l("家"),
+        "listing_candidate",
+        lambda start, end: select(ListingCandidate.id).where(
+            ListingCandidate.archived_at.is_(None),
+            live_enterprise(ListingCandidate.enterprise_id),
+            exists().where(
+                StageChange.candidate_id == ListingCandidate.id,
+                StageChange.stage == "listed",
+                StageChange.changed_on.between(start, end),
+            ),
+        ),
+    ),
+    Indicator("listing.trainings", "六", _l("上市业务培训"), _l("场"), "training", listing_trainings),
+    Indicator(
+        "listing.training_enterprises",
+        "六",
+        _l("参加上市培训的企业"),
+        _l("家"),
+        "enterprise",
+        lambda start, end: (
+            select(training_participants.c.enterprise_id)
+            .distinct()
+            .where(
+                training_participants.c.training_id.in_(listing_trainings(start, end)),
+                live_enterprise(training_participants.c.enterprise_id),
+            )
+        ),
+    ),
+]
+
+
+def _tag_indicator(tag: Tag) -> Indicator:
+    return Indicator(
+        f"tags.{tag.code}",
+        "七",
+        _l("%(name)s企业", name=tag.name),
+        _l("家"),
+        "enterprise",
+        lambda start, end, tag_id=tag.id: select(Enterprise.id).where(
+            Enterprise.archived_at.is_(None),
+            exists().where(
+                enterprise_tags.c.enterprise_id == Enterprise.id, enterprise_tags.c.tag_id == tag_id
+            ),
+        ),
+    )
+
+
+RECORD_MODELS = {
+    "enterprise": Enterprise,
+    "tenancy": Tenancy,
+    "certification": Certification,
+    "incubator": Incubator,
+    "town": Town,
+    "pledge_loan": PledgeLoan,
+    "listing_candidate": ListingCandidate,
+    "training": Training,
+}
+
+
+def all_indicators() -> list[Indicator]:
+    """The fixed indicators and one per tag (one statement lists the tags), in report order."""
+    tags = db.session.scalars(select(Tag).where(Tag.archived_at.is_(None)).order_by(Tag.code)).all()
+    indicators = FIXED + [_tag_indicator(tag) for tag in tags]
+    order = list(SECTIONS)
+    return sorted(indicators, key=lambda ind: order.index(ind.section))
+
+
+def get(code: str) -> Indicator | None:
+    return next((ind for ind in all_indicators() if ind.code == code), None)
+
+
+def values(indicators: list[Indicator], start: date, end: date) -> dict[str, object]:
+    """Every indicator's value for the period, in one SQL statement."""
+    if not indicators:
+        return {}
+    row = db.session.execute(
+        select(*[ind.value(start, end).label(f"v{i}") for i, ind in enumerate(indicators)])
+    ).one()
+    return {ind.code: row[i] for i, ind in enumerate(indicators)}

@@ -1,0 +1,202 @@
+"""Report pages: the summary for a period, drill-down lists, snapshots, exports and the drafted DOCX."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import HiddenField, StringField
+
+from .. import permissions
+from ..domain import InputError
+from ..exports import csv_response, xlsx_response
+from ..extensions import db
+from ..models import ReportSnapshot
+from ..records.errors import NotFound, PermissionDenied
+from . import draft, service
+from . import indicators as ind
+from .periods import Period, resolve
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+class FreezeForm(FlaskForm):
+    title = StringField(_l("快照标题"), render_kw={"maxlength": 200})
+    start = HiddenField()
+    end = HiddenField()
+
+
+@bp.before_request
+@login_required
+def _readers_only():
+    # Reports cover the whole county; a manager's view is limited to their own incubators.
+    if not permissions.sees_everything(current_user):
+        abort(403)
+
+
+def _period() -> Period:
+    try:
+        return resolve(request.args)
+    except InputError as error:
+        flash(_("期间有误：%(reason)s，已改为本年至今。", reason=error.message), "warning")
+        return resolve({})
+
+
+def _period_args(period: Period) -> dict:
+    return {"preset": "custom", "start": period.start.isoformat(), "end": period.end.isoformat()}
+
+
+@bp.route("/")
+def summary():
+    period = _period()
+    rows = service.summary(period)
+    sections = {}
+    for row in rows:
+        sections.setdefault(row.indicator.section, []).append(row)
+    snapshots = db.session.scalars(select(ReportSnapshot).order_by(ReportSnapshot.id.desc()).limit(10)).all()
+    return render_template(
+        "reports/summary.html",
+        period=period,
+        previous=period.previous_year(),
+        sections=sections,
+        section_titles=ind.SECTIONS,
+        period_args=_period_args(period),
+        freeze_form=FreezeForm(start=period.start.isoformat(), end=period.end.isoformat()),
+        can_freeze=current_user.has_role(*service.SNAPSHOT_ROLES),
+        snapshots=snapshots,
+    )
+
+
+SUMMARY_COLUMNS = [
+    (_l("代码"), lambda r: r.indicator.code),
+    (_l("章节"), lambda r: r.indicator.section),
+    (_l("指标"), lambda r: str(r.indicator.label)),
+    (_l("单位"), lambda r: str(r.indicator.unit)),
+    (_l("本期数值"), lambda r: r.value),
+    (_l("上年同期"), lambda r: r.previous),
+]
+
+
+@bp.route("/summary.<any(csv, xlsx):fmt>")
+def summary_export(fmt: str):
+    period = _period()
+    rows = service.summary(period)
+    name = _("统计汇总_%(start)s_%(end)s", start=period.start, end=period.end)
+    if fmt == "csv":
+        return csv_response(f"{name}.csv", SUMMARY_COLUMNS, rows)
+    return xlsx_response(f"{name}.xlsx", SUMMARY_COLUMNS, rows, sheet=_("统计汇总"))
+
+
+@bp.route("/draft.docx")
+def draft_docx():
+    period = _period()
+    content = draft.build(period, current_app.config["COUNTY_NAME"])
+    import io
+
+    return send_file(
+        io.BytesIO(content),
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        as_attachment=True,
+        download_name=_("双创工作落实情况_%(start)s_%(end)s.docx", start=period.start, end=period.end),
+    )
+
+
+@bp.route("/charts.json")
+def charts():
+    return jsonify(service.chart_data(_period()))
+
+
+def _indicator(code: str) -> ind.Indicator:
+    indicator = ind.get(code)
+    if indicator is None:
+        abort(404)
+    return indicator
+
+
+@bp.route("/drill/<code>")
+def drill(code: str):
+    indicator = _indicator(code)
+    period = _period()
+    try:
+        after = int(request.args.get("after") or 0)
+    except ValueError:
+        after = 0
+    rows, next_after, count = service.drill_page(indicator, period, after)
+    return render_template(
+        "reports/drill.html",
+        indicator=indicator,
+        period=period,
+        rows=rows,
+        next_after=next_after,
+        count=count,
+        label=lambda r: service.label(indicator, r),
+        link=lambda r: url_for(service.link(indicator, r)[0], **service.link(indicator, r)[1]),
+        period_args=_period_args(period),
+    )
+
+
+@bp.route("/drill/<code>.<any(csv, xlsx):fmt>")
+def drill_export(code: str, fmt: str):
+    indicator = _indicator(code)
+    period = _period()
+    columns = [
+        (_l("记录类型"), lambda r: indicator.record_type),
+        (_l("编号"), lambda r: r.id),
+        (_l("记录"), lambda r: service.label(indicator, r)),
+    ]
+    rows = service.all_records(indicator, period)
+    name = f"{indicator.code}_{period.start}_{period.end}"
+    if fmt == "csv":
+        return csv_response(f"{name}.csv", columns, rows)
+    return xlsx_response(f"{name}.xlsx", columns, rows, sheet=indicator.code[:31])
+
+
+@bp.route("/snapshots", methods=["POST"])
+def freeze():
+    form = FreezeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        period = resolve({"preset": "custom", "start": form.start.data, "end": form.end.data})
+        snapshot = service.freeze(current_user, period, form.title.data)
+    except InputError as error:
+        flash(error.message, "danger")
+        return redirect(url_for(".summary"))
+    except PermissionDenied:
+        abort(403)
+    flash(_("已冻结快照“%(title)s”。", title=snapshot.title), "success")
+    return redirect(url_for(".snapshot", snapshot_id=snapshot.id))
+
+
+@bp.route("/snapshots/<int:snapshot_id>")
+def snapshot(snapshot_id: int):
+    try:
+        record = service.get_snapshot(snapshot_id)
+    except NotFound:
+        abort(404)
+    comparison = service.compare(record)
+    sections = {}
+    for row in comparison["rows"]:
+        sections.setdefault(row["section"], []).append(row)
+    return render_template(
+        "reports/snapshot.html",
+        snapshot=record,
+        sections=sections,
+        section_titles=ind.SECTIONS,
+        changes=comparison["changes"],
+        differing=sum(1 for r in comparison["rows"] if r["differs"]),
+    )

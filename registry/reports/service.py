@@ -1,0 +1,312 @@
+"""Report services: the summary with last year's values, drill-down lists, snapshots, chart data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy.orm import joinedload
+
+from ..db import write_transaction
+from ..extensions import db
+from ..models import (
+    Certification,
+    CertificationKind,
+    ChangeLog,
+    Enterprise,
+    EnterpriseFounderGroup,
+    ListingCandidate,
+    PledgeLoan,
+    ReportSnapshot,
+    Tenancy,
+    Town,
+    Training,
+    User,
+)
+from ..records.errors import NotFound, PermissionDenied, ValidationFailed
+from . import indicators as ind
+from .periods import Period
+
+SNAPSHOT_ROLES = ("admin", "report_writer")
+
+
+@dataclass
+class Row:
+    indicator: ind.Indicator
+    value: object
+    previous: object
+
+    @property
+    def change(self):
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+def summary(period: Period) -> list[Row]:
+    """Every indicator with its value and the same period a year earlier (three statements in all)."""
+    indicators = ind.all_indicators()
+    now = ind.values(indicators, period.start, period.end)
+    before = period.previous_year()
+    then = ind.values(indicators, before.start, before.end)
+    return [Row(i, now[i.code], then[i.code]) for i in indicators]
+
+
+def plain_number(value):
+    return str(value) if isinstance(value, Decimal) else value
+
+
+# ---- the records behind a number --------------------------------------------------------------------
+def _firm(record) -> str:
+    return record.enterprise.name
+
+
+DRILL = {
+    "enterprise": (
+        Enterprise,
+        (joinedload(Enterprise.town),),
+        lambda e: e.name,
+        lambda e: ("enterprises.detail", {"enterprise_id": e.id}),
+    ),
+    "tenancy": (
+        Tenancy,
+        (joinedload(Tenancy.enterprise), joinedload(Tenancy.incubator)),
+        lambda t: f"{t.enterprise.name} @ {t.incubator.name}",
+        lambda t: ("incubation.incubator", {"incubator_id": t.incubator_id}),
+    ),
+    "certification": (
+        Certification,
+        (joinedload(Certification.enterprise), joinedload(Certification.kind_ref)),
+        lambda c: (
+            f"{c.enterprise.name} · {c.kind_ref.name}" + (f"（{c.product_name}）" if c.product_name else "")
+        ),
+        lambda c: ("certifications.detail", {"record_id": c.id}),
+    ),
+    "incubator": (
+        ind.Incubator,
+        (),
+        lambda i: i.name,
+        lambda i: ("incubation.incubator", {"incubator_id": i.id}),
+    ),
+    "town": (Town, (), lambda t: t.name, lambda t: ("towns.detail", {"record_id": t.id})),
+    "pledge_loan": (
+        PledgeLoan,
+        (joinedload(PledgeLoan.enterprise),),
+        lambda p: f"{p.enterprise.name} · {p.lender} · {p.amount_wan}万元",
+        lambda p: ("pledge_loans.detail", {"record_id": p.id}),
+    ),
+    "listing_candidate": (
+        ListingCandidate,
+        (joinedload(ListingCandidate.enterprise),),
+        _firm,
+        lambda c: ("listing_candidates.detail", {"record_id": c.id}),
+    ),
+    "training": (
+        Training,
+        (),
+        lambda t: f"{t.held_on} {t.title}",
+        lambda t: ("trainings.detail", {"record_id": t.id}),
+    ),
+}
+
+
+def records_query(indicator: ind.Indicator, period: Period):
+    model, eager, _label, _url = DRILL[indicator.record_type]
+    ids = indicator.records(period.start, period.end).subquery()
+    return select(model).where(model.id.in_(select(ids.c[0]))).options(*eager)
+
+
+def drill_page(indicator: ind.Indicator, period: Period, after: int | None, size: int = 50):
+    """A page of the records behind the indicator, by id (paging by key), and the total count."""
+    model = DRILL[indicator.record_type][0]
+    query = records_query(indicator, period).order_by(model.id)
+    if after:
+        query = query.where(model.id > after)
+    rows = list(db.session.scalars(query.limit(size + 1)).unique())
+    more = len(rows) > size
+    rows = rows[:size]
+    count = db.session.scalar(
+        select(func.count()).select_from(indicator.records(period.start, period.end).subquery())
+    )
+    return rows, (rows[-1].id if more else None), count
+
+
+def all_records(indicator: ind.Indicator, period: Period, batch: int = 1000):
+    """Every record behind the indicator, fetched in batches by id (exports stream them)."""
+    model = DRILL[indicator.record_type][0]
+    after = 0
+    while True:
+        rows = list(
+            db.session.scalars(
+                records_query(indicator, period).where(model.id > after).order_by(model.id).limit(batch)
+            ).unique()
+        )
+        yield from rows
+        if len(rows) < batch:
+            return
+        after = rows[-1].id
+
+
+def label(indicator: ind.Indicator, record) -> str:
+    return DRILL[indicator.record_type][2](record)
+
+
+def link(indicator: ind.Indicator, record):
+    return DRILL[indicator.record_type][3](record)
+
+
+def ids_of(indicator: ind.Indicator, period: Period) -> list[int]:
+    return sorted(db.session.scalars(indicator.records(period.start, period.end)))
+
+
+# ---- snapshots ------------------------------------------------------------------------------------------
+def freeze(user: User | None, period: Period, title: str) -> ReportSnapshot:
+    """Store every value and the ids behind it, with who and when; later edits leave it as it was."""
+    if user is not None and not user.has_role(*SNAPSHOT_ROLES):
+        raise PermissionDenied()
+    title = (title or "").strip()[:200] or _("%(start)s至%(end)s统计", start=period.start, end=period.end)
+    indicators = ind.all_indicators()
+    current = ind.values(indicators, period.start, period.end)
+    frozen = [
+        {
+            "code": i.code,
+            "section": i.section,
+            "label": str(i.label),
+            "unit": str(i.unit),
+            "value": plain_number(current[i.code]),
+            "record_type": i.record_type,
+            "ids": ids_of(i, period),
+        }
+        for i in indicators
+    ]
+    with write_transaction():
+        snapshot = ReportSnapshot(
+            title=title,
+            start=period.start,
+            end=period.end,
+            created_by_id=user.id if user else None,
+            values=frozen,
+        )
+        db.session.add(snapshot)
+        db.session.flush()
+        from ..records.changelog import log_change
+
+        log_change(
+            "create",
+            "report_snapshot",
+            snapshot,
+            {"title": [None, title], "period": [None, f"{period.start}–{period.end}"]},
+            user,
+            None,
+            title,
+        )
+    return snapshot
+
+
+def compare(snapshot: ReportSnapshot) -> dict:
+    """Today's values beside the frozen ones, and the changes since to the records behind them."""
+    period = Period(snapshot.start, snapshot.end)
+    indicators = {i.code: i for i in ind.all_indicators()}
+    today = ind.values(list(indicators.values()), period.start, period.end)
+    rows = []
+    for frozen in snapshot.values:
+        now = today.get(frozen["code"])
+        now_plain = plain_number(now) if now is not None else None
+        rows.append(frozen | {"now": now_plain, "differs": str(now_plain) != str(frozen["value"])})
+    pairs = {(f["record_type"], i) for f in snapshot.values for i in f["ids"]}
+    firms = {i for (kind, i) in pairs if kind == "enterprise"}
+    changes = []
+    if pairs:
+        changes = db.session.scalars(
+            select(ChangeLog)
+            .where(ChangeLog.at > snapshot.created_at)
+            .where(
+                or_(
+                    tuple_(ChangeLog.object_type, ChangeLog.object_id).in_(sorted(pairs)),
+                    ChangeLog.enterprise_id.in_(sorted(firms) or [-1]),
+                )
+            )
+            .order_by(ChangeLog.at.desc(), ChangeLog.id.desc())
+            .limit(200)
+        ).all()
+    return {"rows": rows, "changes": changes}
+
+
+def get_snapshot(snapshot_id: int) -> ReportSnapshot:
+    snapshot = db.session.get(ReportSnapshot, snapshot_id)
+    if snapshot is None:
+        raise NotFound()
+    return snapshot
+
+
+def validate_title(title: str) -> str:
+    if len(title or "") > 200:
+        raise ValidationFailed.one("title", _("标题：不能超过200个字符"))
+    return title
+
+
+# ---- charts -------------------------------------------------------------------------------------------
+def chart_data(period: Period) -> dict:
+    """Small aggregates for the report's charts (GROUP BY in SQL)."""
+    from ..enums import FounderGroup, Level
+
+    active = ind.active_tenancy(period.end)
+    groups = dict(
+        db.session.execute(
+            select(EnterpriseFounderGroup.founder_group, func.count())
+            .join(Tenancy, Tenancy.enterprise_id == EnterpriseFounderGroup.enterprise_id)
+            .where(active)
+            .group_by(EnterpriseFounderGroup.founder_group)
+        ).all()
+    )
+    valid = db.session.execute(
+        select(CertificationKind.name, Certification.level, func.count())
+        .join(CertificationKind, CertificationKind.code == Certification.kind)
+        .where(
+            Certification.archived_at.is_(None),
+            ind.live_enterprise(Certification.enterprise_id),
+            ind.valid_at(period.end),
+        )
+        .group_by(CertificationKind.name, Certification.level)
+        .order_by(CertificationKind.name)
+    ).all()
+    month = func.substr(func.cast(PledgeLoan.registered_on, db.String), 1, 7)
+    loans = db.session.execute(
+        select(month, func.count(), func.coalesce(func.sum(PledgeLoan.amount_wan), 0))
+        .where(PledgeLoan.archived_at.is_(None), PledgeLoan.registered_on.between(period.start, period.end))
+        .group_by(month)
+        .order_by(month)
+    ).all()
+    kinds = sorted({name for name, _level, _n in valid})
+    levels = [lv for lv in Level.codes() if any(level == lv for _n, level, _c in valid)]
+    return {
+        "founder_groups": {
+            "labels": [str(g.label) for g in FounderGroup],
+            "values": [groups.get(g.value, 0) for g in FounderGroup],
+        },
+        "certifications": {
+            "kinds": kinds,
+            "series": [
+                {
+                    "name": str(Level.label_of(lv)),
+                    "values": [
+                        next((n for name, level, n in valid if name == kind and level == lv), 0)
+                        for kind in kinds
+                    ],
+                }
+                for lv in levels
+            ],
+        },
+        "loans": {
+            "months": [m for m, _n, _s in loans],
+            "counts": [n for _m, n, _s in loans],
+            "amounts": [float(s) for _m, _n, s in loans],
+        },
+    }
+
+
+def today() -> date:
+    return date.today()

@@ -1,0 +1,42 @@
+// Report charts, drawn with the locally served ECharts from /reports/charts.json.
+(function () {
+  "use strict";
+  var holder = document.getElementById("charts");
+  if (!holder || !window.echarts) { return; }
+  var palette = ["#0b4a8b", "#2f80c0", "#7fb3dd", "#e8a33d", "#c0504d", "#5a9e6f"];
+  function draw(name, option) {
+    var node = holder.querySelector('[data-chart="' + name + '"]');
+    if (!node) { return; }
+    var chart = window.echarts.init(node, null, {renderer: "svg"});
+    option.color = palette;
+    option.grid = {left: 40, right: 16, top: 24, bottom: 56};
+    option.tooltip = {trigger: "axis"};
+    chart.setOption(option);
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+  fetch(holder.getAttribute("data-source"), {credentials: "same-origin"})
+    .then(function (r) { return r.json(); })
+    .then(function (data) {
+      draw("founder_groups", {
+        xAxis: {type: "category", data: data.founder_groups.labels, axisLabel: {interval: 0, rotate: 30}},
+        yAxis: {type: "value", minInterval: 1},
+        series: [{type: "bar", data: data.founder_groups.values, label: {show: true, position: "top"}}]
+      });
+      draw("certifications", {
+        legend: {bottom: 0},
+        xAxis: {type: "category", data: data.certifications.kinds, axisLabel: {interval: 0, rotate: 30, fontSize: 10}},
+        yAxis: {type: "value", minInterval: 1},
+        series: data.certifications.series.map(function (s) {
+          return {type: "bar", stack: "level", name: s.name, data: s.values};
+        })
+      });
+      draw("loans", {
+        xAxis: {type: "category", data: data.loans.months},
+        yAxis: [{type: "value", name: "万元"}, {type: "value", name: "笔", minInterval: 1}],
+        series: [
+          {type: "bar", name: "金额(万元)", data: data.loans.amounts},
+          {type: "line", name: "笔数", yAxisIndex: 1, data: data.loans.counts}
+        ]
+      });
+    });
+})();
