@@ -7,7 +7,7 @@ import io
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Pt, RGBColor
 from flask_babel import gettext as _
 
 from ..enums import FounderGroup
@@ -184,7 +184,12 @@ def build(period: Period, county: str) -> bytes:
     intro.paragraph_format.first_line_indent = Pt(24)
     text = sentences(period, values, county)
     for number, heading in ind.SECTIONS.items():
-        document.add_heading(f"{number}、{heading}", level=1)
+        paragraph = document.add_heading(level=1)
+        run = paragraph.add_run(f"{number}、{heading}")
+        run.font.color.rgb = RGBColor(0, 0, 0)
+        run.font.size = Pt(14)
+        run.font.name = "SimHei"
+        run.element.rPr.rFonts.set(qn("w:eastAsia"), "黑体")
         lines = text[number]
         if not lines:
             lines = [_("（本节暂无登记数据，请补充文字材料。）")]
