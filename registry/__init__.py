@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .enterprises.routes import bp as enterprises_bp
     from .errors import init_app as init_errors
     from .finance.routes import loans_bp, outreach_bp
+    from .imports.routes import bp as imports_bp
     from .incubation.routes import bp as incubation_bp
     from .listing.routes import bp as listing_bp
     from .listing.routes import trainings_bp
@@ -68,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(imports_bp)
     for blueprint in reference_blueprints:
         app.register_blueprint(blueprint)
     return app

@@ -36,6 +36,8 @@ def setup_command(demo: bool) -> None:
 
 def init_app(app: Flask) -> None:
     from .demo.cli import demo_data_command
+    from .imports.cli import import_command
 
+    app.cli.add_command(import_command)
     app.cli.add_command(setup_command)
     app.cli.add_command(demo_data_command)

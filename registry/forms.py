@@ -61,7 +61,7 @@ def _wtf_field(field: f.Field):
         return CheckboxesField(
             label, description=description, choices=options(field.enum.choices()), validate_choice=False
         )
-    if isinstance(field, f.Reference) and field.lookup is not None:
+    if isinstance(field, f.Reference) and field.key is not None:  # a firm: typed, with suggestions
         return StringField(
             label,
             description=description or _l("输入统一社会信用代码或完整名称，可从提示中选择"),

@@ -237,7 +237,7 @@ def test_input_error_is_a_value_error_whose_str_is_the_message():
 def test_messages_are_the_same_chinese_text_inside_an_app_context(app_context):
     with pytest.raises(InputError) as caught:
         validate_uscc("914403001922038217")
-    assert caught.value.message == "统一社会信用代码校验码错误：第18位应为“6”，实际为“7”"
+    assert caught.value.message == "校验码错误（第18位应为“6”，实际为“7”）"
 
 
 # --- normalise_uscc / is_valid_uscc ---------------------------------------------------------------

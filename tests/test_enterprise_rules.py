@@ -46,7 +46,7 @@ CASES = [
     ("legal_form", {"legal_form": "partnership"}, "主体类型：“partnership”不是可选值"),
     ("town_id", {"town_id": ""}, "所在镇街：不能为空"),
     ("town_id", {"town_id": "999999"}, "所在镇街：所选记录不存在或已归档"),
-    ("town_id", {"town_id": "abc"}, "所在镇街：应为整数"),
+    ("town_id", {"town_id": "abc"}, "所在镇街：未找到“abc”"),
     ("industry", {"industry": "Z"}, "行业门类：“Z”不是可选值"),
     ("established_on", {"established_on": "2021-02-30"}, "成立日期：不是有效的日期"),
     ("established_on", {"established_on": "yesterday"}, "成立日期：应为日期"),
@@ -61,7 +61,7 @@ CASES = [
     ("employees", {"employees": "1.5"}, "从业人数：应为整数"),
     ("rd_staff", {"employees": "5", "rd_staff": "6"}, "研发人员数：不能多于从业人数"),
     ("founder_groups", {"founder_groups": ["veteran", "alien"]}, "创业者群体：“alien”不是可选值"),
-    ("tags", {"tags": ["no-such-tag"]}, "标签“no-such-tag”不存在"),
+    ("tags", {"tags": ["no-such-tag"]}, "标签：“no-such-tag”不存在"),
     ("high_value_ip_count", {"high_value_ip_count": "-2"}, "高价值知识产权数：不能小于0"),
     ("contact_phone", {"contact_phone": "1" * 31}, "联系电话：不能超过30个字符"),
 ]

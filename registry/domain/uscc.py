@@ -29,14 +29,14 @@ def validate_uscc(raw: str) -> str:
     code = normalise_uscc(raw)
     if len(code) != LENGTH:
         raise InputError(
-            _("统一社会信用代码应为18位，实际为%(n)d位", n=len(code)),
+            _("应为18位，实际为%(n)d位", n=len(code)),
             code="length",
         )
     for position, char in enumerate(code, start=1):
         if char not in VALUES:
             raise InputError(
                 _(
-                    "统一社会信用代码第%(pos)d位的字符“%(char)s”不允许（不使用I、O、S、V、Z）",
+                    "第%(pos)d位的字符“%(char)s”不允许（不使用I、O、S、V、Z）",
                     pos=position,
                     char=char,
                 ),
@@ -46,7 +46,7 @@ def validate_uscc(raw: str) -> str:
     if code[17] != expected:
         raise InputError(
             _(
-                "统一社会信用代码校验码错误：第18位应为“%(expected)s”，实际为“%(actual)s”",
+                "校验码错误（第18位应为“%(expected)s”，实际为“%(actual)s”）",
                 expected=expected,
                 actual=code[17],
             ),

@@ -34,8 +34,10 @@ SCHEMA = Schema(
         Text("name", _l("企业名称"), required=True, max_length=200, name_like=True),
         Uscc("uscc", _l("统一社会信用代码"), help=_l("18位；创业团队(未注册)可不填")),
         Choice("legal_form", _l("主体类型"), required=True, enum=LegalForm),
-        Reference("town_id", _l("所在镇街"), required=True, model=Town),
-        Reference("park_id", _l("所在园区"), model=Park),
+        Reference(
+            "town_id", _l("所在镇街"), required=True, model=Town, lookup=lambda text: name_lookup(Town, text)
+        ),
+        Reference("park_id", _l("所在园区"), model=Park, lookup=lambda text: name_lookup(Park, text)),
         Choice("industry", _l("行业门类"), enum=Industry),
         Date("established_on", _l("成立日期")),
         Money("registered_capital_wan", _l("注册资本(万元)")),
@@ -50,6 +52,17 @@ SCHEMA = Schema(
         Text("notes", _l("备注"), max_length=2000, multiline=True),
     ]
 )
+
+
+def name_lookup(model, text: str) -> int | None:
+    """A reference row's id from its name (or code, for tables that have one)."""
+    from ..domain.text import clean_text
+
+    text = clean_text(text)
+    condition = model.name == text
+    if hasattr(model, "code"):
+        condition = or_(condition, model.code == text)
+    return db.session.scalar(select(model.id).where(condition, model.archived_at.is_(None)).limit(1))
 
 
 class PossibleDuplicate(Conflict):

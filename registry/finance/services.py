@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import permissions
-from ..enterprises.services import enterprise_field
+from ..enterprises.services import enterprise_field, name_lookup
 from ..enums import IpType, LoanStatus, OutreachForm, Role
 from ..extensions import db
 from ..models import Enterprise, Outreach, PledgeLoan, Town
@@ -21,7 +21,13 @@ OUTREACH_SCHEMA = Schema(
     [
         Date("held_on", _l("日期"), required=True),
         enterprise_field(required=False, label=_l("走访企业")),
-        Reference("town_id", _l("宣传镇街"), model=Town, help=_l("企业和镇街二选一")),
+        Reference(
+            "town_id",
+            _l("宣传镇街"),
+            model=Town,
+            help=_l("企业和镇街二选一"),
+            lookup=lambda text: name_lookup(Town, text),
+        ),
         Choice("form", _l("形式"), required=True, enum=OutreachForm),
         Integer("attendees", _l("参加人数"), maximum=100000),
         Text("staff", _l("工作人员"), max_length=200),

@@ -12,6 +12,7 @@ from .. import permissions
 from ..db import write_transaction
 from ..domain.certificates import add_years
 from ..domain.uscc import normalise_uscc
+from ..enterprises.services import enterprise_field, name_lookup
 from ..enums import ExitReason, FounderGroup, IncubatorKind, Level, Role
 from ..extensions import db
 from ..models import Enterprise, EnterpriseFounderGroup, Incubator, Tenancy, Town
@@ -29,7 +30,9 @@ INCUBATOR_SCHEMA = Schema(
         Text("name", _l("名称"), required=True, max_length=100, name_like=True),
         Choice("kind", _l("类型"), required=True, enum=IncubatorKind),
         Choice("level", _l("级别"), required=True, enum=Level),
-        Reference("town_id", _l("所在镇街"), required=True, model=Town),
+        Reference(
+            "town_id", _l("所在镇街"), required=True, model=Town, lookup=lambda text: name_lookup(Town, text)
+        ),
         Text("operator", _l("运营主体"), max_length=100),
         Text("address", _l("地址"), max_length=200),
         Money("area_m2", _l("面积(平方米)")),
@@ -39,8 +42,14 @@ INCUBATOR_SCHEMA = Schema(
 
 TENANCY_SCHEMA = Schema(
     [
-        Reference("incubator_id", _l("孵化载体"), required=True, model=Incubator),
-        Reference("enterprise_id", _l("入孵企业"), required=True, model=Enterprise),
+        Reference(
+            "incubator_id",
+            _l("孵化载体"),
+            required=True,
+            model=Incubator,
+            lookup=lambda text: name_lookup(Incubator, text),
+        ),
+        enterprise_field(label=_l("入孵企业")),
         Date("moved_in_on", _l("入驻日期"), required=True),
         Date("free_space_until", _l("免费场地截止"), help=_l("退役军人留空时默认为入驻起两年")),
         Date("left_on", _l("离孵日期")),

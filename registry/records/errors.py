@@ -28,11 +28,21 @@ class NotFound(RecordError):
 
 
 class StaleVersion(RecordError):
-    """The record changed since the user loaded it; ``current`` is the record as it is now."""
+    """The record changed since the user loaded it; ``current`` is the record as it is now (loaded when
+    asked for, after the failed transaction has been rolled back)."""
 
-    def __init__(self, current) -> None:
+    def __init__(self, current=None, *, model=None, record_id=None) -> None:
         super().__init__("stale version")
-        self.current = current
+        self._current = current
+        self._model, self._record_id = model, record_id
+
+    @property
+    def current(self):
+        if self._current is None and self._model is not None:
+            from ..extensions import db
+
+            self._current = db.session.get(self._model, self._record_id)
+        return self._current
 
 
 class Conflict(RecordError):

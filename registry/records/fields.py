@@ -297,7 +297,7 @@ class TagSet(Field):
         by_key = {t.code: t for t in tags} | {str(t.id): t for t in tags} | {t.name: t for t in tags}
         unknown = [w for w in wanted if w not in by_key]
         if unknown:
-            raise InputError(_("标签“%(value)s”不存在", value=unknown[0][:40]))
+            raise InputError(_("“%(value)s”不存在", value=unknown[0][:40]))
         return sorted({by_key[w].code for w in wanted})
 
     def json_schema(self) -> dict:
@@ -317,7 +317,7 @@ def _as_list(raw) -> list:
 def named(label: str, message: str) -> str:
     """A message that names its field: ``企业名称：不能为空``."""
     label = str(label)
-    return message if message.startswith(label) else f"{label}：{message}"
+    return message if message.startswith(f"{label}：") else f"{label}：{message}"
 
 
 @dataclass

@@ -50,13 +50,12 @@ def check_version(record, version) -> None:
 
 
 def _flush(kind: RecordKind, record) -> None:
+    # No rollback here: the enclosing write transaction (or an import's savepoint) undoes the whole write.
     try:
         db.session.flush()
     except StaleDataError:
-        db.session.rollback()
-        raise StaleVersion(db.session.get(kind.model, record.id)) from None
+        raise StaleVersion(model=kind.model, record_id=record.id) from None
     except IntegrityError as error:
-        db.session.rollback()
         raise Conflict(_("与现有记录冲突，未保存：%(detail)s", detail=_constraint(error))) from None
 
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..enterprises.services import name_lookup
 from ..extensions import db
 from ..models import Park, Tag, Town
 from ..records.catalog import register
@@ -36,7 +37,7 @@ TOWN_SCHEMA = Schema(
 PARK_SCHEMA = Schema(
     [
         Text("name", _l("名称"), required=True, max_length=100),
-        Reference("town_id", _l("所在镇街"), model=Town),
+        Reference("town_id", _l("所在镇街"), model=Town, lookup=lambda text: name_lookup(Town, text)),
     ]
 )
 TAG_SCHEMA = Schema(

@@ -33,6 +33,41 @@
     showKindFields();
   }
 
+  // A confirm button that needs "import only the valid rows" ticked first.
+  document.querySelectorAll("button[data-needs]").forEach(function (button) {
+    var box = document.getElementById(button.getAttribute("data-needs"));
+    function sync() { button.disabled = !box.checked; }
+    if (box) { box.addEventListener("change", sync); sync(); }
+  });
+  // Upload with a progress bar, then a note while the server checks every row.
+  document.querySelectorAll("form[data-upload-progress]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.XMLHttpRequest || !window.FormData) { return; }
+      event.preventDefault();
+      var bar = form.querySelector("[data-progress]");
+      var text = form.querySelector("[data-progress-text]");
+      bar.classList.remove("d-none");
+      text.classList.remove("d-none");
+      form.querySelector("button[type=submit]").disabled = true;
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action || window.location.href);
+      xhr.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) {
+          var pct = Math.round(100 * e.loaded / e.total);
+          bar.firstElementChild.style.width = pct + "%";
+          bar.setAttribute("aria-valuenow", pct);
+          if (pct >= 100) { text.textContent = text.getAttribute("data-checking"); }
+        }
+      });
+      xhr.addEventListener("load", function () {
+        document.open();
+        document.write(xhr.responseText);
+        document.close();
+      });
+      xhr.send(new FormData(form));
+    });
+  });
+
   // Firm pickers: <input data-lookup="/enterprises/lookup" list="…"> offers matching firms while typing.
   document.querySelectorAll("input[data-lookup]").forEach(function (input) {
     var list = document.getElementById(input.getAttribute("list"));

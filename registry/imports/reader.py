@@ -1,0 +1,154 @@
+"""Reading uploaded tables: XLSX (streaming, formulas never evaluated) and CSV (UTF-8 or GB18030, comma
+or tab). Anything that is not a readable table of the kind its name says is refused with the reason."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from ..domain import InputError
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 200_000
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls are OLE compound files
+_ZIP = b"PK\x03\x04"
+
+
+@dataclass
+class Table:
+    sheet: str  # the sheet's name (CSV: the file name)
+    headers: list[str]
+    rows: Iterator[tuple[int, list]]  # (row number as the user sees it, cell values)
+
+
+class Formula(str):
+    """A cell that holds a formula: refused (a formula is never evaluated)."""
+
+
+def open_table(content: bytes, filename: str, sheet_names: tuple[str, ...] = ()) -> Table:
+    """The table in ``content``; for a workbook, the first sheet whose name is one of ``sheet_names``
+    (or the first sheet when none is given)."""
+    if not content:
+        raise InputError(_("文件是空的"))
+    if len(content) > MAX_BYTES:
+        raise InputError(_("文件超过%(n)dMB上限", n=MAX_BYTES // 1024 // 1024))
+    name = (filename or "").lower()
+    if name.endswith((".xlsx", ".xlsm")):
+        return _xlsx(content, sheet_names)
+    if name.endswith((".csv", ".txt", ".tsv")):
+        return _csv(content, filename)
+    if name.endswith(".xls"):
+        raise InputError(_("不支持旧版Excel（.xls），请在Excel或WPS中另存为.xlsx后再导入"))
+    raise InputError(_("只能导入.xlsx或.csv文件"))
+
+
+def _xlsx(content: bytes, sheet_names: tuple[str, ...]) -> Table:
+    from openpyxl import load_workbook
+
+    if content.startswith(_OLE):
+        raise InputError(_("工作簿设置了打开密码或不是.xlsx格式，请取消密码并另存为.xlsx后再导入"))
+    if not content.startswith(_ZIP):
+        raise InputError(_("文件内容不是Excel工作簿（.xlsx），请检查文件类型"))
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise InputError(_("工作簿已损坏，无法读取：%(reason)s", reason=str(error)[:100])) from None
+    except Exception as error:  # openpyxl raises several types for broken parts
+        raise InputError(_("工作簿已损坏，无法读取：%(reason)s", reason=type(error).__name__)) from None
+    titles = workbook.sheetnames
+    chosen = next((t for t in titles if t.strip() in sheet_names), None) if sheet_names else titles[0]
+    if chosen is None and len(titles) == 1:
+        chosen = titles[
+            0
+        ]  # one sheet under any name (LibreOffice names it after the file): its headers decide
+    if chosen is None:
+        workbook.close()
+        raise InputError(_("工作簿中没有可识别的工作表（应为：%(names)s）", names="、".join(sheet_names)))
+    sheet = workbook[chosen]
+    rows = sheet.iter_rows()
+    try:
+        header_cells = next(rows)
+    except StopIteration:
+        workbook.close()
+        raise InputError(_("工作表“%(name)s”是空的", name=chosen)) from None
+    headers = [_text(c.value) for c in header_cells]
+    while headers and not headers[-1]:
+        headers.pop()
+
+    def body() -> Iterator[tuple[int, list]]:
+        try:
+            for number, cells in enumerate(rows, start=2):
+                if number > MAX_ROWS + 1:
+                    raise InputError(_("超过%(n)d行上限，请分批导入", n=MAX_ROWS))
+                values = [_cell(c) for c in cells[: len(headers)]]
+                if any(v not in (None, "") for v in values):
+                    yield number, values + [None] * (len(headers) - len(values))
+        finally:
+            workbook.close()
+
+    return Table(chosen, headers, body())
+
+
+def _cell(cell):
+    value = cell.value
+    if getattr(cell, "data_type", None) == "f" or (
+        isinstance(value, str) and value.startswith("=") and getattr(cell, "data_type", None) == "f"
+    ):
+        return Formula(str(value))
+    return value
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip().lstrip("\ufeff")
+
+
+def _decode(content: bytes) -> str:
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("gb18030")  # what Chinese Excel and WPS write as "CSV"
+    except UnicodeDecodeError:
+        raise InputError(_("无法识别文件编码，请保存为UTF-8或GBK编码的CSV")) from None
+
+
+def _csv(content: bytes, filename: str) -> Table:
+    if content.startswith((_ZIP, _OLE)):
+        raise InputError(_("文件内容是Excel工作簿而不是CSV，请把扩展名改为.xlsx"))
+    text = _decode(content)
+    if "\x00" in text:
+        raise InputError(_("文件内容不是文本表格（CSV）"))
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        headers = [_text(h) for h in next(reader)]
+    except StopIteration:
+        raise InputError(_("文件是空的")) from None
+    except csv.Error as error:
+        raise InputError(_("CSV格式有误：%(reason)s", reason=str(error))) from None
+    while headers and not headers[-1]:
+        headers.pop()
+    if not any(headers):
+        raise InputError(_("第1行应为表头（列名）"))
+
+    def body() -> Iterator[tuple[int, list]]:
+        try:
+            for number, values in enumerate(reader, start=2):
+                if number > MAX_ROWS + 1:
+                    raise InputError(_("超过%(n)d行上限，请分批导入", n=MAX_ROWS))
+                values = values[: len(headers)]
+                if any(v.strip() for v in values):
+                    yield number, values + [""] * (len(headers) - len(values))
+        except csv.Error as error:
+            raise InputError(_("CSV格式有误：%(reason)s", reason=str(error))) from None
+
+    return Table(filename, headers, body())
