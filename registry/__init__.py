@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     from . import models  # noqa: F401 — registers every table on the metadata
     from .admin.routes import bp as admin_bp
     from .api.routes import bp as api_bp
+    from .audit.routes import bp as audit_bp
     from .auth import init_app as init_auth
     from .certifications.routes import bp as certifications_bp
     from .certifications.routes import kinds_bp
@@ -68,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(trainings_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(imports_bp)
     for blueprint in reference_blueprints:

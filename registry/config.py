@@ -23,6 +23,11 @@ class Defaults:
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     SQLITE_BUSY_TIMEOUT_MS = 30_000
     COUNTY_NAME = "盘山县"
+    IDLE_TIMEOUT_MINUTES = 30
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    HTTPS = False  # behind TLS: Secure cookies and HSTS (REGISTRY_HTTPS=1)
 
 
 ENVIRONMENT = {
@@ -38,8 +43,13 @@ def load(app: Flask, overrides: dict | None) -> None:
     for variable, key in ENVIRONMENT.items():
         if os.environ.get(variable):
             app.config[key] = os.environ[variable]
+    if os.environ.get("REGISTRY_HTTPS", "").lower() in ("1", "true", "yes"):
+        app.config["HTTPS"] = True
     if overrides:
         app.config.update(overrides)
+    if app.config["HTTPS"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
 
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)

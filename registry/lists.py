@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, or_, select
 
 from .domain import InputError
+from .domain.text import CONTROL, has_control
 from .extensions import db
 
 COUNT_LIMIT = 10_000
@@ -88,7 +89,7 @@ class ListArgs:
 
 def parse_args(spec: ListSpec, args: Mapping) -> ListArgs:
     """Read a request's arguments; a bad value is reported and ignored, never a 500."""
-    result = ListArgs(q=(args.get("q") or "").strip()[:100], sort=spec.default_sort)
+    result = ListArgs(q=CONTROL.sub("", args.get("q") or "").strip()[:100], sort=spec.default_sort)
     for name, flt in spec.filter_by_name().items():
         raw = (
             args.getlist(name) if hasattr(args, "getlist") and flt.multiple else [args.get(name, flt.default)]
@@ -96,6 +97,9 @@ def parse_args(spec: ListSpec, args: Mapping) -> ListArgs:
         values = []
         for text in raw:
             if text is None or str(text).strip() == "":
+                continue
+            if has_control(text):
+                result.errors[name] = _("无效的筛选值")
                 continue
             try:
                 values.append(flt.parse(str(text).strip()))
@@ -111,7 +115,8 @@ def parse_args(spec: ListSpec, args: Mapping) -> ListArgs:
     except ValueError:
         size = PAGE_SIZES[0]
     result.size = size if size in PAGE_SIZES else PAGE_SIZES[0]
-    result.after = args.get("after") or None
+    after = args.get("after") or None
+    result.after = after if after and not has_control(after) else None
     return result
 
 

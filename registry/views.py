@@ -102,6 +102,11 @@ OBJECT_LABELS = {
     "stage_change": _l("上市阶段"),
     "training": _l("培训"),
     "user": _l("用户"),
+    "certification_kind": _l("资质类别"),
+    "town": _l("镇街"),
+    "park": _l("园区"),
+    "tag": _l("标签"),
+    "report_snapshot": _l("报告快照"),
 }
 
 

@@ -44,7 +44,9 @@ def test_admin_edits_roles_and_the_change_is_logged(client, auth, app):
     with app.app_context():
         user = db.session.get(User, user.id)
         assert user.roles == ["incubator_manager"] and [i.id for i in user.incubators] == [incubator_id]
-        entry = db.session.scalar(select(ChangeLog).where(ChangeLog.object_type == "user"))
+        entry = db.session.scalar(
+            select(ChangeLog).where(ChangeLog.object_type == "user", ChangeLog.action == "update")
+        )
         assert entry.changes["roles"] == [["report_writer"], ["incubator_manager"]]
 
 

@@ -47,7 +47,7 @@ def test_inactive_user_cannot_sign_in(ctx):
     user = db.session.get(User, user.id)
     user.active = False
     db.session.commit()
-    assert authenticate("gone", password) is None
+    assert authenticate("gone", password).user is None
 
 
 def test_login_does_not_redirect_off_site(client, auth, app):
@@ -173,8 +173,8 @@ def test_one_time_password_must_be_changed_before_anything_else(client, app):
     assert response.status_code == 302
     assert client.get("/").status_code == 200
     with app.app_context():
-        assert authenticate("first", new) is not None
-        assert authenticate("first", password) is None
+        assert authenticate("first", new).user is not None
+        assert authenticate("first", password).user is None
 
 
 def test_change_password_requires_the_current_one(client, auth):

@@ -151,7 +151,9 @@ def test_archive_and_restore_through_the_pages(client, auth, app):
     client.post(f"/enterprises/{firm_id}/restore", data={"version": "2"})
     assert "归档测试有限公司" in client.get("/enterprises/").get_data(as_text=True)
     with app.app_context():
-        actions = db.session.scalars(select(ChangeLog.action).order_by(ChangeLog.id)).all()
+        actions = db.session.scalars(
+            select(ChangeLog.action).where(ChangeLog.object_type == "enterprise").order_by(ChangeLog.id)
+        ).all()
     assert actions == ["archive", "restore"]
 
 

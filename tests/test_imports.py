@@ -415,7 +415,8 @@ def test_upload_preview_confirm_and_see_what_changed(client, auth, app):
     assert "甲公司" in changes and "乙公司" in changes
     with app.app_context():
         assert count(Enterprise) == 2
-        assert len(set(db.session.scalars(select(ChangeLog.request_id)))) == 1
+        imported = select(ChangeLog.request_id).where(ChangeLog.object_type.in_(["enterprise", "import"]))
+        assert len(set(db.session.scalars(imported))) == 1
 
 
 def test_web_refuses_a_bad_file_with_a_message(client, auth):

@@ -35,6 +35,11 @@ def _incubator_choices(form: UserForm) -> None:
     ]
 
 
+def _ids(values) -> list[int]:
+    """Incubator ids from the checkboxes; anything else is ignored (no such box exists)."""
+    return [int(v) for v in values or [] if isinstance(v, str) and v.isdigit() and len(v) < 10]
+
+
 @bp.route("/users/")
 def users():
     rows = db.session.scalars(
@@ -52,7 +57,7 @@ def create_user():
             user, password = services.create_user(
                 form.username.data,
                 form.roles.data or [],
-                [int(i) for i in form.incubators.data or []],
+                _ids(form.incubators.data),
                 form.display_name.data or None,
                 must_change_password=True,
             )
@@ -83,7 +88,7 @@ def edit_user(user_id: int):
                 form.version.data,
                 display_name=form.display_name.data,
                 roles=form.roles.data or [],
-                incubator_ids=[int(i) for i in form.incubators.data or []],
+                incubator_ids=_ids(form.incubators.data),
                 active=form.active.data,
             )
         except ValidationFailed as error:

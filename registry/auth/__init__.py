@@ -17,10 +17,15 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def _load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
+    def _load_user(session_id: str) -> User | None:
+        # "id:epoch": a session from before the user's last sign-out or password change no longer loads.
+        user_id, _sep, epoch = session_id.partition(":")
+        if not user_id.isdigit() or not epoch.isdigit():
             return None
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        if user is None or (user.session_epoch or 0) != int(epoch):
+            return None
+        return user
 
     app.register_blueprint(bp)
     app.cli.add_command(users_cli)

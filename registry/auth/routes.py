@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..domain import InputError
+from ..extensions import db
+from ..models import User
 from . import services
 from .forms import ChangePasswordForm, LoginForm, LogoutForm
 
@@ -29,17 +32,41 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.username.data, form.password.data)
-        if user is not None:
-            login_user(user, remember=form.remember.data)
+        attempt = services.authenticate(form.username.data, form.password.data, request.remote_addr or "")
+        if attempt.locked:
+            flash(
+                _("登录失败次数过多，请%(n)d分钟后再试。", n=services.FAILURE_WINDOW.seconds // 60), "danger"
+            )
+        elif attempt.user is not None:
+            session.clear()  # a new session at sign-in: nothing from before carries over
+            login_user(attempt.user, remember=form.remember.data)
+            session["_seen"] = time.time()
             return redirect(_safe_next(request.args.get("next")))
-        # One message whatever was wrong, so the form does not tell which usernames exist.
-        flash(_("用户名或密码不正确。"), "danger")
+        else:
+            # One message whatever was wrong, so the form does not tell which usernames exist.
+            flash(_("用户名或密码不正确。"), "danger")
     return render_template("auth/login.html", form=form), 200
 
 
 # Pages a user who must change their password may still open.
 _ALLOWED_BEFORE_CHANGE = {"auth.change_password", "auth.logout", "auth.login", "static", "bootstrap.static"}
+
+
+@bp.before_app_request
+def _idle_timeout():
+    """Sign out a browser session left idle longer than IDLE_TIMEOUT_MINUTES."""
+    if not current_user.is_authenticated or request.endpoint in ("static", "bootstrap.static"):
+        return None
+    now = time.time()
+    seen = session.get("_seen")
+    limit = current_app.config["IDLE_TIMEOUT_MINUTES"] * 60
+    if seen is not None and now - seen > limit:
+        logout_user()
+        session.clear()
+        flash(_("长时间未操作，已自动退出，请重新登录。"), "warning")
+        return redirect(url_for("auth.login", next=request.path))
+    session["_seen"] = now
+    return None
 
 
 @bp.before_app_request
@@ -63,7 +90,9 @@ def change_password():
         except InputError as error:
             form.new.errors.append(error.message)
         else:
-            flash(_("密码已修改。"), "success")
+            # Every other session ended with the old password; this one goes on with the new epoch.
+            login_user(db.session.get(User, current_user.id))
+            flash(_("密码已修改，其他设备上的登录已失效。"), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)
 
@@ -72,6 +101,8 @@ def change_password():
 @login_required
 def logout():
     if LogoutForm().validate_on_submit():
+        services.end_sessions(current_user.id)  # the old cookie is worthless from now on
         logout_user()
+        session.clear()
         flash(_("您已退出登录。"), "info")
     return redirect(url_for("auth.login"))

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import write_transaction
 from ..domain import InputError
+from ..domain.text import CONTROL
 from ..enums import Role
 from ..extensions import db
-from ..models import ApiToken, Incubator, User, utcnow
+from ..models import ApiToken, Incubator, LoginAttempt, User, utcnow
+from . import policy
 
 USERNAME = re.compile(r"[A-Za-z0-9_.\-]{2,50}")
 # No 0/O, 1/l/I: passwords are read off a terminal and typed in.
@@ -25,19 +29,76 @@ def generate_password(length: int = 16) -> str:
     return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
 
 
-def authenticate(username: str, password: str) -> User | None:
-    """The active user with this username and password, or None (the same for every failure)."""
-    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
-    if user is None or not user.active:
-        # Spend the same time as a real check, so timing does not reveal unknown usernames.
-        check_password_hash(_dummy_hash(), password or "")
-        return None
-    if not user.check_password(password or ""):
-        return None
-    # A plain UPDATE: signing in is not an edit of the account, so it leaves the version alone.
+FAILURE_WINDOW = timedelta(minutes=15)
+ACCOUNT_FAILURES = 5  # then the account is locked for the rest of the window
+ADDRESS_FAILURES = 20  # then the client address is blocked for the rest of the window
+
+
+@dataclass
+class SignIn:
+    user: User | None
+    locked: bool = False
+
+
+def authenticate(username: str, password: str, address: str = "") -> SignIn:
+    """Check a sign-in. Failures are counted per account and per address in the database, so the limits
+    hold across every worker; past a limit the attempt is refused without looking at the password."""
+    username = CONTROL.sub("", username or "").strip()[:50]
+    address = CONTROL.sub("", address or "-")[:45]
+    since = utcnow() - FAILURE_WINDOW
     with write_transaction():
-        db.session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
-    return db.session.get(User, user.id)
+
+        def failures(column, value):
+            return db.session.scalar(
+                select(func.count())
+                .select_from(LoginAttempt)
+                .where(column == value, LoginAttempt.success.is_(False), LoginAttempt.at > since)
+            )
+
+        if (
+            failures(LoginAttempt.username, username) >= ACCOUNT_FAILURES
+            or failures(LoginAttempt.address, address) >= ADDRESS_FAILURES
+        ):
+            db.session.add(LoginAttempt(username=username, address=address, success=False))
+            return SignIn(None, locked=True)
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None or not user.active:
+            check_password_hash(_dummy_hash(), password or "")  # the same time as a real check
+            ok = False
+        else:
+            ok = user.check_password(password or "")
+        db.session.add(LoginAttempt(username=username, address=address, success=ok))
+        if ok:
+            db.session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
+            _event("login", user, user, address)
+        else:
+            _event("login_failed", user if user is not None else None, None, address, username)
+            if failures(LoginAttempt.username, username) + 1 >= ACCOUNT_FAILURES:
+                _event("lockout", user, None, address, username)
+    return SignIn(db.session.get(User, user.id) if ok else None)
+
+
+def _event(action: str, subject: User | None, actor: User | None, address: str, username: str = "") -> None:
+    """Security events go to the change log too (who, what, from where)."""
+    from ..records.changelog import log_change
+
+    log_change(
+        action,
+        "user",
+        subject,
+        {"address": [None, address]},
+        actor,
+        None,
+        username or (subject.username if subject else ""),
+    )
+
+
+def end_sessions(user_id: int) -> None:
+    """Sign the user out everywhere: every session and remember-me cookie carries the old epoch."""
+    with write_transaction():
+        db.session.execute(
+            update(User).where(User.id == user_id).values(session_epoch=User.session_epoch + 1)
+        )
 
 
 def create_user(
@@ -72,7 +133,7 @@ def create_user(
             incubators.append(incubator)
         user = User(
             username=username,
-            display_name=(display_name or username).strip(),
+            display_name=_display_name(display_name, username),
             must_change_password=must_change_password,
         )
         user.set_password(password)
@@ -82,21 +143,20 @@ def create_user(
     return user, password
 
 
-MIN_PASSWORD_LENGTH = 12
-
-
 def change_password(user_id: int, current: str, new: str) -> None:
-    """Change a user's own password; the current one is required. Clears the must-change flag."""
-    if len(new or "") < MIN_PASSWORD_LENGTH:
-        raise InputError(_("新密码至少需要%(n)d个字符", n=MIN_PASSWORD_LENGTH))
+    """Change a user's own password; the current one is required. Clears the must-change flag and ends
+    every other session of the user."""
     with write_transaction():
         user = db.session.get(User, user_id)
         if user is None or not user.check_password(current or ""):
             raise InputError(_("当前密码不正确"))
+        policy.check(new, user.username)
         if user.check_password(new):
             raise InputError(_("新密码不能与当前密码相同"))
         user.set_password(new)
         user.must_change_password = False
+        user.session_epoch = (user.session_epoch or 0) + 1
+        _event("password_changed", user, user, "")
 
 
 def update_user(
@@ -130,9 +190,11 @@ def update_user(
         if any(i is None for i in incubators):
             raise ValidationFailed.one("incubators", _("负责的孵化载体：所选孵化载体不存在"))
         before = _user_snapshot(user)
-        user.display_name = (display_name or user.username).strip()[:100]
+        user.display_name = _display_name(display_name, user.username)
         user.roles = roles
         user.incubators = incubators
+        if user.active and not active:
+            user.session_epoch = (user.session_epoch or 0) + 1  # a deactivated user is signed out at once
         user.active = bool(active)
         db.session.flush()
         changes = diff(before, _user_snapshot(user))
@@ -155,8 +217,15 @@ def reset_password(actor: User | None, user_id: int) -> str:
             raise NotFound()
         user.set_password(password)
         user.must_change_password = True
-        log_change("update", "user", user, {"password": ["***", "***"]}, actor, None, user.username)
+        user.session_epoch = (user.session_epoch or 0) + 1
+        log_change("password_reset", "user", user, {"password": ["***", "***"]}, actor, None, user.username)
     return password
+
+
+def _display_name(text: str | None, username: str) -> str:
+    from ..domain.text import clean_text
+
+    return clean_text(CONTROL.sub("", text or ""))[:100] or username
 
 
 def _user_snapshot(user: User) -> dict:
@@ -176,6 +245,10 @@ def issue_token(username: str) -> str:
             raise InputError(_("用户“%(name)s”不存在", name=username))
         row, token = ApiToken.issue(user)
         db.session.add(row)
+        db.session.flush()
+        from ..records.changelog import log_change
+
+        log_change("token_created", "user", user, {"token": [None, row.prefix]}, None, None, user.username)
     return token
 
 

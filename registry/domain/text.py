@@ -27,6 +27,14 @@ _SPACES = re.compile(r"\s+")
 _KEY_NOISE = re.compile(r"[\s()\[\]{}<>\"'“”‘’《》〈〉【】「」·•.,，、。\-_—–/\\]+")
 
 
+# C0 controls other than tab and line breaks, DEL, and NUL: never stored (PostgreSQL refuses NUL outright).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control(text) -> bool:
+    return isinstance(text, str) and CONTROL.search(text) is not None
+
+
 def fold_width(text: str) -> str:
     """Full-width ASCII characters and the ideographic space to their half-width forms."""
     return text.translate(_WIDTH)

@@ -166,14 +166,14 @@ ENTERPRISE = register(EnterpriseKind())
 
 def enterprise_id_for(reference: str) -> int | None:
     """A firm's id from its USCC, ``#id`` or exact name (the natural keys people and imports use)."""
-    from ..domain.text import clean_name
+    from ..domain.text import clean_name, has_control
     from ..domain.uscc import normalise_uscc
 
     text = (reference or "").strip()
-    if not text:
+    if not text or has_control(text):
         return None
     if text.startswith("#") and text[1:].isdigit():
-        return int(text[1:])
+        return int(text[1:]) if len(text) < 11 else None
     code = normalise_uscc(text)
     return db.session.scalar(
         select(Enterprise.id)

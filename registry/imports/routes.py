@@ -153,6 +153,8 @@ def errors(token: str):
 @bp.route("/changes/<request_id>")
 def changes(request_id: str):
     """Everything one import (one request) changed."""
+    if not request_id.isalnum():
+        abort(404)
     entries = db.session.scalars(
         select(ChangeLog).where(ChangeLog.request_id == request_id[:36]).order_by(ChangeLog.id).limit(2000)
     ).all()

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from .. import permissions
 from ..db import write_transaction
 from ..domain.certificates import add_years
+from ..domain.text import has_control
 from ..domain.uscc import normalise_uscc
 from ..enterprises.services import enterprise_field, name_lookup
 from ..enums import ExitReason, FounderGroup, IncubatorKind, Level, Role
@@ -177,7 +178,7 @@ def find_enterprise(reference: str, user) -> Enterprise | None:
     from ..enterprises.services import ENTERPRISE
 
     text = (reference or "").strip()
-    if not text:
+    if not text or has_control(text):
         return None
     if text.startswith("#") and text[1:].isdigit():
         condition = Enterprise.id == int(text[1:])

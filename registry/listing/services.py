@@ -129,23 +129,23 @@ def current_stage(candidate: ListingCandidate) -> str | None:
 def add_stage(user, candidate_id, version, stage, changed_on) -> StageChange:
     """Advance a candidate: stages may be skipped but not dated before the previous one, and
     ``listed`` / ``withdrawn`` end the pipeline. The candidate's version guards against two clerks at once."""
-    errors: dict[str, list[str]] = {}
-    if stage not in Stage.codes():
-        errors["stage"] = [_("阶段：“%(value)s”不是可选值", value=str(stage)[:40])]
-    try:
-        day = parse_date(changed_on) if changed_on else None
-        if day is None:
-            errors["changed_on"] = [_("日期：不能为空")]
-    except InputError as error:
-        errors["changed_on"] = [f"{_('日期')}：{error.message}"]
-        day = None
-    if errors:
-        raise ValidationFailed(errors)
     with write_transaction():
         candidate = writer.get_visible(CANDIDATE, user, candidate_id)
-        writer.check_version(candidate, version)
         if not CANDIDATE.allowed(user, "update", candidate):
             raise PermissionDenied()
+        errors: dict[str, list[str]] = {}
+        if stage not in Stage.codes():
+            errors["stage"] = [_("阶段：“%(value)s”不是可选值", value=str(stage)[:40])]
+        day = None
+        try:
+            day = parse_date(changed_on) if changed_on else None
+            if day is None:
+                errors["changed_on"] = [_("日期：不能为空")]
+        except InputError as error:
+            errors["changed_on"] = [f"{_('日期')}：{error.message}"]
+        if errors:
+            raise ValidationFailed(errors)
+        writer.check_version(candidate, version)
         if candidate.archived_at is not None:
             raise ValidationFailed.one("stage", _("阶段：该企业已归档"))
         now = current_stage(candidate)

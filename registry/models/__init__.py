@@ -1,6 +1,6 @@
 """The data model of DESIGN.md §3, split by area; importing this package registers every table."""
 
-from .accounts import ApiToken, User, UserRole
+from .accounts import ApiToken, LoginAttempt, User, UserRole
 from .audit import ChangeLog, ReportSnapshot
 from .base import utcnow
 from .certifications import Certification
@@ -19,6 +19,7 @@ __all__ = [
     "EnterpriseFounderGroup",
     "Incubator",
     "ListingCandidate",
+    "LoginAttempt",
     "Outreach",
     "Park",
     "PledgeLoan",

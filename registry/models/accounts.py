@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -34,6 +34,10 @@ class User(RecordMixin, UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Part of the session's identity: bumping it signs the user out everywhere (sign-out, new password,
+    # deactivation), however many cookies are still around.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locale: Mapped[str | None] = mapped_column(String(10))
 
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     incubators: Mapped[list[Incubator]] = relationship(
@@ -58,6 +62,9 @@ class User(RecordMixin, UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return bool(self.active)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_epoch or 0}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -93,3 +100,19 @@ class ApiToken(db.Model):
         """A new token for ``user``: the row to store and the plain token to show once."""
         token = "reg_" + secrets.token_urlsafe(32)
         return cls(user=user, token_hash=cls.hash(token), prefix=token[:12]), token
+
+
+class LoginAttempt(db.Model):
+    """One sign-in attempt, kept in the database so throttling holds across every worker."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        db.Index("ix_login_attempts_username_at", "username", "at"),
+        db.Index("ix_login_attempts_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    username: Mapped[str] = mapped_column(String(50))
+    address: Mapped[str] = mapped_column(String(45))
+    success: Mapped[bool] = mapped_column(Boolean, default=False)

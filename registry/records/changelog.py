@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from flask import g, has_app_context, has_request_context
 
+from ..domain.text import CONTROL
 from ..extensions import db
 from ..models import ChangeLog, User
 
@@ -63,7 +64,7 @@ def log_change(
         action=action,
         object_type=object_type,
         object_id=record.id if record is not None else None,
-        label=(label or str(record))[:300] if record is not None or label else None,
+        label=CONTROL.sub("", label or str(record))[:300] if record is not None or label else None,
         enterprise_id=enterprise_id,
         changes=changes,
     )

@@ -15,13 +15,10 @@ from enum import StrEnum
 from flask_babel import gettext as _
 
 from ..domain import InputError
-from ..domain.text import clean_name, clean_text
+from ..domain.text import clean_name, clean_text, has_control
 from ..domain.uscc import validate_uscc
 from ..domain.values import parse_date, parse_decimal, parse_int
 from .errors import ValidationFailed
-
-# Characters never allowed in stored text: C0 controls other than tab and line breaks, and DEL.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def is_blank(value) -> bool:
@@ -42,6 +39,8 @@ class Field:
             if self.required:
                 raise InputError(_("不能为空"))
             return self.blank
+        if has_control(raw) or (isinstance(raw, list) and any(has_control(item) for item in raw)):
+            raise InputError(_("含有不允许的控制字符"))
         return self.convert(raw)
 
     def convert(self, raw):  # pragma: no cover — every field type overrides it
@@ -63,7 +62,7 @@ class Text(Field):
     def convert(self, raw):
         if not isinstance(raw, str):
             raise InputError(_("应为文本"))
-        if _CONTROL.search(raw):
+        if has_control(raw):
             raise InputError(_("含有不允许的控制字符"))
         if self.multiline:
             text = "\n".join(clean_text(line) for line in raw.replace("\r\n", "\n").split("\n")).strip()
@@ -188,6 +187,8 @@ class ChoiceSet(Field):
     enum: type[StrEnum] | None = None
 
     def parse(self, raw):
+        if has_control(raw) or (isinstance(raw, list) and any(has_control(item) for item in raw)):
+            raise InputError(_("含有不允许的控制字符"))
         codes = _as_list(raw)
         bad = [code for code in codes if code not in self.enum.codes()]
         if bad:
@@ -269,6 +270,8 @@ class ReferenceSet(Field):
     key: Callable[[object], str] | None = None
 
     def parse(self, raw):
+        if has_control(raw) or (isinstance(raw, list) and any(has_control(item) for item in raw)):
+            raise InputError(_("含有不允许的控制字符"))
         ids = []
         for item in _as_list(raw):
             ids.append(
@@ -290,6 +293,8 @@ class TagSet(Field):
         from ..extensions import db
         from ..models import Tag
 
+        if has_control(raw) or (isinstance(raw, list) and any(has_control(item) for item in raw)):
+            raise InputError(_("含有不允许的控制字符"))
         wanted = [str(v).strip() for v in _as_list(raw) if str(v).strip()]
         if not wanted:
             return []

@@ -115,9 +115,9 @@ def update(
     """Change a record; ``version`` must be the one the user saw, else :class:`StaleVersion`."""
     with write_transaction():
         record = get_visible(kind, user, record_id)
-        check_version(record, version)
         if not kind.allowed(user, "update", record):
             raise PermissionDenied()
+        check_version(record, version)
         if record.archived_at is not None:
             raise ValidationFailed.one("archived_at", _("记录已归档，请先恢复再修改"))
         cleaned = kind.schema.clean(data, partial=partial, strict=strict)
@@ -142,9 +142,9 @@ def archive(kind: RecordKind, user: User | None, record_id, version, reason: str
     """Archive instead of delete: the record leaves lists and counts and keeps its history."""
     with write_transaction():
         record = get_visible(kind, user, record_id)
-        check_version(record, version)
         if not kind.allowed(user, "archive", record):
             raise PermissionDenied()
+        check_version(record, version)
         if record.archived_at is not None:
             raise ValidationFailed.one("archived_at", _("记录已归档"))
         try:
@@ -174,9 +174,9 @@ def restore(kind: RecordKind, user: User | None, record_id, version):
     """Bring an archived record back; the same rules as a new record apply (e.g. unique USCC)."""
     with write_transaction():
         record = get_visible(kind, user, record_id)
-        check_version(record, version)
         if not kind.allowed(user, "restore", record):
             raise PermissionDenied()
+        check_version(record, version)
         if record.archived_at is None:
             raise ValidationFailed.one("archived_at", _("记录未归档"))
         before_at, before_reason = record.archived_at, record.archived_reason

@@ -167,6 +167,8 @@ def drill_export(code: str, fmt: str):
 
 @bp.route("/snapshots", methods=["POST"])
 def freeze():
+    if not current_user.has_role(*service.SNAPSHOT_ROLES):
+        abort(403)
     form = FreezeForm()
     if not form.validate_on_submit():
         abort(400)

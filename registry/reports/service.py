@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from ..db import write_transaction
+from ..domain.text import CONTROL
 from ..extensions import db
 from ..models import (
     Certification,
@@ -167,7 +168,9 @@ def freeze(user: User | None, period: Period, title: str) -> ReportSnapshot:
     """Store every value and the ids behind it, with who and when; later edits leave it as it was."""
     if user is not None and not user.has_role(*SNAPSHOT_ROLES):
         raise PermissionDenied()
-    title = (title or "").strip()[:200] or _("%(start)s至%(end)s统计", start=period.start, end=period.end)
+    title = CONTROL.sub("", title or "").strip()[:200] or _(
+        "%(start)s至%(end)s统计", start=period.start, end=period.end
+    )
     indicators = ind.all_indicators()
     current = ind.values(indicators, period.start, period.end)
     frozen = [
