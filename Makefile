@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve test lint format clean
+.PHONY: install run serve test lint format clean reliability
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ serve: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Concurrent writers under gunicorn (4 workers, SQLite) and a worker killed mid-import; prints the figures.
+reliability: install
+	$(BIN)/python scripts/reliability.py
 
 lint: install
 	$(BIN)/ruff check .
