@@ -38,8 +38,10 @@ def init_app(app: Flask) -> None:
     from .backup import backup_command, restore_command
     from .demo.cli import demo_data_command
     from .imports.cli import import_command
+    from .synth import synth_command
 
     app.cli.add_command(import_command)
+    app.cli.add_command(synth_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(setup_command)
