@@ -21,6 +21,13 @@ def create_app(config: dict | None = None) -> Flask:
     from . import config as configuration
 
     configuration.load(app, config)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Trust exactly as many proxies as configured: the client address then is the real one, so the
+        # per-address sign-in limit applies to each client, not to the proxy.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     from . import db as _engine_events  # noqa: F401 — registers the SQLite connection set-up
     from .extensions import babel, bootstrap, csrf, db, login_manager, migrate

@@ -28,6 +28,7 @@ class Defaults:
     REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
     REMEMBER_COOKIE_SAMESITE = "Lax"
     HTTPS = False  # behind TLS: Secure cookies and HSTS (REGISTRY_HTTPS=1)
+    PROXY_COUNT = 0  # reverse proxies in front that set X-Forwarded-For/-Proto (REGISTRY_PROXY_COUNT)
 
 
 ENVIRONMENT = {
@@ -43,6 +44,8 @@ def load(app: Flask, overrides: dict | None) -> None:
     for variable, key in ENVIRONMENT.items():
         if os.environ.get(variable):
             app.config[key] = os.environ[variable]
+    if os.environ.get("REGISTRY_PROXY_COUNT", "").isdigit():
+        app.config["PROXY_COUNT"] = int(os.environ["REGISTRY_PROXY_COUNT"])
     if os.environ.get("REGISTRY_HTTPS", "").lower() in ("1", "true", "yes"):
         app.config["HTTPS"] = True
     if overrides:

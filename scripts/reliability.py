@@ -214,6 +214,15 @@ def kill_during_import(base: str, server: subprocess.Popen, database: Path, pass
             {"username": "clerk", "password": password, "csrf_token": csrf(login)}
         ).encode(),
     )
+    # A new account's password is one-time: the clerk sets their own first.
+    change = opener.open(base + "/account/password").read().decode()
+    new = "the clerk's own long passphrase"
+    opener.open(
+        base + "/account/password",
+        data=urllib.parse.urlencode(
+            {"current": password, "new": new, "confirm": new, "csrf_token": csrf(change)}
+        ).encode(),
+    )
     before = count(database)
     rows = "\n".join(f"导入中企业{n},,创业团队(未注册),压力测试镇" for n in range(IMPORT_ROWS))
     content = ("企业名称,统一社会信用代码,主体类型,所在镇街\n" + rows + "\n").encode()

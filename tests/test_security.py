@@ -204,3 +204,38 @@ def test_token_creation_and_role_changes_are_logged(ctx):
     update_user(None, user.id, 1, display_name="tok", roles=["science_bureau"], incubator_ids=[], active=True)
     actions = db.session.scalars(select(ChangeLog.action).where(ChangeLog.object_type == "user")).all()
     assert "token_created" in actions and "update" in actions
+
+
+def test_behind_a_configured_proxy_the_limit_counts_the_real_client_address(tmp_path):
+    from flask_migrate import upgrade
+
+    from registry import create_app
+
+    proxied = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+            "SECRET_KEY": "x",
+            "PROXY_COUNT": 1,
+        }
+    )
+    with proxied.app_context():
+        upgrade()
+    client = proxied.test_client()
+    client.post("/login", data={"username": "x", "password": "y"}, headers={"X-Forwarded-For": "203.0.113.7"})
+    with proxied.app_context():
+        from registry.models import LoginAttempt
+
+        assert db.session.scalar(select(LoginAttempt.address)) == "203.0.113.7"
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_cli_created_passwords_are_one_time(runner, app):
+    password = (
+        runner.invoke(args=["users", "create", "newbie", "--role", "report_writer"])
+        .output.strip()
+        .splitlines()[-1]
+    )
+    client = app.test_client()
+    client.post("/login", data={"username": "newbie", "password": password})
+    assert client.get("/").headers["Location"] == "/account/password"

@@ -22,10 +22,15 @@ def create(
 ) -> None:
     """Create USERNAME; the generated password is the last line of output."""
     try:
-        user, password = services.create_user(username, list(roles), list(incubators), display_name)
+        user, password = services.create_user(
+            username, list(roles), list(incubators), display_name, must_change_password=True
+        )
     except InputError as error:
         raise click.ClickException(error.message) from error
-    click.echo(f"Created user {user.username} with roles {', '.join(user.roles)}. Password:")
+    click.echo(
+        f"Created user {user.username} with roles {', '.join(user.roles)}. One-time password "
+        "(to be changed at the first sign-in):"
+    )
     click.echo(password)
 
 

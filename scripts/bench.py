@@ -1,0 +1,231 @@
+"""``make bench``: the registry at province scale (100,000 firms), measured through the real app.
+
+Builds the database once (cached in .bench/), then times each operation through the WSGI app (routing,
+sessions, templates and all) and prints one table: median and p95 in milliseconds and the SQL statements
+each request issued. Runs against PostgreSQL too when REGISTRY_BENCH_DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import event, func, select
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from registry import create_app  # noqa: E402
+from registry.extensions import db  # noqa: E402
+
+FIRMS = int(os.environ.get("BENCH_ENTERPRISES", "100000"))
+IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
+RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+
+
+def database_url() -> str:
+    url = os.environ.get("REGISTRY_BENCH_DATABASE_URL")
+    if url:
+        return url
+    folder = ROOT / ".bench"
+    folder.mkdir(exist_ok=True)
+    return f"sqlite:///{folder / f'registry-{FIRMS}.sqlite3'}"
+
+
+def build(app) -> None:
+    from flask_migrate import upgrade
+
+    from registry.auth.services import create_user
+    from registry.models import Enterprise, User
+    from registry.synth import generate
+
+    with app.app_context():
+        upgrade()
+        if not db.session.scalar(select(func.count()).select_from(Enterprise)):
+            print(f"Building the {FIRMS:,}-firm database once …", flush=True)
+            generate(FIRMS, 2026)
+        if not db.session.scalar(select(User.id).where(User.username == "bench")):
+            _, password = create_user("bench", ["admin"])
+            (ROOT / ".bench" / "password").write_text(password)
+
+
+class Counter:
+    def __init__(self):
+        self.n = 0
+
+    def __call__(self, *args):
+        self.n += 1
+
+
+def measure(client, counter, path, runs=RUNS):
+    timings, statements = [], []
+    for _ in range(runs):
+        counter.n = 0
+        started = time.perf_counter()
+        response = client.get(path)
+        response.get_data()
+        timings.append((time.perf_counter() - started) * 1000)
+        statements.append(counter.n)
+        assert response.status_code == 200, (path, response.status_code)
+    timings.sort()
+    return statistics.median(timings), timings[max(0, int(len(timings) * 0.95) - 1)], max(statements)
+
+
+def main() -> int:
+    url = database_url()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
+    (ROOT / ".bench").mkdir(exist_ok=True)
+    build(app)
+    password = (ROOT / ".bench" / "password").read_text().strip()
+    client = app.test_client()
+    client.post("/login", data={"username": "bench", "password": password})
+    with app.app_context():
+        engine = db.engine
+        from registry.models import Certification, Enterprise
+
+        busiest = db.session.execute(
+            select(Certification.enterprise_id, func.count())
+            .group_by(Certification.enterprise_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        ).first()[0]
+        some_name = db.session.scalar(select(Enterprise.name).where(Enterprise.id == 4242))
+    counter = Counter()
+    event.listen(engine, "before_cursor_execute", counter)
+    year = "preset=custom&start=2021-01-01&end=2021-12-31"
+    seven = "preset=months&year=2021&months=7"
+    operations = [
+        ("enterprise list, first page", "/enterprises/"),
+        ("enterprise list, page 1000", None),
+        ("list, filter town+industry", "/enterprises/?town=5&industry=C"),
+        ("list, filter tag+founder", "/enterprises/?tag=cloud&founder_group=veteran"),
+        ("list, filter cert held", "/enterprises/?certification=high_tech&legal_form=company"),
+        *[
+            (f"list, sorted by {s}", f"/enterprises/?sort={s}")
+            for s in (
+                "name",
+                "-uscc",
+                "established_on",
+                "-employees",
+                "registered_capital_wan",
+                "-high_value_ip_count",
+                "-updated_at",
+            )
+        ],
+        ("quick search, simplified", "/enterprises/?q=" + some_name[2:6]),
+        (
+            "quick search, traditional",
+            "/enterprises/?q="
+            + some_name[2:6].translate(
+                str.maketrans(
+                    "业发东宁达兴汇联华丰润众诚远凯长锦农电医装备能环检测软",
+                    "業發東寧達興匯聯華豐潤眾誠遠凱長錦農電醫裝備能環檢測軟",
+                )
+            ),
+        ),
+        ("enterprise detail (busiest)", f"/enterprises/{busiest}"),
+        ("certification list", "/certifications/"),
+        ("outreach list", "/outreach/"),
+        ("pledge-loan list", "/pledge-loans/"),
+        ("listing-candidate list", "/listing-candidates/"),
+        ("trainings list", "/trainings/"),
+        ("summary, a year", f"/reports/?{year}"),
+        ("summary, seven months", f"/reports/?{seven}"),
+        ("summary API, a year", "/api/v1/summary?start=2021-01-01&end=2021-12-31"),
+        ("drill-down page", f"/reports/drill/tech_sme.valid?{year}"),
+    ]
+    rows = []
+    for label, path in operations:
+        if path is None:  # walk 1000 pages by key to reach the deep page, then time that page
+            path = "/enterprises/"
+            page = client.get(path).get_data(as_text=True)
+            import re
+
+            for _ in range(999):
+                found = re.search(r'rel="next" href="([^"]+)"', page)
+                if not found:
+                    break
+                path = found.group(1).replace("&amp;", "&")
+                page = client.get(path).get_data(as_text=True)
+        median, p95, statements = measure(client, counter, path)
+        rows.append((label, median, p95, statements))
+        print(f"  {label:<34}{median:>9.1f}{p95:>9.1f}{statements:>6}", flush=True)
+
+    # The summary's SQL alone, without the app around it.
+    from registry.reports import indicators as ind
+
+    with app.app_context():
+        all_ind = ind.all_indicators()
+        raw = []
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            ind.values(all_ind, date(2021, 1, 1), date(2021, 12, 31))
+            ind.values(all_ind, date(2020, 1, 1), date(2020, 12, 31))
+            raw.append((time.perf_counter() - started) * 1000)
+        raw_median = statistics.median(raw)
+
+    exports = []
+    for fmt in ("csv", "xlsx"):
+        tracemalloc.start()
+        started = time.perf_counter()
+        response = client.get(f"/enterprises/export.{fmt}")
+        size = len(response.get_data())
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+        tracemalloc.stop()
+        response.close()
+        exports.append((fmt, seconds, peak, size))
+
+    imported = bench_import(app) if IMPORT_ROWS else None
+
+    print()
+    print(f"Database: {url.split('://')[0]}, {FIRMS:,} firms. Times in ms over {RUNS} runs.")
+    print(f"{'operation':<36}{'median':>9}{'p95':>9}{'SQL':>6}")
+    for label, median, p95, statements in rows:
+        print(f"{label:<36}{median:>9.1f}{p95:>9.1f}{statements:>6}")
+    summary = next(r for r in rows if r[0] == "summary API, a year")
+    print(f"{'summary SQL alone (both years)':<36}{raw_median:>9.1f}")
+    print(f"{'ratio app / raw SQL':<36}{summary[1] / raw_median:>9.2f}")
+    for fmt, seconds, peak, size in exports:
+        print(
+            f"{f'export {fmt.upper()}, all firms':<36}{seconds * 1000:>9.0f} ms, peak {peak:.0f} MB (Python), {size / 1e6:.1f} MB"
+        )
+    if imported:
+        print(
+            f"{f'import {IMPORT_ROWS:,} rows (preview+commit)':<36}{imported[0]:>9.1f} s, peak {imported[1]:.0f} MB (Python)"
+        )
+    return 0
+
+
+def bench_import(app):
+    """Validate and write IMPORT_ROWS new firms from a CSV, as the CLI does."""
+    from registry.imports.reader import open_table
+    from registry.imports.service import run
+    from registry.imports.spec import BY_NAME
+
+    lines = ["企业名称,统一社会信用代码,主体类型,所在镇街,从业人数"]
+    with app.app_context():
+        from registry.models import Town
+
+        town = db.session.scalar(select(Town.name).limit(1))
+    lines += [f"导入基准企业{n},,创业团队(未注册),{town},{n % 500}" for n in range(IMPORT_ROWS)]
+    content = ("\n".join(lines) + "\n").encode()
+    spec = BY_NAME["enterprises"]
+    with app.app_context():
+        tracemalloc.start()
+        started = time.perf_counter()
+        result = run(open_table(content, "企业.csv", spec.sheet_names), spec, None, commit=False)
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+        tracemalloc.stop()
+        assert result.created == IMPORT_ROWS, result.error_lines()[:5]
+    return seconds, peak
+
+
+if __name__ == "__main__":
+    sys.exit(main())
