@@ -216,6 +216,7 @@ def test_behind_a_configured_proxy_the_limit_counts_the_real_client_address(tmp_
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}",
             "SECRET_KEY": "x",
             "PROXY_COUNT": 1,
+            "WTF_CSRF_ENABLED": False,
         }
     )
     with proxied.app_context():
