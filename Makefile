@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve test lint format clean reliability
+.PHONY: install run serve test lint format clean reliability bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test: install
 # Concurrent writers under gunicorn (4 workers, SQLite) and a worker killed mid-import; prints the figures.
 reliability: install
 	$(BIN)/python scripts/reliability.py
+
+# 100,000 firms (built once into .bench/), timed through the app; REGISTRY_BENCH_DATABASE_URL for PostgreSQL.
+bench: install
+	$(BIN)/python scripts/bench.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -133,6 +133,6 @@ SPEC = ListSpec(
         Sort("valid_until", _l("有效期至"), Certification.valid_until, nullable=True, kind="date"),
         Sort("year", _l("年度"), Certification.year, nullable=True, kind="int"),
     ],
-    default_sort="-approved_on",
+    default_sort="-id",
     eager=(joinedload(Certification.enterprise), joinedload(Certification.kind_ref)),
 )

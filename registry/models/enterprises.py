@@ -44,7 +44,7 @@ class Enterprise(RecordMixin, ArchivableMixin, db.Model):
         db.CheckConstraint("high_value_ip_count >= 0", name="high_value_ip_count"),
     )
 
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), index=True)
     # The duplicate key of DESIGN.md §7 (width, script and pinyin glosses folded), kept by the write path.
     name_key: Mapped[str] = mapped_column(String(200), index=True)
     uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
