@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import permissions
 from ..domain import InputError
 from ..domain.certificates import check_pattern, default_valid_until, parse_validity, validate_certificate_no
 from ..domain.text import clean_text
@@ -21,7 +20,7 @@ from ..records import writer
 from ..records.catalog import register
 from ..records.errors import Conflict, ValidationFailed
 from ..records.fields import Boolean, Choice, CodeChoice, Date, Integer, Schema, Text
-from ..records.kind import RecordKind
+from ..records.kind import FirmRecordKind, RecordKind
 
 LITTLE_GIANT, SRDI_PRODUCT, TECH_SME = "little_giant", "srdi_product", "tech_sme"
 RENEWAL_DAYS = 90
@@ -107,16 +106,11 @@ SCHEMA = Schema(
 )
 
 
-class CertificationKindOfRecord(RecordKind):
+class CertificationKindOfRecord(FirmRecordKind):
     name = "certification"
     model = Certification
     schema = SCHEMA
     write_roles = frozenset({Role.SCIENCE_BUREAU})
-
-    def visible(self, user, query):
-        if permissions.sees_everything(user):
-            return query
-        return query.where(permissions.tenant_of_managed(user, Certification.enterprise_id))
 
     def label(self, record) -> str:
         firm = db.session.get(Enterprise, record.enterprise_id)

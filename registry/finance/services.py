@@ -7,7 +7,6 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import permissions
 from ..enterprises.services import enterprise_field, name_lookup
 from ..enums import IpType, LoanStatus, OutreachForm, Role
 from ..extensions import db
@@ -15,7 +14,7 @@ from ..models import Enterprise, Outreach, PledgeLoan, Town
 from ..records.catalog import register
 from ..records.errors import ValidationFailed
 from ..records.fields import Choice, Date, Integer, Money, Reference, Schema, Text
-from ..records.kind import RecordKind
+from ..records.kind import FirmRecordKind
 
 OUTREACH_SCHEMA = Schema(
     [
@@ -51,16 +50,11 @@ LOAN_SCHEMA = Schema(
 )
 
 
-class OutreachKind(RecordKind):
+class OutreachKind(FirmRecordKind):
     name = "outreach"
     model = Outreach
     schema = OUTREACH_SCHEMA
     write_roles = frozenset({Role.FINANCE_OFFICER})
-
-    def visible(self, user, query):
-        if permissions.sees_everything(user):
-            return query
-        return query.where(permissions.tenant_of_managed(user, Outreach.enterprise_id))
 
     def label(self, record) -> str:
         target = (
@@ -78,16 +72,11 @@ class OutreachKind(RecordKind):
             raise ValidationFailed.one("held_on", _("日期：不能晚于今天"))
 
 
-class PledgeLoanKind(RecordKind):
+class PledgeLoanKind(FirmRecordKind):
     name = "pledge_loan"
     model = PledgeLoan
     schema = LOAN_SCHEMA
     write_roles = frozenset({Role.FINANCE_OFFICER})
-
-    def visible(self, user, query):
-        if permissions.sees_everything(user):
-            return query
-        return query.where(permissions.tenant_of_managed(user, PledgeLoan.enterprise_id))
 
     def label(self, record) -> str:
         firm = db.session.get(Enterprise, record.enterprise_id)

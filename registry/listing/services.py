@@ -21,7 +21,7 @@ from ..records.catalog import register
 from ..records.changelog import log_change
 from ..records.errors import Conflict, PermissionDenied, ValidationFailed
 from ..records.fields import Choice, Date, ReferenceSet, Schema, Text
-from ..records.kind import RecordKind
+from ..records.kind import FirmRecordKind, RecordKind
 
 STAGE_ORDER = {stage.value: index for index, stage in enumerate(Stage)}
 
@@ -47,16 +47,11 @@ TRAINING_SCHEMA = Schema(
 )
 
 
-class CandidateKind(RecordKind):
+class CandidateKind(FirmRecordKind):
     name = "listing_candidate"
     model = ListingCandidate
     schema = CANDIDATE_SCHEMA
     write_roles = frozenset({Role.FINANCE_OFFICER})
-
-    def visible(self, user, query):
-        if permissions.sees_everything(user):
-            return query
-        return query.where(permissions.tenant_of_managed(user, ListingCandidate.enterprise_id))
 
     def label(self, record) -> str:
         return db.session.get(Enterprise, record.enterprise_id).name

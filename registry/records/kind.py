@@ -51,3 +51,14 @@ class RecordKind:
 
     def new(self):
         return self.model()
+
+
+class FirmRecordKind(RecordKind):
+    """A record that belongs to one enterprise: an incubator manager sees those of their own tenants only."""
+
+    def visible(self, user: User | None, query: Select) -> Select:
+        from .. import permissions
+
+        if permissions.sees_everything(user):
+            return query
+        return query.where(permissions.tenant_of_managed(user, self.model.enterprise_id))

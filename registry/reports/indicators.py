@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, exists, func, literal, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 
 from ..enums import FounderGroup
 from ..extensions import db
@@ -34,6 +34,16 @@ from ..models import (
     Training,
     enterprise_tags,
     training_participants,
+)
+from .conditions import (
+    active_tenancy,
+    cert_applied,
+    cert_valid,
+    certifications,
+    listing_trainings,
+    live_enterprise,
+    outreach_in,
+    reserve_active,
 )
 
 SECTIONS = {
@@ -70,87 +80,6 @@ class Indicator:
             .where(model.id.in_(select(ids.c[0])))
             .scalar_subquery()
         )
-
-
-# ---- building blocks -------------------------------------------------------------------------------
-def live_enterprise(column):
-    """SQL: the enterprise ``column`` points to is not archived."""
-    return exists().where(Enterprise.id == column, Enterprise.archived_at.is_(None))
-
-
-def active_tenancy(end: date):
-    return and_(
-        Tenancy.archived_at.is_(None),
-        live_enterprise(Tenancy.enterprise_id),
-        Tenancy.moved_in_on <= end,
-        or_(Tenancy.left_on.is_(None), Tenancy.left_on > end),
-    )
-
-
-def certifications(kind: str, level: str | None = None):
-    conditions = [
-        Certification.kind == kind,
-        Certification.archived_at.is_(None),
-        live_enterprise(Certification.enterprise_id),
-    ]
-    if level:
-        conditions.append(Certification.level == level)
-    return conditions
-
-
-def valid_at(end: date):
-    """DESIGN.md §4 "valid at end"."""
-    return and_(
-        Certification.status.in_(["approved", "revoked"]),
-        Certification.approved_on <= end,
-        or_(Certification.valid_until.is_(None), Certification.valid_until >= end),
-        or_(Certification.revoked_on.is_(None), Certification.revoked_on > end),
-    )
-
-
-def cert_valid(kind, level=None, *extra):
-    return lambda start, end: select(Certification.id).where(
-        *certifications(kind, level), valid_at(end), *extra
-    )
-
-
-def cert_applied(kind, level=None):
-    return lambda start, end: select(Certification.id).where(
-        *certifications(kind, level), Certification.applied_on.between(start, end)
-    )
-
-
-def stage_at(end: date):
-    """SQL: a candidate's stage on ``end`` (the latest change dated on or before it)."""
-    latest = (
-        select(StageChange.stage)
-        .where(StageChange.candidate_id == ListingCandidate.id, StageChange.changed_on <= end)
-        .order_by(StageChange.changed_on.desc(), StageChange.id.desc())
-        .limit(1)
-        .correlate(ListingCandidate)
-        .scalar_subquery()
-    )
-    return func.coalesce(latest, literal("reserve"))
-
-
-def reserve_active(end: date, *extra):
-    return select(ListingCandidate.id).where(
-        ListingCandidate.archived_at.is_(None),
-        live_enterprise(ListingCandidate.enterprise_id),
-        ListingCandidate.entered_on <= end,
-        stage_at(end).not_in(["listed", "withdrawn"]),
-        *extra,
-    )
-
-
-def outreach_in(start, end):
-    return and_(Outreach.archived_at.is_(None), Outreach.held_on.between(start, end))
-
-
-def listing_trainings(start, end):
-    return select(Training.id).where(
-        Training.archived_at.is_(None), Training.topic == "listing", Training.held_on.between(start, end)
-    )
 
 
 def _founder_group_indicator(group: FounderGroup) -> Indicator:

@@ -28,6 +28,7 @@ from ..models import (
     User,
 )
 from ..records.errors import NotFound, PermissionDenied, ValidationFailed
+from . import conditions
 from . import indicators as ind
 from .periods import Period
 
@@ -256,7 +257,7 @@ def chart_data(period: Period) -> dict:
     """Small aggregates for the report's charts (GROUP BY in SQL)."""
     from ..enums import FounderGroup, Level
 
-    active = ind.active_tenancy(period.end)
+    active = conditions.active_tenancy(period.end)
     groups = dict(
         db.session.execute(
             select(EnterpriseFounderGroup.founder_group, func.count())
@@ -270,8 +271,8 @@ def chart_data(period: Period) -> dict:
         .join(CertificationKind, CertificationKind.code == Certification.kind)
         .where(
             Certification.archived_at.is_(None),
-            ind.live_enterprise(Certification.enterprise_id),
-            ind.valid_at(period.end),
+            conditions.live_enterprise(Certification.enterprise_id),
+            conditions.valid_at(period.end),
         )
         .group_by(CertificationKind.name, Certification.level)
         .order_by(CertificationKind.name)
