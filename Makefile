@@ -10,13 +10,19 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve test lint format clean reliability bench
+.PHONY: install run serve test lint format clean reliability bench messages
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml registry/translations/en/LC_MESSAGES/messages.po
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/pybabel compile --use-fuzzy -d registry/translations
 	touch $(STAMP)
+
+# After changing texts: refresh the template and the catalogs, then translate what is new.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o registry/translations/messages.pot .
+	$(BIN)/pybabel update -i registry/translations/messages.pot -d registry/translations
 
 install: $(STAMP)
 

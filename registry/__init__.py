@@ -66,6 +66,9 @@ def create_app(config: dict | None = None) -> Flask:
     init_errors(app)
     init_cli(app)
     app.register_blueprint(main_bp)
+    from .i18n import bp as i18n_bp
+
+    app.register_blueprint(i18n_bp)
     app.register_blueprint(enterprises_bp)
     app.register_blueprint(incubation_bp)
     app.register_blueprint(certifications_bp)

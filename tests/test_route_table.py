@@ -72,6 +72,7 @@ def record_page_rules() -> dict:
 # fmt: off
 RULES = record_page_rules() | {
     "auth.login":                    ("GET", PUBLIC),
+    "i18n.choose":                   ("POST", PUBLIC),
     "auth.logout":                   ("POST", ALL),
     "auth.change_password":          ("GET", ALL),
     "main.home":                     ("GET", ALL),
@@ -199,6 +200,8 @@ def url_for_rule(rule, world) -> str:
         "request_id": "abc123",
         "action": "approve",
     }
+    if rule.endpoint == "i18n.choose":
+        values["code"] = "zh_Hans_CN"
     if rule.endpoint == "api.add_candidate_stage":
         values["record_id"] = world["ids"]["listing_candidates"]
     if rule.endpoint in ("api.get_item", "api.update_item", "api.delete_item"):

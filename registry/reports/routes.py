@@ -14,6 +14,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -104,7 +105,8 @@ def summary_export(fmt: str):
 @bp.route("/draft.docx")
 def draft_docx():
     period = _period()
-    content = draft.build(period, current_app.config["COUNTY_NAME"])
+    with force_locale("zh_Hans_CN"):  # the draft is an official document in Chinese, whatever the UI language
+        content = draft.build(period, current_app.config["COUNTY_NAME"])
     import io
 
     return send_file(
