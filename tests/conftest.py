@@ -97,6 +97,14 @@ def ctx(app):
 
 
 @pytest.fixture
+def town(ctx):
+    """The county seat, 太平街道, in an otherwise empty registry (imports refer to it by name)."""
+    town = factories.make_town(name="太平街道", code="taiping")
+    db.session.commit()
+    return town
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import date
 
 from registry.auth.services import create_user
@@ -95,3 +96,7 @@ def make_user(username: str, roles: list[str], **kw) -> User:
     user, password = create_user(username, roles, **kw)
     PASSWORDS[username] = password
     return db.session.get(User, user.id)
+
+
+def names_on(page: str) -> list[str]:
+    return re.findall(r'<a href="/enterprises/\d+">([^<]+)</a>', page)

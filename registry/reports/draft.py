@@ -14,6 +14,7 @@ from ..enums import FounderGroup
 from . import indicators as ind
 from . import service
 from .periods import Period
+from .sections import SECTIONS
 
 NAMES_UP_TO = 8  # name the firms behind a number when there are this few
 
@@ -39,7 +40,7 @@ def _n(value) -> str:
 def sentences(period: Period, values: dict, county: str) -> dict[str, list[str]]:
     """The sentences of each section; a section with no data says so instead of printing zeros."""
     v = values
-    out: dict[str, list[str]] = {key: [] for key in ind.SECTIONS}
+    out: dict[str, list[str]] = {key: [] for key in SECTIONS}
     if v.get("enterprises.total"):
         out["一"].append(
             _(
@@ -183,7 +184,7 @@ def build(period: Period, county: str) -> bytes:
     )
     intro.paragraph_format.first_line_indent = Pt(24)
     text = sentences(period, values, county)
-    for number, heading in ind.SECTIONS.items():
+    for number, heading in SECTIONS.items():
         paragraph = document.add_heading(level=1)
         run = paragraph.add_run(f"{number}、{heading}")
         run.font.color.rgb = RGBColor(0, 0, 0)

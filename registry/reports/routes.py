@@ -31,6 +31,7 @@ from ..records.errors import NotFound, PermissionDenied
 from . import draft, service
 from . import indicators as ind
 from .periods import Period, resolve
+from .sections import SECTIONS
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -74,7 +75,7 @@ def summary():
         period=period,
         previous=period.previous_year(),
         sections=sections,
-        section_titles=ind.SECTIONS,
+        section_titles=SECTIONS,
         period_args=_period_args(period),
         freeze_form=FreezeForm(start=period.start.isoformat(), end=period.end.isoformat()),
         can_freeze=current_user.has_role(*service.SNAPSHOT_ROLES),
@@ -200,7 +201,7 @@ def snapshot(snapshot_id: int):
         "reports/snapshot.html",
         snapshot=record,
         sections=sections,
-        section_titles=ind.SECTIONS,
+        section_titles=SECTIONS,
         changes=comparison["changes"],
         differing=sum(1 for r in comparison["rows"] if r["differs"]),
     )

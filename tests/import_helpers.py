@@ -1,0 +1,56 @@
+"""Helpers shared by the import tests: small workbooks and CSV files, and a preview run."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from registry.extensions import db
+from registry.imports.reader import open_table
+from registry.imports.service import run
+from registry.imports.spec import BY_NAME
+
+FIXTURES = Path(__file__).parent / "fixtures"
+HEADERS = ["企业名称", "统一社会信用代码", "主体类型", "所在镇街", "从业人数"]
+
+
+def xlsx(rows, headers=HEADERS, title="企业") -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def two_sheets() -> bytes:
+    workbook = Workbook()
+    workbook.active.title = "Sheet1"
+    workbook.create_sheet("Sheet2")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(rows, headers=HEADERS, encoding="utf-8-sig", delimiter=",") -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+def preview(content, filename="企业.xlsx", kind="enterprises", **kw):
+    spec = BY_NAME[kind]
+    return run(open_table(content, filename, spec.sheet_names), spec, None, **kw)
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
