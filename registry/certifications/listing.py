@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import aliased, joinedload
 
 from ..enterprises.listing import search as search_firms
 from ..enums import CertificationStatus, Level
@@ -136,3 +136,34 @@ SPEC = ListSpec(
     default_sort="-id",
     eager=(joinedload(Certification.enterprise), joinedload(Certification.kind_ref)),
 )
+
+
+def due_for_renewal(user, on: date) -> tuple[list, list]:
+    """What needs renewing on ``on``: approved certificates whose validity ends within RENEWAL_DAYS, and
+    科技型中小企业 registrations valid now with no registration for the next year yet."""
+    from ..extensions import db
+    from .services import RENEWAL_DAYS, TECH_SME
+
+    base = CERTIFICATION.visible(user, select(Certification)).where(Certification.archived_at.is_(None))
+    ending = db.session.scalars(
+        base.where(expiring_within(RENEWAL_DAYS, on))
+        .options(joinedload(Certification.enterprise), joinedload(Certification.kind_ref))
+        .order_by(Certification.valid_until, Certification.id)
+    ).all()
+    following = aliased(Certification)
+    renew = db.session.scalars(
+        base.where(
+            Certification.kind == TECH_SME,
+            valid_on(on),
+            ~exists().where(
+                following.enterprise_id == Certification.enterprise_id,
+                following.kind == TECH_SME,
+                following.archived_at.is_(None),
+                following.year == on.year + 1,
+                following.status.in_(["applied", "approved"]),
+            ),
+        )
+        .options(joinedload(Certification.enterprise))
+        .order_by(Certification.valid_until, Certification.id)
+    ).all()
+    return ending, renew

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import exists, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import select
 from wtforms import HiddenField, StringField
 
+from ..domain import InputError
 from ..domain.values import parse_date
 from ..enums import CertificationStatus, Level
-from ..extensions import db
 from ..forms import options
 from ..lists import ListSpec, Sort, archived_filter
-from ..models import Certification, CertificationKind
+from ..models import CertificationKind
 from ..pages import Column, RecordPages
 from ..views import flash_outcome, get_or_abort, run_write
 from . import services
-from .listing import SPEC, valid_on
+from .listing import SPEC, due_for_renewal
 from .services import CERTIFICATION, KIND, SCHEMA
 
 
@@ -123,36 +122,10 @@ def renewals():
     registrations that must be renewed for the next year."""
     try:
         on = parse_date(request.args["on"]) if request.args.get("on") else date.today()
-    except Exception:  # a bad date in the URL falls back to today
+    except InputError:  # a bad date in the URL falls back to today
         on = date.today()
-    base = CERTIFICATION.visible(current_user, select(Certification)).where(
-        Certification.archived_at.is_(None)
-    )
-    ending = db.session.scalars(
-        base.where(
-            Certification.status == CertificationStatus.APPROVED,
-            Certification.valid_until.between(on, on + timedelta(days=services.RENEWAL_DAYS)),
-        )
-        .options(joinedload(Certification.enterprise), joinedload(Certification.kind_ref))
-        .order_by(Certification.valid_until, Certification.id)
-    ).all()
-    following = aliased(Certification)
+    ending, renew = due_for_renewal(current_user, on)
     next_year = on.year + 1
-    renew = db.session.scalars(
-        base.where(
-            Certification.kind == services.TECH_SME,
-            valid_on(on),
-            ~exists().where(
-                following.enterprise_id == Certification.enterprise_id,
-                following.kind == services.TECH_SME,
-                following.archived_at.is_(None),
-                following.year == next_year,
-                following.status.in_(["applied", "approved"]),
-            ),
-        )
-        .options(joinedload(Certification.enterprise))
-        .order_by(Certification.valid_until, Certification.id)
-    ).all()
     return render_template(
         "certifications/renewals.html",
         on=on,
