@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve test lint format clean reliability bench messages
+.PHONY: install run serve test lint format clean reliability bench bench-import messages
 
 $(STAMP): pyproject.toml registry/translations/en/LC_MESSAGES/messages.po
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ reliability: install
 # 100,000 firms (built once into .bench/), timed through the app; REGISTRY_BENCH_DATABASE_URL for PostgreSQL.
 bench: install
 	$(BIN)/python scripts/bench.py
+
+# 100,000 enterprise rows through `flask import` (CSV and XLSX); prints seconds and peak memory.
+bench-import: install
+	$(BIN)/python scripts/bench_import.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -23,6 +23,11 @@ class Labelled(StrEnum):
         return [member.value for member in cls]
 
     @classmethod
+    def has(cls, code) -> bool:
+        """Is ``code`` one of the codes?"""
+        return isinstance(code, str) and code in cls._value2member_map_
+
+    @classmethod
     def choices(cls) -> list[tuple[str, str]]:
         return [(member.value, member.label) for member in cls]
 

@@ -9,6 +9,7 @@ from registry.models import Certification, ChangeLog, Enterprise, Tenancy
 
 from .factories import make_enterprise, make_incubator, uscc
 from .import_helpers import (
+    HEADERS,
     count,
     csv_bytes,
     preview,
@@ -142,3 +143,60 @@ def test_an_id_column_updates_that_record(town):
         commit=True,
     )
     assert second.updated == 1 and db.session.get(Tenancy, tenancy_id).exit_reason == "graduated"
+
+
+# ---- the batched path ------------------------------------------------------------------------------------
+def test_a_file_match_kept_as_an_update_changes_the_firm_an_earlier_row_created(town):
+    """The earlier row's firm is still waiting in the batch when the later row needs its id."""
+    rows = [
+        ["新公司", "", "创业团队(未注册)", "太平街道", "5"],
+        ["新 公司", "", "创业团队(未注册)", "太平街道", "9"],
+    ]
+    result = preview(xlsx(rows), commit=True, decisions={3: "update"})
+    assert (result.created, result.updated, result.error_count) == (1, 1, 0)
+    firm = db.session.scalar(select(Enterprise))
+    assert firm.employees == 9 and result.matches[0].target_id == firm.id
+    actions = db.session.scalars(select(ChangeLog.action).where(ChangeLog.object_id == firm.id)).all()
+    assert sorted(actions) == ["create", "update"]
+
+
+def test_a_batch_broken_at_its_insert_is_redone_row_by_row_with_the_errors_of_single_rows(town):
+    """Row 3 gives an existing firm the USCC row 2 is creating: only the database sees the clash."""
+    other = make_enterprise(name="乙公司", town=town)
+    db.session.commit()
+    code = uscc()
+    content = xlsx(
+        [["", "甲公司", code, "企业", "太平街道", "1"], [other.id, "乙公司", code, "企业", "太平街道", "2"]],
+        headers=["编号", *HEADERS],
+    )
+    result = preview(content, commit=True, valid_only=True)
+    assert result.created == 1 and result.error_rows == {3}
+    assert "该代码已登记为“甲公司”" in result.error_lines()[0]
+    assert db.session.get(Enterprise, other.id).uscc != code
+    assert db.session.scalar(select(Enterprise.name).where(Enterprise.uscc == code)) == "甲公司"
+
+
+def test_each_new_firm_gets_its_own_change_log_row_under_the_import_request(town):
+    rows = [[f"批量企业{i}", "", "创业团队(未注册)", "太平街道", str(i)] for i in range(1200)]
+    result = preview(csv_bytes(rows), "企业.csv", commit=True)
+    assert result.created == 1200
+    logged = db.session.scalars(
+        select(ChangeLog)
+        .where(ChangeLog.action == "create", ChangeLog.request_id == result.request_id)
+        .order_by(ChangeLog.object_id)
+    ).all()
+    firms = db.session.execute(select(Enterprise.id, Enterprise.employees).order_by(Enterprise.id)).all()
+    assert [(log.object_id, log.changes["employees"][1]) for log in logged] == [tuple(f) for f in firms]
+    assert all(log.at is not None and log.user_name == "系统" and log.label for log in logged)
+
+
+def test_reading_a_batch_costs_the_same_few_queries_whatever_its_length(town, count_statements):
+    """Towns, tags and existing firms are looked up once per batch, not once per row."""
+
+    def selects(n: int) -> int:
+        rows = [[f"批量企业{i}", uscc(), "企业", "太平街道", "1"] for i in range(n)]
+        with count_statements() as counter:
+            preview(csv_bytes(rows), "企业.csv")
+        return sum(1 for s in counter.statements if s.lstrip().upper().startswith("SELECT"))
+
+    assert selects(20) == selects(400) <= 6

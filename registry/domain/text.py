@@ -80,8 +80,9 @@ def clean_name(text: str | None) -> str:
     return clean_text(strip_glosses(clean_text(text)))
 
 
+@lru_cache(maxsize=4096)
 def name_key(text: str | None) -> str:
     """The duplicate key: equal for ``金田塑業(yè)``, ``金田塑业`` and ``金田 塑业``."""
     # Drop spaces and punctuation before converting: OpenCC converts by phrase, so "乾 坤" and "乾坤"
-    # would otherwise come out differently.
+    # would otherwise come out differently. Cached: an import asks for the same row's key several times.
     return to_simplified(_KEY_NOISE.sub("", clean_name(text))).casefold()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from flask_babel import gettext as _
@@ -28,6 +31,7 @@ from ..records.fields import (
     Uscc,
 )
 from ..records.kind import RecordKind
+from ..records.memo import memoised
 
 SCHEMA = Schema(
     [
@@ -74,13 +78,70 @@ class PossibleDuplicate(Conflict):
         self.matches = matches
 
 
+class KnownFirms:
+    """The firms a batch of rows may be about, loaded in one query by their USCCs and name keys.
+
+    Holds the session's own objects, so a row that updates a firm is seen by the rows after it.
+    """
+
+    def __init__(self, usccs: set[str], keys: set[str]) -> None:
+        self.usccs, self.keys = usccs, keys
+        conditions = []
+        if usccs:
+            conditions.append(Enterprise.uscc.in_(usccs))
+        if keys:
+            conditions.append(Enterprise.name_key.in_(keys))
+        self.firms = (
+            list(db.session.scalars(select(Enterprise).where(or_(*conditions)).order_by(Enterprise.id)))
+            if conditions
+            else []
+        )
+
+    def covers(self, uscc: str | None, key: str | None) -> bool:
+        return (not uscc or uscc in self.usccs) and (not key or key in self.keys)
+
+    def matching(self, uscc: str | None, key: str | None) -> list[Enterprise]:
+        return [f for f in self.firms if (uscc and f.uscc == uscc) or (key and f.name_key == key)]
+
+
+_known: ContextVar[KnownFirms | None] = ContextVar("known_firms", default=None)
+
+
+@contextmanager
+def known_firms(usccs: set[str], keys: set[str]) -> Iterator[KnownFirms]:
+    """Answer the duplicate checks of a batch from one query (used by the import)."""
+    known = KnownFirms(usccs, keys)
+    token = _known.set(known)
+    try:
+        yield known
+    finally:
+        _known.reset(token)
+
+
+def remember_firm(firm: Enterprise) -> None:
+    """A firm a batch's row updated: later rows of the batch match it by its new USCC or name."""
+    known = _known.get()
+    if known is not None and firm not in known.firms:
+        known.firms.append(firm)
+
+
+def firms_matching(uscc: str | None, key: str | None) -> list[Enterprise] | None:
+    """The batch's known firms with this USCC or name key, or None when no batch covers them."""
+    known = _known.get()
+    return known.matching(uscc, key) if known is not None and known.covers(uscc, key) else None
+
+
 def find_duplicates(name: str | None, uscc: str | None, exclude_id: int | None = None) -> list[Enterprise]:
     """Firms with the same USCC or the same duplicate key of the name (archived ones included)."""
+    key = name_key(name) if name else None
+    known = firms_matching(uscc, key)
+    if known is not None:
+        return [f for f in known if f.id != exclude_id][:10]
     conditions = []
     if uscc:
         conditions.append(Enterprise.uscc == uscc)
-    if name:
-        conditions.append(Enterprise.name_key == name_key(name))
+    if key:
+        conditions.append(Enterprise.name_key == key)
     if not conditions:
         return []
     query = select(Enterprise).where(or_(*conditions)).order_by(Enterprise.id).limit(10)
@@ -94,6 +155,7 @@ class EnterpriseKind(RecordKind):
     model = Enterprise
     schema = SCHEMA
     write_roles = frozenset({Role.SCIENCE_BUREAU})
+    defers_flush = True  # the unique USCC is a constraint; a bulk run confirms name look-alikes itself
 
     def enterprise_id(self, record) -> int | None:
         return record.id
@@ -146,8 +208,12 @@ class EnterpriseKind(RecordKind):
     def apply(self, record: Enterprise, values: dict) -> None:
         for key, value in values.items():
             if key == "tags":
-                record.tags = list(
-                    db.session.scalars(select(Tag).where(Tag.code.in_(value)).order_by(Tag.code))
+                codes = tuple(sorted(value))
+                record.tags = memoised(
+                    ("tag_rows", codes),
+                    lambda codes=codes: list(
+                        db.session.scalars(select(Tag).where(Tag.code.in_(codes)).order_by(Tag.code))
+                    ),
                 )
             elif key == "founder_groups":
                 record.founder_groups = value

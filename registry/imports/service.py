@@ -8,6 +8,7 @@ undoes its neighbours' validation.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,12 +18,14 @@ from ..db import write_transaction
 from ..domain import InputError
 from ..domain.text import name_key
 from ..domain.uscc import normalise_uscc
+from ..enterprises.services import known_firms, remember_firm
 from ..extensions import db
 from ..models import Enterprise
 from ..records import fields as f
 from ..records import writer
 from ..records.changelog import current_request_id, log_change
 from ..records.errors import Conflict, NotFound, PermissionDenied, RecordError, StaleVersion, ValidationFailed
+from ..records.memo import lookups_memoised, memoised
 from .reader import Formula, Table
 from .spec import ID_HEADERS, ImportSpec, existing_enterprise
 
@@ -119,9 +122,9 @@ def _cell_value(fld: f.Field, value):
     if isinstance(value, str):
         value = value.strip()
         if isinstance(fld, f.Choice):
-            return {str(label): code for code, label in fld.enum.choices()}.get(value, value)
+            return _codes_by_label(fld).get(value, value)
         if isinstance(fld, f.ChoiceSet):
-            labels = {str(label): code for code, label in fld.enum.choices()}
+            labels = _codes_by_label(fld)
             parts = [
                 p
                 for p in value.replace("，", ",").replace("、", ",").replace(";", ",").split(",")
@@ -129,6 +132,11 @@ def _cell_value(fld: f.Field, value):
             ]
             return [labels.get(p.strip(), p.strip()) for p in parts]
     return value
+
+
+def _codes_by_label(fld: f.Field) -> dict[str, str]:
+    """An enumeration's codes by their label in the current language (asked once per import)."""
+    return memoised(("labels", fld.enum), lambda: {str(label): code for code, label in fld.enum.choices()})
 
 
 def run(
@@ -147,7 +155,7 @@ def run(
     decisions = decisions or {}
     seen_keys: dict[str, int] = {}
     try:
-        with write_transaction():
+        with write_transaction(), lookups_memoised():
             batch: list = []
             for number, cells in table.rows:
                 batch.append((number, cells))
@@ -193,12 +201,12 @@ def _run_batch(batch, spec, mapping, has_id, user, result, decisions, seen_keys)
         dict(seen_keys),
     )
     try:
-        with db.session.begin_nested():
+        with db.session.begin_nested(), writer.deferred_creates(), _known_firms(batch, spec, mapping):
             for number, cells in batch:
                 _row(
                     number, cells, spec, mapping, has_id, user, result, decisions, seen_keys, savepoint=False
                 )
-    except _RedoRowByRow:
+    except (_RedoRowByRow, Conflict, StaleVersion):  # the latter two from the batch's INSERTs
         (
             result.created,
             result.updated,
@@ -215,6 +223,25 @@ def _run_batch(batch, spec, mapping, has_id, user, result, decisions, seen_keys)
         seen_keys.update(keys)
         for number, cells in batch:
             _row(number, cells, spec, mapping, has_id, user, result, decisions, seen_keys, savepoint=True)
+    for key, (number, target) in seen_keys.items():
+        if not isinstance(target, int):  # a firm this batch created: keep its id, not the object
+            seen_keys[key] = (number, target.id)
+
+
+def _known_firms(batch, spec: ImportSpec, mapping):
+    """For an enterprise sheet, the existing firms the batch's rows may match, loaded in one query."""
+    if spec.name != "enterprises":
+        return nullcontext()
+    where = {fld.name: i for i, fld in enumerate(mapping) if fld != "id"}
+    usccs, keys = set(), set()
+    for _number, cells in batch:
+        code = cells[where["uscc"]] if "uscc" in where and where["uscc"] < len(cells) else None
+        name = cells[where["name"]] if "name" in where and where["name"] < len(cells) else None
+        if isinstance(code, str) and code.strip():
+            usccs.add(normalise_uscc(code))
+        if isinstance(name, str) and name.strip():
+            keys.add(name_key(name))
+    return known_firms(usccs, keys)
 
 
 class _RedoRowByRow(Exception):
@@ -282,7 +309,9 @@ def _row(
     setattr(result, outcome, getattr(result, outcome) + 1)
     if spec.name == "enterprises":
         for key in _keys(data):
-            seen_keys.setdefault(key, (number, record.id))
+            seen_keys.setdefault(key, (number, record.id if record.id is not None else record))
+        if target is not None:
+            remember_firm(record)
 
 
 def _keys(data: dict) -> list[str]:
@@ -299,6 +328,9 @@ def _match_enterprise(number, data, result, decisions, seen_keys):
     for key in _keys(data):
         if key in seen_keys:
             earlier, record_id = seen_keys[key]
+            if not isinstance(record_id, int):  # created earlier in this batch, not inserted yet
+                writer.flush_deferred()
+                record_id = record_id.id
             decision = decisions.get(number, REJECT)
             result.matches.append(
                 Match(number, data.get("name") or "", "file", _("第%(n)d行", n=earlier), record_id, decision)

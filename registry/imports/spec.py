@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..certifications.services import CERTIFICATION
 from ..domain.text import name_key
 from ..domain.uscc import normalise_uscc
-from ..enterprises.services import ENTERPRISE
+from ..enterprises.services import ENTERPRISE, firms_matching
 from ..extensions import db
 from ..finance.services import LOAN, OUTREACH
 from ..incubation.services import INCUBATOR, TENANCY
@@ -156,15 +156,24 @@ def find_spec(name: str) -> ImportSpec | None:
 def existing_enterprise(values: dict) -> tuple[Enterprise | None, str]:
     """An existing firm the row describes: by USCC, else by the duplicate key of its name."""
     code = values.get("uscc")
-    if isinstance(code, str) and code.strip():
-        firm = db.session.scalar(select(Enterprise).where(Enterprise.uscc == normalise_uscc(code)))
+    code = normalise_uscc(code) if isinstance(code, str) and code.strip() else None
+    name = values.get("name")
+    key = name_key(name) if isinstance(name, str) and name.strip() else None
+    known = firms_matching(code, key)
+    if code:
+        if known is not None:
+            firm = next((f for f in known if f.uscc == code), None)
+        else:
+            firm = db.session.scalar(select(Enterprise).where(Enterprise.uscc == code))
         if firm is not None:
             return firm, "uscc"
-    name = values.get("name")
-    if isinstance(name, str) and name.strip():
-        firm = db.session.scalar(select(Enterprise).where(Enterprise.name_key == name_key(name)).limit(1))
+    if key:
+        if known is not None:
+            firm = next((f for f in known if f.name_key == key), None)
+        else:
+            firm = db.session.scalar(select(Enterprise).where(Enterprise.name_key == key).limit(1))
         # Same name but two different codes: two firms (a branch, a namesake), not one.
-        different_codes = firm is not None and firm.uscc and code and firm.uscc != normalise_uscc(code)
+        different_codes = firm is not None and firm.uscc and code and firm.uscc != code
         if firm is not None and not different_codes:
             return firm, "name"
     return None, ""

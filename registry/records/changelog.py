@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import g, has_app_context, has_request_context
+from sqlalchemy import insert
 
 from ..domain.text import CONTROL
 from ..extensions import db
@@ -41,10 +42,34 @@ def plain(value):
 
 def diff(before: dict, after: dict) -> dict:
     """``{field: [before, after]}`` for the fields whose value changed."""
+    changes = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = plain(before.get(key)), plain(after.get(key))
+        if old != new:
+            changes[key] = [old, new]
+    return changes
+
+
+def change_row(
+    action: str,
+    object_type: str,
+    record,
+    changes: dict,
+    user: User | None,
+    enterprise_id: int | None,
+    label: str | None = None,
+) -> dict:
+    """The values of one change-log row."""
     return {
-        key: [plain(before.get(key)), plain(after.get(key))]
-        for key in sorted(set(before) | set(after))
-        if plain(before.get(key)) != plain(after.get(key))
+        "user_id": user.id if user is not None else None,
+        "user_name": (user.display_name or user.username) if user is not None else "系统",
+        "request_id": current_request_id(),
+        "action": action,
+        "object_type": object_type,
+        "object_id": record.id if record is not None else None,
+        "label": CONTROL.sub("", label or str(record))[:300] if record is not None or label else None,
+        "enterprise_id": enterprise_id,
+        "changes": changes,
     }
 
 
@@ -57,16 +82,12 @@ def log_change(
     enterprise_id: int | None,
     label: str | None = None,
 ) -> ChangeLog:
-    row = ChangeLog(
-        user_id=user.id if user is not None else None,
-        user_name=(user.display_name or user.username) if user is not None else "系统",
-        request_id=current_request_id(),
-        action=action,
-        object_type=object_type,
-        object_id=record.id if record is not None else None,
-        label=CONTROL.sub("", label or str(record))[:300] if record is not None or label else None,
-        enterprise_id=enterprise_id,
-        changes=changes,
-    )
+    row = ChangeLog(**change_row(action, object_type, record, changes, user, enterprise_id, label))
     db.session.add(row)
     return row
+
+
+def log_changes(rows: list[dict]) -> None:
+    """Many change-log rows (from :func:`change_row`) in one statement: a bulk import's batch."""
+    if rows:
+        db.session.execute(insert(ChangeLog), rows)

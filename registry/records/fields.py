@@ -19,6 +19,7 @@ from ..domain.text import clean_name, clean_text, has_control
 from ..domain.uscc import validate_uscc
 from ..domain.values import parse_date, parse_decimal, parse_int
 from .errors import ValidationFailed
+from .memo import memoised
 
 
 def is_blank(value) -> bool:
@@ -174,7 +175,7 @@ class Choice(Field):
         if not isinstance(raw, str):
             raise InputError(_("应为文本"))
         code = raw.strip()
-        if code not in self.enum.codes():
+        if not self.enum.has(code):
             raise InputError(_("“%(value)s”不是可选值", value=code[:40]))
         return code
 
@@ -190,7 +191,7 @@ class ChoiceSet(Field):
         if has_control(raw) or (isinstance(raw, list) and any(has_control(item) for item in raw)):
             raise InputError(_("含有不允许的控制字符"))
         codes = _as_list(raw)
-        bad = [code for code in codes if code not in self.enum.codes()]
+        bad = [code for code in codes if not self.enum.has(code)]
         if bad:
             raise InputError(_("“%(value)s”不是可选值", value=str(bad[0])[:40]))
         return sorted(set(codes))
@@ -211,6 +212,11 @@ class Reference(Field):
     key: Callable[[object], str] | None = None  # how a form shows the chosen record (e.g. its USCC)
 
     def convert(self, raw):
+        if isinstance(raw, (str, int)):
+            return memoised(("reference", self.model, self.lookup, raw), lambda: self._convert(raw))
+        return self._convert(raw)
+
+    def _convert(self, raw):
         from ..extensions import db
 
         if self.lookup is not None and isinstance(raw, str) and not raw.strip().isdigit():
@@ -237,11 +243,14 @@ class CodeChoice(Field):
     model: type | None = None
 
     def convert(self, raw):
-        from ..extensions import db
-
         if not isinstance(raw, str):
             raise InputError(_("应为文本"))
         text = raw.strip()
+        return memoised(("code", self.model, text), lambda: self._code(text))
+
+    def _code(self, text: str) -> str:
+        from ..extensions import db
+
         row = db.session.scalar(
             db.select(self.model).where((self.model.code == text) | (self.model.name == text))
         )
@@ -298,7 +307,9 @@ class TagSet(Field):
         wanted = [str(v).strip() for v in _as_list(raw) if str(v).strip()]
         if not wanted:
             return []
-        tags = db.session.scalars(db.select(Tag).where(Tag.archived_at.is_(None))).all()
+        tags = memoised(
+            ("tags",), lambda: db.session.scalars(db.select(Tag).where(Tag.archived_at.is_(None))).all()
+        )
         by_key = {t.code: t for t in tags} | {str(t.id): t for t in tags} | {t.name: t for t in tags}
         unknown = [w for w in wanted if w not in by_key]
         if unknown:

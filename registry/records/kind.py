@@ -15,6 +15,9 @@ class RecordKind:
     model: type
     schema: Schema
     write_roles: frozenset[str] = frozenset()
+    # May a bulk run insert new records of this kind together (writer.deferred_creates)? Only when every
+    # rule that involves other records of the same kind is a database constraint.
+    defers_flush: bool = False
 
     def label(self, record) -> str:
         return str(record)

@@ -1,0 +1,174 @@
+"""Time the bulk import: 100,000 enterprise rows validated and written through ``flask import``.
+
+    make bench-import          # BENCH_IMPORT_ROWS (default 100000), BENCH_IMPORT_FORMATS (default "csv xlsx")
+
+Each run imports a realistic file (every column filled, one firm in ten named in traditional script, some
+USCCs in full-width digits) into a fresh copy of a migrated database that holds the towns and tags,
+as a separate process, and prints its wall time and peak resident memory. When the province-scale database
+of ``make bench`` exists (.bench/registry-100000.sqlite3), the same file is also imported into a copy of it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
+FORMATS = os.environ.get("BENCH_IMPORT_FORMATS", "csv xlsx").split()
+HEADERS = [
+    "企业名称",
+    "统一社会信用代码",
+    "主体类型",
+    "所在镇街",
+    "行业门类",
+    "成立日期",
+    "注册资本(万元)",
+    "从业人数",
+    "研发人员数",
+    "地址",
+    "联系人",
+    "联系电话",
+    "创业者群体",
+    "标签",
+]
+FULL_WIDTH = {ord(c): ord(c) + 0xFEE0 for c in "0123456789"}
+PROVINCE = ROOT / ".bench" / "registry-100000.sqlite3"
+
+
+def rows(towns: list[str], tags: list[str]):
+    from registry.domain.uscc import check_character
+
+    industries, groups = "ACEIMO", ["女性", "退役军人", "大学生", ""]
+    for n in range(ROWS):
+        first17 = f"91211122DR{n:07d}"
+        code = first17 + check_character(first17)
+        name = f"盘锦导入{n}号科技有限公司" if n % 10 else f"盤錦導入{n}號科技有限公司"
+        yield [
+            name,
+            code.translate(FULL_WIDTH) if n % 7 == 0 else code,
+            "企业",
+            towns[n % len(towns)],
+            industries[n % len(industries)],
+            f"20{10 + n % 15}年{1 + n % 12}月{1 + n % 28}日" if n % 3 else f"20{10 + n % 15}-03-01",
+            f"{(n % 900) + 100:,}.00",
+            str(5 + n % 300),
+            str(n % 5),
+            f"盘山县太平街道{n % 999}号",
+            "张三",
+            "0427-1234567",
+            groups[n % len(groups)],
+            tags[n % len(tags)] if n % 4 == 0 else "",
+        ]
+
+
+def write_file(folder: Path, fmt: str, towns: list[str], tags: list[str]) -> Path:
+    path = folder / f"企业.{fmt}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(HEADERS)
+        writer.writerows(rows(towns, tags))
+        path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("企业")
+        sheet.append(HEADERS)
+        for row in rows(towns, tags):
+            sheet.append(row)
+        workbook.save(path)
+    return path
+
+
+def prepare(folder: Path) -> tuple[Path, list[str], list[str]]:
+    """A migrated database with the demo's towns and tags (no firms)."""
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+
+    from registry import create_app
+    from registry.demo.data import TAGS, TOWNS
+    from registry.extensions import db
+    from registry.models import Tag, Town
+    from registry.records import writer
+    from registry.reference.services import TAG, TOWN
+
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    path = folder / "empty.sqlite3"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench"})
+    with app.app_context():
+        upgrade()
+        for code, name in TOWNS:
+            writer.create(TOWN, None, {"code": code, "name": name})
+        for code, name in TAGS:
+            writer.create(TAG, None, {"code": code, "name": name})
+        towns = list(db.session.scalars(select(Town.name)))
+        tags = list(db.session.scalars(select(Tag.code)))
+        db.session.remove()
+        db.engine.dispose()  # closes the last connection, which folds the WAL into the file we copy
+    return path, towns, tags
+
+
+# The importing process reports its own peak resident memory as it exits.
+CHILD = """
+import atexit, resource, sys
+atexit.register(lambda: print("peak-kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr))
+from flask.cli import main
+sys.argv = ["flask", "--app", "registry", "import", sys.argv[1], "--kind", "enterprises"]
+main()
+"""
+
+
+def run_import(database: Path, file: Path) -> tuple[float, float, str]:
+    """Seconds, peak MB of the importing process, and its summary line."""
+    env = dict(os.environ, REGISTRY_DATABASE_URL=f"sqlite:///{database}", REGISTRY_SECRET_KEY="bench")
+    started = time.perf_counter()
+    process = subprocess.run(
+        [sys.executable, "-c", CHILD, str(file)], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"import failed:\n{process.stdout}{process.stderr[:3000]}")
+    peak_kb = int(process.stderr.rsplit("peak-kb", 1)[1].split()[0])
+    return seconds, peak_kb / 1024, process.stdout.splitlines()[0]
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="registry-bench-import-") as tmp:
+        folder = Path(tmp)
+        empty, towns, tags = prepare(folder)
+        targets = [("empty registry", empty)]
+        if PROVINCE.exists():
+            targets.append(("100,000-firm registry", PROVINCE))
+        print(
+            f"Importing {ROWS:,} enterprise rows with `flask import` (validate + write, one transaction).",
+            flush=True,
+        )
+        print(f"{'file':<8}{'into':<24}{'seconds':>9}{'rows/s':>9}{'peak MB':>9}", flush=True)
+        for fmt in FORMATS:
+            file = write_file(folder, fmt, towns, tags)
+            for label, source in targets:
+                database = folder / "target.sqlite3"
+                shutil.copyfile(source, database)
+                seconds, peak, summary = run_import(database, file)
+                print(f"{fmt:<8}{label:<24}{seconds:>9.1f}{ROWS / seconds:>9.0f}{peak:>9.0f}", flush=True)
+                if "0 rows in error" not in summary:
+                    print("   ", summary)
+                database.unlink()
+    print("(peak MB: the importing process's maximum resident set size, Python and SQLite together)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
