@@ -219,3 +219,32 @@ def test_libreoffice_written_workbook(town):
     assert result.error_lines() == [] and result.created == 3
     firm = db.session.scalar(select(Enterprise).where(Enterprise.name_key == "盘锦金田塑业有限公司"))
     assert firm.employees == 1500 and firm.uscc == "91211122TT0900001R"
+
+
+def test_both_readers_give_the_same_values(town):
+    """Workbooks without formulas are read by calamine, with formulas by openpyxl: the rows must agree."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "企业"
+    sheet.append(["企业名称", "从业人数", "注册资本(万元)", "成立日期", "备注"])
+    sheet.append(["甲公司", 12, 1000.5, datetime(2021, 7, 31), None])
+    sheet.append([None, None, None, None, None])
+    sheet.append(["乙公司", 3.0, "1,000", "2021年7月31日", "说明"])
+    plain, with_formula = io.BytesIO(), io.BytesIO()
+    workbook.save(plain)
+    workbook.create_sheet("说明").append(["=1+1"])  # a formula anywhere sends the file to openpyxl
+    workbook.save(with_formula)
+
+    def rows(content: bytes):
+        table = reader.open_table(content, "企业.xlsx", ("企业",))
+        return table.headers, [
+            (n, [v.date() if isinstance(v, datetime) else v for v in cells]) for n, cells in table.rows
+        ]
+
+    assert not reader._has_formulas(plain.getvalue()) and reader._has_formulas(with_formula.getvalue())
+    fast, slow = rows(plain.getvalue()), rows(with_formula.getvalue())
+    assert fast == slow
+    assert fast[1] == [
+        (2, ["甲公司", 12, 1000.5, datetime(2021, 7, 31).date(), None]),
+        (4, ["乙公司", 3, "1,000", "2021年7月31日", "说明"]),
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,35 +49,56 @@ def open_table(content: bytes, filename: str, sheet_names: tuple[str, ...] = ())
 
 
 def _xlsx(content: bytes, sheet_names: tuple[str, ...]) -> Table:
-    from openpyxl import load_workbook
-
     if content.startswith(_OLE):
         raise InputError(_("工作簿设置了打开密码或不是.xlsx格式，请取消密码并另存为.xlsx后再导入"))
     if not content.startswith(_ZIP):
         raise InputError(_("文件内容不是Excel工作簿（.xlsx），请检查文件类型"))
+    # calamine reads values fast but cannot tell a formula from its cached result; a workbook with any
+    # formula goes through openpyxl, which marks each formula cell so its row is refused.
+    if _has_formulas(content):
+        return _xlsx_openpyxl(content, sheet_names)
+    return _xlsx_calamine(content, sheet_names)
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(content: bytes) -> bool:
+    """Does any worksheet of the workbook hold a formula (an ``<f>`` element)?"""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for name in archive.namelist():
+                if not name.startswith("xl/worksheets/") or not name.endswith(".xml"):
+                    continue
+                with archive.open(name) as part:
+                    tail = b""
+                    while chunk := part.read(1 << 20):
+                        if _FORMULA.search(tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
         raise InputError(_("工作簿已损坏，无法读取：%(reason)s", reason=str(error)[:100])) from None
-    except Exception as error:  # openpyxl raises several types for broken parts
-        raise InputError(_("工作簿已损坏，无法读取：%(reason)s", reason=type(error).__name__)) from None
-    titles = workbook.sheetnames
+    return False
+
+
+def _choose(titles: list[str], sheet_names: tuple[str, ...]) -> str:
     chosen = next((t for t in titles if t.strip() in sheet_names), None) if sheet_names else titles[0]
     if chosen is None and len(titles) == 1:
-        chosen = titles[
-            0
-        ]  # one sheet under any name (LibreOffice names it after the file): its headers decide
+        # One sheet under any name (LibreOffice names it after the file): its headers decide.
+        chosen = titles[0]
     if chosen is None:
-        workbook.close()
         raise InputError(_("工作簿中没有可识别的工作表（应为：%(names)s）", names="、".join(sheet_names)))
-    sheet = workbook[chosen]
-    rows = sheet.iter_rows()
+    return chosen
+
+
+def _sheet(chosen: str, rows: Iterator[list], close) -> Table:
+    """The table of a sheet whose rows (lists of values, from column A) come from ``rows``."""
     try:
         header_cells = next(rows)
     except StopIteration:
-        workbook.close()
+        close()
         raise InputError(_("工作表“%(name)s”是空的", name=chosen)) from None
-    headers = [_text(c.value) for c in header_cells]
+    headers = [_text(value) for value in header_cells]
     while headers and not headers[-1]:
         headers.pop()
 
@@ -85,13 +107,60 @@ def _xlsx(content: bytes, sheet_names: tuple[str, ...]) -> Table:
             for number, cells in enumerate(rows, start=2):
                 if number > MAX_ROWS + 1:
                     raise InputError(_("超过%(n)d行上限，请分批导入", n=MAX_ROWS))
-                values = [_cell(c) for c in cells[: len(headers)]]
+                values = cells[: len(headers)]
                 if any(v not in (None, "") for v in values):
                     yield number, values + [None] * (len(headers) - len(values))
         finally:
-            workbook.close()
+            close()
 
     return Table(chosen, headers, body())
+
+
+def _xlsx_calamine(content: bytes, sheet_names: tuple[str, ...]) -> Table:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        chosen = _choose(workbook.sheet_names, sheet_names)
+        sheet = workbook.get_sheet_by_name(chosen)
+    except CalamineError as error:
+        raise InputError(_("工作簿已损坏，无法读取：%(reason)s", reason=str(error)[:100])) from None
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise InputError(_("工作簿已损坏，无法读取：%(reason)s", reason=str(error)[:100])) from None
+    pad = [None] * sheet.start[1] if sheet.start else []  # rows start at the first used column
+
+    def rows() -> Iterator[list]:
+        for row in sheet.iter_rows():
+            yield pad + [_plain(value) for value in row]
+
+    return _sheet(chosen, rows(), workbook.close)
+
+
+def _plain(value):
+    """A calamine value as openpyxl gives it: empty as None, whole numbers as int."""
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        return int(value)
+    return value
+
+
+def _xlsx_openpyxl(content: bytes, sheet_names: tuple[str, ...]) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise InputError(_("工作簿已损坏，无法读取：%(reason)s", reason=str(error)[:100])) from None
+    except Exception as error:  # openpyxl raises several types for broken parts
+        raise InputError(_("工作簿已损坏，无法读取：%(reason)s", reason=type(error).__name__)) from None
+    try:
+        chosen = _choose(workbook.sheetnames, sheet_names)
+    except InputError:
+        workbook.close()
+        raise
+    rows = ([_cell(c) for c in cells] for cells in workbook[chosen].iter_rows())
+    return _sheet(chosen, rows, workbook.close)
 
 
 def _cell(cell):
