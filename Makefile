@@ -35,7 +35,7 @@ run: install
 # Production-like: several workers under gunicorn (see README, "Deploying").
 serve: install
 	$(FLASK) db upgrade
-	$(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) 'registry:create_app()'
+	$(BIN)/gunicorn --workers 4 --timeout 300 --bind $(HOST):$(PORT) 'registry:create_app()'
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
