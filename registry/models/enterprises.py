@@ -76,8 +76,6 @@ class Enterprise(RecordMixin, ArchivableMixin, db.Model):
     @founder_groups.setter
     def founder_groups(self, codes) -> None:
         wanted = set(codes)
-        if not wanted and not self.founder_group_rows:
-            return
         self.founder_group_rows = [r for r in self.founder_group_rows if r.founder_group in wanted] + [
             EnterpriseFounderGroup(founder_group=code)
             for code in sorted(wanted - {r.founder_group for r in self.founder_group_rows})
