@@ -11,6 +11,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 
 from flask_babel import gettext as _
 
@@ -223,8 +224,10 @@ def _run_batch(batch, spec, mapping, has_id, user, result, decisions, seen_keys)
         seen_keys.update(keys)
         for number, cells in batch:
             _row(number, cells, spec, mapping, has_id, user, result, decisions, seen_keys, savepoint=True)
-    for key, (number, target) in seen_keys.items():
-        if not isinstance(target, int):  # a firm this batch created: keep its id, not the object
+    # Keys are only ever added, so this batch's are the last ones: keep their firms' ids, not the objects.
+    for key in list(islice(reversed(seen_keys), len(seen_keys) - len(snapshot[-1]))):
+        number, target = seen_keys[key]
+        if not isinstance(target, int):
             seen_keys[key] = (number, target.id)
 
 
