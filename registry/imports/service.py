@@ -154,7 +154,7 @@ def run(
     mapping, has_id = columns(spec, table.headers)
     result = Result(spec.name, table.sheet, request_id=current_request_id())
     decisions = decisions or {}
-    seen_keys: dict[str, int] = {}
+    seen_keys: dict[str, tuple] = {}  # key → (row, id of the firm it created or updated)
     try:
         with write_transaction(), lookups_memoised():
             batch: list = []
