@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import date, timedelta
@@ -183,7 +184,7 @@ def test_finance_officer_sees_the_pipeline_by_stage_and_this_years_loans(client,
     assert stat(page, "ip_pledge.loan_amount_wan") == "150.50"
     stages = dict(re.findall(r'<tr data-stage="(\w+)">.*?>(\d+)</a>', page, flags=re.S))
     assert stages == {"reserve": "1", "tutoring_filed": "1"}
-    charts = json.loads(re.search(r'id="finance-chart-data">(.*?)</script>', page, re.S).group(1))
+    charts = json.loads(html.unescape(re.search(r"data-charts='([^']*)'", page).group(1)))
     assert charts["pipeline"]["labels"] == ["入库", "辅导备案"] and charts["pipeline"]["values"] == [1, 1]
     assert sum(charts["loans"]["counts"]) == 2
     drill = re.search(r'href="(/reports/drill/ip_pledge\.loans\?[^"]+)"', page).group(1).replace("&amp;", "&")
@@ -238,7 +239,7 @@ def test_the_dashboard_is_in_english_when_chosen(client, auth, app):
     client.post("/language/en", data={"next": "/"})
     page = client.get("/").get_data(as_text=True)
     assert "Financial services this year" in page and "金融服务（本年）" not in page
-    charts = json.loads(re.search(r'id="finance-chart-data">(.*?)</script>', page, re.S).group(1))
+    charts = json.loads(html.unescape(re.search(r"data-charts='([^']*)'", page).group(1)))
     assert charts["pipeline"]["labels"] == ["Tutoring filed"] and charts["loans"]["countName"] == "Loans"
 
 

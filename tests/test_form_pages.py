@@ -284,3 +284,18 @@ def test_a_refused_form_comes_back_with_everything_that_was_entered(app, client,
             if shown != value:
                 lost.append(f"{url} {name}: sent {value!r}, shown {shown!r}")
     assert not lost, "\n".join(lost)
+
+
+def test_form_texts_read_as_sentences_in_english(client, auth, app):
+    with app.app_context():
+        make_user("reader_en", ["science_bureau"])
+    client.post("/login", data={"username": "reader_en", "password": PASSWORDS["reader_en"]})
+    client.post("/language/en", data={"next": "/"})
+    page = client.get("/enterprises/new").get_data(as_text=True)
+    assert 'value="company">Company</option>' in page  # a legal form, not the register's "Enterprises"
+    page = client.get("/certifications/new").get_data(as_text=True)
+    assert "Certifications: new</h1>" in page and "NewCertifications" not in page
+    client.post("/language/zh_Hans_CN", data={"next": "/"})
+    page = client.get("/certifications/new").get_data(as_text=True)
+    assert "新增资质认定</h1>" in page and 'value="company"' not in page
+    assert 'value="company">企业</option>' in client.get("/enterprises/new").get_data(as_text=True)

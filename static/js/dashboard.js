@@ -1,10 +1,10 @@
-// Dashboard charts drawn from JSON the page carries (<script type="application/json">), with the
+// Dashboard charts drawn from JSON the page carries in a data- attribute, with the
 // locally served ECharts. The numbers are also in the tables beside them, so nothing depends on this.
 (function () {
   "use strict";
-  var source = document.getElementById("finance-chart-data");
+  var source = document.getElementById("finance-charts");
   if (!source || !window.echarts) { return; }
-  var data = JSON.parse(source.textContent);
+  var data = JSON.parse(source.getAttribute("data-charts"));
   var palette = ["#0b4a8b", "#e8a33d", "#2f80c0", "#5a9e6f"];
   function draw(name, option) {
     var node = document.querySelector('[data-dashboard-chart="' + name + '"]');
