@@ -46,6 +46,7 @@ from .models import (
 from .reports import indicators as ind
 from .reports.conditions import active_tenancy, live_enterprise
 from .reports.periods import Period
+from .reports.service import Row
 
 LIST_LIMIT = 8
 RECORD_ACTIONS = ("create", "update", "archive", "restore")  # rows a section lists before "show all"
@@ -133,19 +134,12 @@ class FinanceSection:
 
 
 @dataclass
-class ReportRow:
-    indicator: ind.Indicator
-    value: object
-    previous: object
-
-
-@dataclass
 class Dashboard:
     period: Period
     manager: ManagerSection | None = None
     science: ScienceSection | None = None
     finance: FinanceSection | None = None
-    report: list[ReportRow] | None = None
+    report: list[Row] | None = None
     overview: list[tuple[str, str, str, int]] | None = None  # (key, label, unit, count)
     changes: list[ChangeLog] = field(default_factory=list)  # admin: the registry's latest changes
 
@@ -373,7 +367,7 @@ def finance_section(user: User, period: Period) -> FinanceSection:
 
 
 # ---- report writer -------------------------------------------------------------------------------------
-def report_rows(period: Period) -> list[ReportRow]:
+def report_rows(period: Period) -> list[Row]:
     """The key indicators for the period and the same period a year earlier (two statements)."""
     wanted = sorted(
         (i for i in ind.FIXED if i.code in KEY_INDICATORS), key=lambda i: KEY_INDICATORS.index(i.code)
@@ -381,4 +375,4 @@ def report_rows(period: Period) -> list[ReportRow]:
     now = ind.values(wanted, period.start, period.end)
     before = period.previous_year()
     then = ind.values(wanted, before.start, before.end)
-    return [ReportRow(i, now[i.code], then[i.code]) for i in wanted]
+    return [Row(i, now[i.code], then[i.code]) for i in wanted]

@@ -202,6 +202,8 @@ def test_report_writer_sees_key_numbers_linked_to_their_drill_downs(client, auth
     page = client.get("/").get_data(as_text=True)
     assert 'data-section="report"' in page
     assert stat(page, "enterprises.total") == "3"
+    card = page[page.index('data-indicator="enterprises.total"') :]
+    assert re.search(r"上年同期 3\s*</div>", card[: card.index("</div>\n      </div>")])  # no change shown
     link = re.search(r'data-indicator="enterprises.total".*?href="([^"]+)"', page, re.S).group(1)
     assert link.startswith("/reports/drill/enterprises.total?")
     drill = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
