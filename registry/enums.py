@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 
 class Labelled(StrEnum):
@@ -43,7 +44,8 @@ class Labelled(StrEnum):
 
 
 class LegalForm(Labelled):
-    COMPANY = "company", _l("企业")
+    # "企业" alone is also the name of the firm register ("Enterprises"); as a legal form it is a company.
+    COMPANY = "company", lazy_pgettext("legal form", "企业")
     INDIVIDUAL = "individual", _l("个体工商户")
     COOPERATIVE = "cooperative", _l("农民专业合作社")
     TEAM = "team", _l("创业团队(未注册)")

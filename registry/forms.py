@@ -34,6 +34,12 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def searchable() -> dict:
+    """Attributes that turn a long <select> into one people can type into (static/js/registry.js); without
+    JavaScript it stays an ordinary select."""
+    return {"data-searchable": "", "data-no-results": _l("没有匹配的选项"), "data-clear": _l("清除")}
+
+
 def _wtf_field(field: f.Field):
     label = field.label
     description = field.help or ""
@@ -79,9 +85,12 @@ def _wtf_field(field: f.Field):
         )
     if isinstance(field, f.CodeChoice):
         return SelectField(label, description=description, choices=[], validate_choice=False)
-    if isinstance(field, (f.Reference, f.TagSet)):
-        cls = CheckboxesField if isinstance(field, f.TagSet) else SelectField
-        return cls(label, description=description, choices=[], validate_choice=False)
+    if isinstance(field, f.TagSet):
+        return CheckboxesField(label, description=description, choices=[], validate_choice=False)
+    if isinstance(field, f.Reference):  # a town, park or incubator: a select people can type into
+        return SelectField(
+            label, description=description, choices=[], validate_choice=False, render_kw=searchable()
+        )
     return StringField(label, description=description)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from ..enterprises.listing import search as search_firms
@@ -94,6 +94,8 @@ SPEC = ListSpec(
             lambda: [(str(b), str(b)) for b in range(1, 11)],
         ),
         date_filter("valid_on", _l("在该日有效"), lambda q, v: q.where(valid_on(v))),
+        date_filter("approved_from", _l("认定日期起"), lambda q, v: q.where(Certification.approved_on >= v)),
+        date_filter("approved_to", _l("认定日期止"), lambda q, v: q.where(Certification.approved_on <= v)),
         Filter(
             "expiring",
             _l("N天内到期"),
@@ -138,32 +140,40 @@ SPEC = ListSpec(
 )
 
 
-def due_for_renewal(user, on: date) -> tuple[list, list]:
-    """What needs renewing on ``on``: approved certificates whose validity ends within RENEWAL_DAYS, and
-    科技型中小企业 registrations valid now with no registration for the next year yet."""
-    from ..extensions import db
+def renewal_queries(user, on: date) -> tuple[Select, Select]:
+    """The two renewal lists of ``on`` as queries (see :func:`due_for_renewal`), unordered."""
     from .services import RENEWAL_DAYS, TECH_SME
 
     base = CERTIFICATION.visible(user, select(Certification)).where(Certification.archived_at.is_(None))
-    ending = db.session.scalars(
-        base.where(expiring_within(RENEWAL_DAYS, on))
-        .options(joinedload(Certification.enterprise), joinedload(Certification.kind_ref))
-        .order_by(Certification.valid_until, Certification.id)
-    ).all()
     following = aliased(Certification)
-    renew = db.session.scalars(
-        base.where(
-            Certification.kind == TECH_SME,
-            valid_on(on),
-            ~exists().where(
-                following.enterprise_id == Certification.enterprise_id,
-                following.kind == TECH_SME,
-                following.archived_at.is_(None),
-                following.year == on.year + 1,
-                following.status.in_(["applied", "approved"]),
-            ),
-        )
-        .options(joinedload(Certification.enterprise))
+    renew = base.where(
+        Certification.kind == TECH_SME,
+        valid_on(on),
+        ~exists().where(
+            following.enterprise_id == Certification.enterprise_id,
+            following.kind == TECH_SME,
+            following.archived_at.is_(None),
+            following.year == on.year + 1,
+            following.status.in_(["applied", "approved"]),
+        ),
+    )
+    return base.where(expiring_within(RENEWAL_DAYS, on)), renew
+
+
+def due_for_renewal(user, on: date, limit: int | None = None) -> tuple[list, list]:
+    """What needs renewing on ``on``: approved certificates whose validity ends within RENEWAL_DAYS, and
+    科技型中小企业 registrations valid now with no registration for the next year yet (soonest first)."""
+    from ..extensions import db
+
+    ending, renew = renewal_queries(user, on)
+    ending = db.session.scalars(
+        ending.options(joinedload(Certification.enterprise), joinedload(Certification.kind_ref))
         .order_by(Certification.valid_until, Certification.id)
+        .limit(limit)
+    ).all()
+    renew = db.session.scalars(
+        renew.options(joinedload(Certification.enterprise), joinedload(Certification.kind_ref))
+        .order_by(Certification.valid_until, Certification.id)
+        .limit(limit)
     ).all()
     return ending, renew

@@ -6,7 +6,7 @@ from wtforms import HiddenField, RadioField, SelectField, StringField
 
 from ..enterprises.services import SCHEMA as ENTERPRISE_SCHEMA
 from ..enums import ExitReason, FounderGroup, LegalForm
-from ..forms import CheckboxesField, form_class, options
+from ..forms import CheckboxesField, form_class, options, searchable
 from .services import INCUBATOR_SCHEMA, TENANCY_SCHEMA
 
 IncubatorForm = form_class(INCUBATOR_SCHEMA, "IncubatorForm")
@@ -18,7 +18,9 @@ TenancyForm = form_class(
 class RegisterTenantForm(FlaskForm):
     """One form for the incubator manager: who (an existing firm or a new one) and the stay."""
 
-    incubator_id = SelectField(TENANCY_SCHEMA["incubator_id"].label, choices=[], validate_choice=False)
+    incubator_id = SelectField(
+        TENANCY_SCHEMA["incubator_id"].label, choices=[], validate_choice=False, render_kw=searchable()
+    )
     firm_mode = RadioField(
         _l("入孵企业"),
         choices=options([("existing", _l("已登记的企业")), ("new", _l("新企业或创业团队"))]),
@@ -35,7 +37,9 @@ class RegisterTenantForm(FlaskForm):
     legal_form = SelectField(
         ENTERPRISE_SCHEMA["legal_form"].label, choices=options(LegalForm.choices()), validate_choice=False
     )
-    town_id = SelectField(ENTERPRISE_SCHEMA["town_id"].label, choices=[], validate_choice=False)
+    town_id = SelectField(
+        ENTERPRISE_SCHEMA["town_id"].label, choices=[], validate_choice=False, render_kw=searchable()
+    )
     founder_groups = CheckboxesField(
         ENTERPRISE_SCHEMA["founder_groups"].label,
         choices=options(FounderGroup.choices()),

@@ -28,24 +28,11 @@ from ..lists import (
     enum_filter,
     enum_parser,
 )
-from ..models import Enterprise, ListingCandidate, StageChange, Training, training_participants
+from ..models import Enterprise, ListingCandidate, Training, training_participants
 from ..pages import Column, RecordPages
 from ..views import flash_outcome, get_or_abort, run_write
 from . import services
-from .services import CANDIDATE, TRAINING
-
-
-def stage_now():
-    """SQL: a candidate's latest stage."""
-    return (
-        select(StageChange.stage)
-        .where(StageChange.candidate_id == ListingCandidate.id)
-        .order_by(StageChange.changed_on.desc(), StageChange.id.desc())
-        .limit(1)
-        .correlate(ListingCandidate)
-        .scalar_subquery()
-    )
-
+from .services import CANDIDATE, TRAINING, stage_now
 
 CANDIDATE_SPEC = ListSpec(
     model=ListingCandidate,

@@ -25,6 +25,19 @@ from ..records.kind import FirmRecordKind, RecordKind
 
 STAGE_ORDER = {stage.value: index for index, stage in enumerate(Stage)}
 
+
+def stage_now():
+    """SQL: a candidate's latest stage."""
+    return (
+        select(StageChange.stage)
+        .where(StageChange.candidate_id == ListingCandidate.id)
+        .order_by(StageChange.changed_on.desc(), StageChange.id.desc())
+        .limit(1)
+        .correlate(ListingCandidate)
+        .scalar_subquery()
+    )
+
+
 CANDIDATE_SCHEMA = Schema(
     [
         enterprise_field(),

@@ -68,12 +68,44 @@
     });
   });
 
-  // Firm pickers: <input data-lookup="/enterprises/lookup" list="…"> offers matching firms while typing.
+  // Long selects (towns, parks, incubators) people can type into: <select data-searchable> with the
+  // vendored Tom Select. Without it (or without JavaScript) they stay ordinary selects.
+  if (window.TomSelect) {
+    document.querySelectorAll("select[data-searchable]").forEach(function (select) {
+      var none = select.getAttribute("data-no-results") || "";
+      var optional = select.querySelector('option[value=""]');
+      new window.TomSelect(select, {
+        create: false,
+        maxOptions: null,
+        // The blank option becomes the placeholder; a button clears the choice again.
+        // The search box opens inside the list, so the chosen item stays readable while typing.
+        plugins: optional
+          ? {dropdown_input: {}, clear_button: {title: select.getAttribute("data-clear") || ""}}
+          : {dropdown_input: {}},
+        render: {
+          no_results: function (data, escape) { return '<div class="no-results">' + escape(none) + "</div>"; }
+        }
+      });
+    });
+  }
+
+  // Firm pickers: <input data-lookup="/enterprises/lookup" list="…"> offers matching firms while typing,
+  // and once a suggestion is taken says which firm the code stands for.
   document.querySelectorAll("input[data-lookup]").forEach(function (input) {
     var list = document.getElementById(input.getAttribute("list"));
     var timer = null;
+    var chosen = document.createElement("div");
+    chosen.className = "form-text text-success firm-chosen";
+    chosen.setAttribute("aria-live", "polite");
+    input.insertAdjacentElement("afterend", chosen);
+    function showChosen() {
+      var match = list && Array.prototype.find.call(list.options, function (o) { return o.value === input.value.trim(); });
+      chosen.textContent = match ? match.textContent : "";
+    }
+    input.addEventListener("change", showChosen);
     input.addEventListener("input", function () {
       clearTimeout(timer);
+      showChosen();
       var q = input.value.trim();
       if (q.length < 2 || !list) { return; }
       timer = setTimeout(function () {
