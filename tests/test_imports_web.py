@@ -118,3 +118,19 @@ def test_cli_exit_codes(runner, app, tmp_path):
     assert partial.exit_code == 0 and "Written" in partial.output
     with app.app_context():
         assert count(Enterprise) == 1
+
+
+def test_a_chinese_workbook_imports_from_an_english_screen(client, auth, app):
+    with app.app_context():
+        make_town(name="太平街道", code="taiping")
+        db.session.commit()
+    auth.login("sb", roles=("science_bureau",))
+    client.post("/language/en", data={"next": "/"})
+    content = xlsx([["甲公司", uscc(), "企业", "太平街道", "3"]])
+    page = client.post(
+        "/imports/",
+        data={"kind": "enterprises", "file": (io.BytesIO(content), "企业.xlsx")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert 'lang="en"' in page
+    assert re.search(r'data-count="created">1<', page), "Chinese headers and labels are refused in English"

@@ -24,7 +24,7 @@ from ..records import writer
 from ..records.changelog import current_request_id, log_change
 from ..records.errors import Conflict, NotFound, PermissionDenied, RecordError, StaleVersion, ValidationFailed
 from .reader import Formula, Table
-from .spec import ID_HEADERS, ImportSpec, existing_enterprise
+from .spec import ID_HEADERS, ImportSpec, by_spelling, existing_enterprise
 
 BATCH = 500
 UPDATE, REJECT = "update", "reject"
@@ -119,9 +119,9 @@ def _cell_value(fld: f.Field, value):
     if isinstance(value, str):
         value = value.strip()
         if isinstance(fld, f.Choice):
-            return {str(label): code for code, label in fld.enum.choices()}.get(value, value)
+            return by_spelling(fld.enum.choices()).get(value, value)
         if isinstance(fld, f.ChoiceSet):
-            labels = {str(label): code for code, label in fld.enum.choices()}
+            labels = by_spelling(fld.enum.choices())
             parts = [
                 p
                 for p in value.replace("，", ",").replace("、", ",").replace(";", ",").split(",")
