@@ -13,6 +13,11 @@
     option.tooltip = {trigger: "axis"};
     chart.setOption(option);
     window.addEventListener("resize", function () { chart.resize(); });
+    // Redraw at the paper's width when printing (and back at the screen's afterwards).
+    var printing = window.matchMedia ? window.matchMedia("print") : null;
+    if (printing && printing.addEventListener) {
+      printing.addEventListener("change", function () { chart.resize(); });
+    }
   }
   fetch(holder.getAttribute("data-source"), {credentials: "same-origin"})
     .then(function (r) { return r.json(); })
