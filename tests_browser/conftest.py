@@ -105,9 +105,14 @@ class Problems:
         )
 
 
-def new_context(browser: Browser, site: Site, **options) -> BrowserContext:
+def new_context(browser: Browser, site: Site, locale: str = "zh-CN", **options) -> BrowserContext:
+    """A browser session; ``locale`` is the browser's own (date inputs, Accept-Language), as on a user's PC."""
     context = browser.new_context(
-        base_url=site.url, viewport={"width": 1366, "height": 900}, accept_downloads=True, **options
+        base_url=site.url,
+        viewport={"width": 1366, "height": 900},
+        accept_downloads=True,
+        locale=locale,
+        **options,
     )
     context.set_default_timeout(15_000)
     return context

@@ -58,7 +58,8 @@ def main_pages(site) -> dict[str, str]:
 @pytest.fixture(scope="module", params=LANGUAGES)
 def signed_in(request, browser, site):
     """One admin session per language, able to take axe-core despite the CSP."""
-    context = new_context(browser, site, bypass_csp=True)
+    locale = "en-US" if request.param == "en" else "zh-CN"
+    context = new_context(browser, site, locale=locale, bypass_csp=True)
     page = context.new_page()
     problems = Problems()
     problems.watch(page)
@@ -85,6 +86,11 @@ def test_main_pages_are_accessible(signed_in, site):
         assert (page.locator("html").get_attribute("lang") or "").startswith(language)
         page.wait_for_load_state("networkidle")
         screenshot(page, f"{name}-{language}")
+        landmarks = [
+            page.get_by_role(role).count() for role in ("banner", "navigation", "main", "contentinfo")
+        ]
+        assert landmarks[0] == landmarks[2] == landmarks[3] == 1 and landmarks[1] >= 1, (path, landmarks)
+        assert page.locator("h1").count() == 1, path
         found = axe.violations(page)
         if found:
             failures.append(f"{name} ({language}) {path}:\n{axe.describe(found)}")

@@ -26,7 +26,6 @@ def test_the_report_prints_without_navigation_buttons_or_filters(page, site):
     expect(page.locator("footer")).to_be_hidden()
     expect(page.get_by_role("link", name="下载报告初稿（Word）")).to_be_hidden()
     expect(page.locator("form[aria-label]")).to_be_hidden()  # the period form
-    expect(page.locator("tr[data-code] td.font-monospace").first).to_be_hidden()  # indicator codes
     expect(page.locator("#charts svg").first).to_be_visible()
     expect(page.locator("table.indicators").first).to_be_visible()
     assert all(fits(page, f"#charts > div:nth-child({n}) .chart") for n in (1, 2, 3))
