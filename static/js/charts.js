@@ -9,7 +9,7 @@
     if (!node) { return; }
     var chart = window.echarts.init(node, null, {renderer: "svg"});
     option.color = palette;
-    option.grid = {left: 40, right: 16, top: 24, bottom: 56};
+    option.grid = Object.assign({left: 40, right: 16, top: 24, bottom: 56}, option.grid || {});
     option.tooltip = {trigger: "axis"};
     chart.setOption(option);
     window.addEventListener("resize", function () { chart.resize(); });
@@ -28,7 +28,8 @@
         series: [{type: "bar", data: data.founder_groups.values, label: {show: true, position: "top"}}]
       });
       draw("certifications", {
-        legend: {bottom: 0},
+        legend: {top: 0},
+        grid: {left: 64, top: 36, bottom: 64},
         xAxis: {type: "category", data: data.certifications.kinds, axisLabel: {interval: 0, rotate: 30, fontSize: 10}},
         yAxis: {type: "value", minInterval: 1},
         series: data.certifications.series.map(function (s) {
@@ -36,6 +37,7 @@
         })
       });
       draw("loans", {
+        grid: {left: 48, right: 40, top: 36, bottom: 32},
         xAxis: {type: "category", data: data.loans.months},
         yAxis: [{type: "value", name: "万元"}, {type: "value", name: "笔", minInterval: 1}],
         series: [
