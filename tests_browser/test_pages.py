@@ -114,3 +114,16 @@ def test_sign_in_page_is_accessible(browser, site):
     page.goto("/login")
     check(page, "login", "zh")
     context.close()
+
+
+def test_the_check_finds_what_it_is_meant_to_find(browser, site):
+    """An unlabelled input and grey-on-grey text fail the same check the pages above pass."""
+    context = new_context(browser, site, bypass_csp=True)
+    page = context.new_page()
+    page.set_content(
+        '<html lang="zh-CN"><head><title>t</title></head><body><main><h1>表单</h1>'
+        '<input type="text" name="q"><p style="color:#bbb;background:#fff">说明文字</p></main></body></html>'
+    )
+    found = {v["id"] for v in axe.violations(page)}
+    context.close()
+    assert {"label", "color-contrast"} <= found
