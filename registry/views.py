@@ -107,6 +107,7 @@ OBJECT_LABELS = {
     "park": _l("园区"),
     "tag": _l("标签"),
     "report_snapshot": _l("报告快照"),
+    "import": _l("批量导入"),
 }
 
 
@@ -121,7 +122,14 @@ def change_rows(entry: ChangeLog) -> list[tuple[str, str, str]]:
 
 
 def _field_label(name: str) -> str:
-    return {"archived_at": _("归档时间"), "archived_reason": _("归档原因")}.get(name, name)
+    return {
+        "archived_at": _("归档时间"),
+        "archived_reason": _("归档原因"),
+        "address": _("地址"),  # of a sign-in
+        "created": _("新建"),  # rows of an import
+        "updated": _("更新"),
+        "errors": _("错误行"),
+    }.get(name, name)
 
 
 def display(kind, name: str, value) -> str:
