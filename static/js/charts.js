@@ -36,13 +36,14 @@
           return {type: "bar", stack: "level", name: s.name, data: s.values};
         })
       });
+      var names = data.loans.names;  // in the reader's language
       draw("loans", {
         grid: {left: 48, right: 40, top: 36, bottom: 32},
         xAxis: {type: "category", data: data.loans.months},
-        yAxis: [{type: "value", name: "万元"}, {type: "value", name: "笔", minInterval: 1}],
+        yAxis: [{type: "value", name: names.wan}, {type: "value", name: names.loans, minInterval: 1}],
         series: [
-          {type: "bar", name: "金额(万元)", data: data.loans.amounts},
-          {type: "line", name: "笔数", yAxisIndex: 1, data: data.loans.counts}
+          {type: "bar", name: names.amount, data: data.loans.amounts},
+          {type: "line", name: names.count, yAxisIndex: 1, data: data.loans.counts}
         ]
       });
     });
