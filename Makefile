@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml registry/translations/en/LC_MESSAGES/messages.po
 
 # After changing texts: refresh the template and the catalogs, then translate what is new.
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o registry/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o registry/translations/messages.pot .
 	$(BIN)/pybabel update -i registry/translations/messages.pot -d registry/translations
 
 install: $(STAMP)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 
 class Labelled(StrEnum):
@@ -38,7 +39,7 @@ class Labelled(StrEnum):
 
 
 class LegalForm(Labelled):
-    COMPANY = "company", _l("企业")
+    COMPANY = "company", lazy_pgettext("legal form", "企业")  # "Company", not the menu's "Enterprises"
     INDIVIDUAL = "individual", _l("个体工商户")
     COOPERATIVE = "cooperative", _l("农民专业合作社")
     TEAM = "team", _l("创业团队(未注册)")

@@ -30,8 +30,8 @@ def spellings(text) -> tuple[str, ...]:
     """
     shown = str(text)
     source = getattr(text, "_args", None)
-    if source and isinstance(source[0], str) and source[0] != shown:
-        return (shown, source[0])
+    if source and isinstance(source[-1], str) and source[-1] != shown:  # pgettext: (context, text)
+        return (shown, source[-1])
     return (shown,)
 
 
