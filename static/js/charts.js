@@ -9,7 +9,8 @@
     if (!node) { return; }
     var chart = window.echarts.init(node, null, {renderer: "svg"});
     option.color = palette;
-    option.grid = Object.assign({left: 40, right: 16, top: 24, bottom: 56}, option.grid || {});
+    // containLabel keeps long (e.g. English) axis labels inside the chart instead of clipping them.
+    option.grid = Object.assign({left: 8, right: 16, top: 24, bottom: 8, containLabel: true}, option.grid || {});
     option.tooltip = {trigger: "axis"};
     chart.setOption(option);
     window.addEventListener("resize", function () { chart.resize(); });
@@ -29,7 +30,7 @@
       });
       draw("certifications", {
         legend: {top: 0},
-        grid: {left: 64, top: 36, bottom: 64},
+        grid: {top: 36, left: 40},
         xAxis: {type: "category", data: data.certifications.kinds, axisLabel: {interval: 0, rotate: 30, fontSize: 10}},
         yAxis: {type: "value", minInterval: 1},
         series: data.certifications.series.map(function (s) {
@@ -38,7 +39,7 @@
       });
       var names = data.loans.names;  // in the reader's language
       draw("loans", {
-        grid: {left: 48, right: 40, top: 36, bottom: 32},
+        grid: {top: 36},
         xAxis: {type: "category", data: data.loans.months},
         yAxis: [{type: "value", name: names.wan}, {type: "value", name: names.loans, minInterval: 1}],
         series: [
