@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve test lint format clean reliability bench bench-import messages
+.PHONY: install run serve test browser lint format clean reliability bench bench-import messages
 
 $(STAMP): pyproject.toml registry/translations/en/LC_MESSAGES/messages.po
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,18 @@ serve: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Real-browser tests: Playwright with the system's Chromium (CHROMIUM=/usr/bin/chromium; no browser download),
+# against the app served on 127.0.0.1. Screenshots of the main pages in both languages land in screenshots/.
+CHROMIUM ?= /usr/bin/chromium
+BROWSER_STAMP := $(VENV)/.browser-installed
+
+$(BROWSER_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,browser]'
+	touch $(BROWSER_STAMP)
+
+browser: $(BROWSER_STAMP)
+	REGISTRY_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -p no:cacheprovider tests_browser $(PYTEST_ARGS)
 
 # Concurrent writers under gunicorn (4 workers, SQLite) and a worker killed mid-import; prints the figures.
 reliability: install

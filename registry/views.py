@@ -107,6 +107,7 @@ OBJECT_LABELS = {
     "park": _l("园区"),
     "tag": _l("标签"),
     "report_snapshot": _l("报告快照"),
+    "import": _l("批量导入"),
 }
 
 
@@ -121,7 +122,14 @@ def change_rows(entry: ChangeLog) -> list[tuple[str, str, str]]:
 
 
 def _field_label(name: str) -> str:
-    return {"archived_at": _("归档时间"), "archived_reason": _("归档原因")}.get(name, name)
+    return {
+        "archived_at": _("归档时间"),
+        "archived_reason": _("归档原因"),
+        "address": _("地址"),  # of a sign-in
+        "created": _("新建"),  # rows of an import
+        "updated": _("更新"),
+        "errors": _("错误行"),
+    }.get(name, name)
 
 
 def display(kind, name: str, value) -> str:
@@ -137,9 +145,24 @@ def display(kind, name: str, value) -> str:
         return "、".join(str(field.enum.label_of(v)) for v in value)
     if isinstance(field, f.Boolean):
         return _("是") if value else _("否")
+    if isinstance(field, (f.Reference, f.CodeChoice)) and field.model is not None:
+        return _referenced_name(field, value)
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return str(value)
+
+
+def _referenced_name(field, value) -> str:
+    """The name of the record a stored id or code points to (the raw value if it is gone)."""
+    from .records import fields as f
+
+    model = field.model
+    if isinstance(field, f.Reference):
+        record = db.session.get(model, value) if isinstance(value, int) else None
+    else:
+        record = db.session.scalar(select(model).where(model.code == str(value)))
+    name = getattr(record, "name", None)
+    return str(name) if name else str(value)
 
 
 def is_post() -> bool:

@@ -17,8 +17,9 @@ from registry.enterprises.services import ENTERPRISE
 from registry.extensions import db
 from registry.models import ChangeLog, Enterprise
 from registry.records import writer
+from registry.views import change_rows
 
-from .factories import make_enterprise, make_town
+from .factories import make_enterprise, make_incubator, make_town
 
 
 def test_admin_filters_the_change_log_and_sees_diffs(client, auth, app):
@@ -125,3 +126,15 @@ def test_backup_command_writes_a_file(tmp_path):
     assert result.exit_code == 0 and (tmp_path / "b.sqlite3").exists()
     again = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "b.sqlite3")])
     assert again.exit_code != 0
+
+
+def test_the_change_log_shows_referenced_records_by_name(ctx):
+    firm, incubator = make_enterprise(name="引用名称测试企业"), make_incubator(name="引用名称测试孵化器")
+    entry = ChangeLog(
+        object_type="tenancy",
+        changes={"enterprise_id": [None, firm.id], "incubator_id": [None, incubator.id]},
+    )
+    shown = {after for _label, _before, after in change_rows(entry)}
+    assert shown == {"引用名称测试企业", "引用名称测试孵化器"}
+    certification = ChangeLog(object_type="certification", changes={"kind": [None, "tech_sme"]})
+    assert change_rows(certification)[0][2] == "科技型中小企业"

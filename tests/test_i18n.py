@@ -14,24 +14,34 @@ from registry.models import User
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "registry" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 METHODS = [("registry/**.py", "python"), ("templates/**.html", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "pgettext": ((1, "c"), 2),
+    "lazy_pgettext": ((1, "c"), 2),
+}
 
 
-def source_messages() -> set[str]:
+def source_messages() -> set[tuple[str | None, str]]:
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
+    for _file, _line, message, _comments, context in extract_from_dir(
         str(ROOT), METHODS, keywords=KEYWORDS, options_map={"templates/**.html": {}}
     ):
-        found.add(message if isinstance(message, str) else message[0])
+        found.add((context, message if isinstance(message, str) else message[0]))
     return found
 
 
 def test_every_text_in_the_code_and_templates_has_an_english_translation():
     with CATALOG.open("rb") as handle:
         catalog = read_po(handle)
-    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    translated = {(m.context, m.id) for m in catalog if m.id and m.string and not m.fuzzy}
     missing = sorted(source_messages() - translated)
-    assert not missing, "untranslated (run `make messages` and translate): " + " | ".join(missing[:20])
+    assert not missing, "untranslated (run `make messages` and translate): " + " | ".join(
+        f"{context}|{text}" if context else text for context, text in missing[:20]
+    )
 
 
 def test_chinese_is_the_default(client, auth):
@@ -56,3 +66,19 @@ def test_switching_to_english_is_remembered_on_the_account(client, auth, app):
 def test_unknown_languages_are_refused(client, auth):
     auth.login()
     assert client.post("/language/fr").status_code == 400
+
+
+def test_one_chinese_word_with_two_meanings_gets_both_english_words(client, auth, app):
+    """企业 is the menu's "Enterprises" and the legal form "Company"."""
+    from .factories import make_enterprise
+
+    with app.app_context():
+        make_enterprise(name="语境测试有限公司", legal_form="company")
+        db.session.commit()
+    auth.login("rw", roles=("report_writer",))
+    client.post("/language/en", data={"next": "/"})
+    page = client.get("/enterprises/?q=语境测试").get_data(as_text=True)
+    row = page[page.index("语境测试有限公司") :]
+    row = row[: row.index("</tr>")]
+    assert "Company" in row and "Enterprises" not in row
+    assert ">Enterprises<" in page  # the menu

@@ -118,3 +118,37 @@ def test_cli_exit_codes(runner, app, tmp_path):
     assert partial.exit_code == 0 and "Written" in partial.output
     with app.app_context():
         assert count(Enterprise) == 1
+
+
+def test_a_chinese_workbook_imports_from_an_english_screen(client, auth, app):
+    with app.app_context():
+        make_town(name="太平街道", code="taiping")
+        db.session.commit()
+    auth.login("sb", roles=("science_bureau",))
+    client.post("/language/en", data={"next": "/"})
+    content = xlsx([["甲公司", uscc(), "企业", "太平街道", "3"]])
+    page = client.post(
+        "/imports/",
+        data={"kind": "enterprises", "file": (io.BytesIO(content), "企业.xlsx")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert 'lang="en"' in page
+    assert re.search(r'data-count="created">1<', page), "Chinese headers and labels are refused in English"
+
+
+def test_the_change_log_names_an_import_and_its_counts(client, auth, app):
+    with app.app_context():
+        make_town(name="太平街道", code="taiping")
+        db.session.commit()
+    auth.login("admin", roles=("admin",))
+    content = xlsx([["甲公司", uscc(), "企业", "太平街道", "3"]])
+    page = client.post(
+        "/imports/",
+        data={"kind": "enterprises", "file": (io.BytesIO(content), "企业.xlsx")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    token = re.search(r"/imports/([\w-]+)/confirm", page).group(1)
+    client.post(f"/imports/{token}/confirm", data={"token": token})
+    log = client.get("/audit/?object_type=import").get_data(as_text=True)
+    assert "批量导入" in log and "新建" in log and "错误行" in log
+    assert not re.search(r">\s*(import|created|errors)\s*[<：]", log), "raw codes in the change log"

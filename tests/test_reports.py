@@ -196,3 +196,13 @@ def test_chart_data_comes_from_the_records(client, auth, demo):
     groups = dict(zip(data["founder_groups"]["labels"], data["founder_groups"]["values"], strict=True))
     assert groups["退役军人"] == 8
     assert sum(data["loans"]["counts"]) == 2 and sum(data["loans"]["amounts"]) == 1100.0
+
+
+def test_chart_names_follow_the_reader_s_language(client, auth, demo):
+    auth.login("rw", roles=("report_writer",))
+    chinese = client.get("/reports/charts.json", query_string=SEVEN_MONTHS).get_json()["loans"]["names"]
+    assert chinese["wan"] == "万元"
+    client.post("/language/en", data={"next": "/"})
+    english = client.get("/reports/charts.json", query_string=SEVEN_MONTHS).get_json()
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in "".join(english["loans"]["names"].values()))
+    assert "Veterans" in english["founder_groups"]["labels"]

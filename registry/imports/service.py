@@ -28,7 +28,7 @@ from ..records.changelog import current_request_id, log_change
 from ..records.errors import Conflict, NotFound, PermissionDenied, RecordError, StaleVersion, ValidationFailed
 from ..records.memo import lookups_memoised, memoised
 from .reader import Formula, Table
-from .spec import ID_HEADERS, ImportSpec, existing_enterprise
+from .spec import ID_HEADERS, ImportSpec, by_spelling, existing_enterprise
 
 BATCH = 500
 UPDATE, REJECT = "update", "reject"
@@ -136,8 +136,8 @@ def _cell_value(fld: f.Field, value):
 
 
 def _codes_by_label(fld: f.Field) -> dict[str, str]:
-    """An enumeration's codes by their label in the current language (asked once per import)."""
-    return memoised(("labels", fld.enum), lambda: {str(label): code for code, label in fld.enum.choices()})
+    """An enumeration's codes by their label, in Chinese or the current language (asked once per import)."""
+    return memoised(("labels", fld.enum), lambda: by_spelling(fld.enum.choices()))
 
 
 def run(

@@ -23,6 +23,23 @@ from ..reference.services import PARK, TAG, TOWN
 ID_HEADERS = ("id", "编号")
 
 
+def spellings(text) -> tuple[str, ...]:
+    """A label as the current interface shows it and as written in Chinese (a lazy text's source).
+
+    A file filled in from the Chinese template reads the same whatever language the uploader's screen uses.
+    """
+    shown = str(text)
+    source = getattr(text, "_args", None)
+    if source and isinstance(source[-1], str) and source[-1] != shown:  # pgettext: (context, text)
+        return (shown, source[-1])
+    return (shown,)
+
+
+def by_spelling(choices) -> dict[str, str]:
+    """Label (in either spelling) → code for an enumeration's choices."""
+    return {spelling: code for code, label in choices for spelling in spellings(label)}
+
+
 @dataclass(frozen=True)
 class ImportSpec:
     name: str  # --kind on the command line, and the sheet's code name
@@ -32,7 +49,7 @@ class ImportSpec:
 
     @property
     def sheet_names(self) -> tuple[str, ...]:
-        return (str(self.title), self.name)
+        return (*spellings(self.title), self.name)
 
     @property
     def fields(self) -> list[f.Field]:
@@ -42,7 +59,7 @@ class ImportSpec:
         """The field a header names: its Chinese label or its DESIGN.md field name."""
         text = (header or "").strip()
         for fld in self.fields:
-            if text in (fld.name, str(fld.label)):
+            if text == fld.name or text in spellings(fld.label):
                 return fld
         return None
 

@@ -308,6 +308,7 @@ def chart_data(period: Period) -> dict:
             "months": [m for m, _n, _s in loans],
             "counts": [n for _m, n, _s in loans],
             "amounts": [float(s) for _m, _n, s in loans],
+            "names": {"amount": _("金额(万元)"), "count": _("贷款笔数"), "wan": _("万元"), "loans": _("笔")},
         },
     }
 

@@ -1,5 +1,5 @@
 // Report charts, drawn with the locally served ECharts from /reports/charts.json.
-// Texts come from the holder's data- attributes, so they follow the page's language.
+// Names come with the data, in the reader's language; the note for an empty chart from data-empty.
 (function () {
   "use strict";
   var holder = document.getElementById("charts");
@@ -16,10 +16,16 @@
     }
     var chart = window.echarts.init(node, null, {renderer: "svg"});
     option.color = palette;
-    option.grid = {left: 8, right: 16, top: 28, bottom: option.legend ? 32 : 8, containLabel: true};
+    // containLabel keeps long (e.g. English) axis labels inside the chart instead of clipping them.
+    option.grid = Object.assign({left: 8, right: 16, top: 24, bottom: 8, containLabel: true}, option.grid || {});
     option.tooltip = {trigger: "axis"};
     chart.setOption(option);
     window.addEventListener("resize", function () { chart.resize(); });
+    // Redraw at the paper's width when printing (and back at the screen's afterwards).
+    var printing = window.matchMedia ? window.matchMedia("print") : null;
+    if (printing && printing.addEventListener) {
+      printing.addEventListener("change", function () { chart.resize(); });
+    }
   }
   function sum(values) { return values.reduce(function (a, b) { return a + b; }, 0); }
   fetch(holder.getAttribute("data-source"), {credentials: "same-origin"})
@@ -31,21 +37,22 @@
         series: [{type: "bar", data: data.founder_groups.values, label: {show: true, position: "top"}}]
       }, sum(data.founder_groups.values) === 0);
       draw("certifications", {
-        legend: {bottom: 0},
+        legend: {top: 0},
+        grid: {top: 36, left: 40},
         xAxis: {type: "category", data: data.certifications.kinds, axisLabel: {interval: 0, rotate: 30, fontSize: 10}},
         yAxis: {type: "value", minInterval: 1},
         series: data.certifications.series.map(function (s) {
           return {type: "bar", stack: "level", name: s.name, data: s.values};
         })
       }, data.certifications.kinds.length === 0);
+      var names = data.loans.names;  // in the reader's language
       draw("loans", {
-        legend: {bottom: 0},
+        grid: {top: 36},
         xAxis: {type: "category", data: data.loans.months},
-        yAxis: [{type: "value", name: text("amount-unit", "万元")},
-                {type: "value", name: text("count-unit", "笔"), minInterval: 1}],
+        yAxis: [{type: "value", name: names.wan}, {type: "value", name: names.loans, minInterval: 1}],
         series: [
-          {type: "bar", name: text("amount-name", "金额(万元)"), data: data.loans.amounts},
-          {type: "line", name: text("count-name", "笔数"), yAxisIndex: 1, data: data.loans.counts}
+          {type: "bar", name: names.amount, data: data.loans.amounts},
+          {type: "line", name: names.count, yAxisIndex: 1, data: data.loans.counts}
         ]
       }, data.loans.months.length === 0);
     });
