@@ -74,6 +74,8 @@
     document.querySelectorAll("select[data-searchable]").forEach(function (select) {
       var none = select.getAttribute("data-no-results") || "";
       var optional = select.querySelector('option[value=""]');
+      // Tom Select points the <label> at its own input; the hidden original keeps the label's text.
+      var label = select.id ? document.querySelector('label[for="' + select.id + '"]') : null;
       new window.TomSelect(select, {
         create: false,
         maxOptions: null,
@@ -86,6 +88,7 @@
           no_results: function (data, escape) { return '<div class="no-results">' + escape(none) + "</div>"; }
         }
       });
+      if (label) { select.setAttribute("aria-label", label.textContent.trim()); }
     });
   }
 
