@@ -35,7 +35,19 @@ class Certification(RecordMixin, ArchivableMixin, db.Model):
         ),
         CheckConstraint("batch IS NULL OR batch >= 1", name="batch_positive"),
         # The period queries of DESIGN.md §4 filter by kind and one of these dates.
-        Index("ix_certifications_kind_approved_on", "kind", "approved_on"),
+        # "Valid on a day" (the held-certification filter, the summary's "valid at end") reads only this
+        # index: kind and approved_on narrow it, the other columns decide without reading the rows.
+        Index(
+            "ix_certifications_kind_approved_on_validity",
+            "kind",
+            "approved_on",
+            "valid_until",
+            "revoked_on",
+            "status",
+            "level",
+            "archived_at",
+            "enterprise_id",
+        ),
         Index("ix_certifications_kind_applied_on", "kind", "applied_on"),
         Index("ix_certifications_kind_valid_until", "kind", "valid_until"),
     )

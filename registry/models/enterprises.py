@@ -5,19 +5,22 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..enums import FounderGroup, Industry, LegalForm
 from ..extensions import db
 from .base import ArchivableMixin, Fixed2, RecordMixin, enum_check, enum_length
 from .reference import Park, Tag, Town
+from .search import TRIGRAM_INDEX
 
 enterprise_tags = Table(
     "enterprise_tags",
     db.metadata,
     Column("enterprise_id", ForeignKey("enterprises.id"), primary_key=True),
-    Column("tag_id", ForeignKey("tags.id"), primary_key=True, index=True),
+    Column("tag_id", ForeignKey("tags.id"), primary_key=True),
+    # The tag filter and facet read firms by tag: the index alone answers them.
+    Index("ix_enterprise_tags_tag_id_enterprise_id", "tag_id", "enterprise_id"),
 )
 
 
@@ -25,10 +28,13 @@ class EnterpriseFounderGroup(db.Model):
     """One founder group of an enterprise (a set, stored a row per member so it can be counted in SQL)."""
 
     __tablename__ = "enterprise_founder_groups"
-    __table_args__ = (enum_check("founder_group", FounderGroup),)
+    __table_args__ = (
+        enum_check("founder_group", FounderGroup),
+        Index("ix_enterprise_founder_groups_founder_group_enterprise_id", "founder_group", "enterprise_id"),
+    )
 
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), primary_key=True)
-    founder_group: Mapped[str] = mapped_column(enum_length(FounderGroup), primary_key=True, index=True)
+    founder_group: Mapped[str] = mapped_column(enum_length(FounderGroup), primary_key=True)
 
 
 class Enterprise(RecordMixin, ArchivableMixin, db.Model):
@@ -42,6 +48,13 @@ class Enterprise(RecordMixin, ArchivableMixin, db.Model):
         db.CheckConstraint("employees >= 0", name="employees"),
         db.CheckConstraint("rd_staff >= 0", name="rd_staff"),
         db.CheckConstraint("high_value_ip_count >= 0", name="high_value_ip_count"),
+        # Substring search on PostgreSQL (pg_trgm); SQLite searches an FTS5 table (models/search.py).
+        Index(
+            TRIGRAM_INDEX,
+            "name_key",
+            postgresql_using="gin",
+            postgresql_ops={"name_key": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     name: Mapped[str] = mapped_column(String(200), index=True)

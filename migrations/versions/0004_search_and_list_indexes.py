@@ -1,0 +1,65 @@
+"""substring search (FTS5 trigram on SQLite, pg_trgm on PostgreSQL) and indexes for list filters
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-27 13:05:00.000000
+
+"""
+from alembic import op
+
+from registry.models.search import SQLITE_CREATE, SQLITE_DROP, TRIGRAM_INDEX
+
+# revision identifiers, used by Alembic.
+revision = '0004'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    dialect = op.get_bind().dialect.name
+    if dialect == 'sqlite':
+        for statement in SQLITE_CREATE:
+            op.execute(statement)
+    elif dialect == 'postgresql':
+        op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
+        op.execute(f'CREATE INDEX {TRIGRAM_INDEX} ON enterprises USING gin (name_key gin_trgm_ops)')
+
+    with op.batch_alter_table('enterprise_tags', schema=None) as batch_op:
+        batch_op.drop_index('ix_enterprise_tags_tag_id')
+        batch_op.create_index('ix_enterprise_tags_tag_id_enterprise_id', ['tag_id', 'enterprise_id'], unique=False)
+    with op.batch_alter_table('enterprise_founder_groups', schema=None) as batch_op:
+        batch_op.drop_index('ix_enterprise_founder_groups_founder_group')
+        batch_op.create_index(
+            'ix_enterprise_founder_groups_founder_group_enterprise_id',
+            ['founder_group', 'enterprise_id'],
+            unique=False,
+        )
+
+
+    with op.batch_alter_table('certifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_certifications_kind_approved_on')
+        batch_op.create_index(
+            'ix_certifications_kind_approved_on_validity',
+            ['kind', 'approved_on', 'valid_until', 'revoked_on', 'status', 'level', 'archived_at', 'enterprise_id'],
+            unique=False,
+        )
+
+
+def downgrade():
+    with op.batch_alter_table('certifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_certifications_kind_approved_on_validity')
+        batch_op.create_index('ix_certifications_kind_approved_on', ['kind', 'approved_on'], unique=False)
+    with op.batch_alter_table('enterprise_founder_groups', schema=None) as batch_op:
+        batch_op.drop_index('ix_enterprise_founder_groups_founder_group_enterprise_id')
+        batch_op.create_index('ix_enterprise_founder_groups_founder_group', ['founder_group'], unique=False)
+    with op.batch_alter_table('enterprise_tags', schema=None) as batch_op:
+        batch_op.drop_index('ix_enterprise_tags_tag_id_enterprise_id')
+        batch_op.create_index('ix_enterprise_tags_tag_id', ['tag_id'], unique=False)
+
+    dialect = op.get_bind().dialect.name
+    if dialect == 'sqlite':
+        for statement in SQLITE_DROP:
+            op.execute(statement)
+    elif dialect == 'postgresql':
+        op.execute(f'DROP INDEX IF EXISTS {TRIGRAM_INDEX}')
