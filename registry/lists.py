@@ -174,7 +174,9 @@ def decode_cursor(key: Sort, cursor: str):
     return value, row_id
 
 
-def after_cursor(spec: ListSpec, query: Select, sort: str, cursor: str | None) -> Select:
+def after_cursor(
+    spec: ListSpec, query: Select, sort: str, cursor: str | None, *, with_empty: bool = True
+) -> Select:
     """Rows after the cursor's row in the list's order (the keyset condition)."""
     if not cursor:
         return query
@@ -193,10 +195,40 @@ def after_cursor(spec: ListSpec, query: Select, sort: str, cursor: str | None) -
         return query.where(beyond(id_column, row_id))
     if value is None:  # already among the empty values, which come last
         return query.where(column.is_(None), beyond(id_column, row_id))
-    condition = or_(beyond(column, value), and_(column == value, beyond(id_column, row_id)))
-    if key.nullable:
+    # "column ≥ value" first, so the sort column's index can start at the cursor's row
+    at_or_beyond = column <= value if descending else column >= value
+    condition = and_(at_or_beyond, or_(beyond(column, value), beyond(id_column, row_id)))
+    if key.nullable and with_empty:
         condition = or_(condition, column.is_(None))
     return query.where(condition)
+
+
+def keyset_page(spec: ListSpec, query: Select, sort: str, cursor: str | None, size: int) -> Select:
+    """``size`` rows after the cursor in the list's order, reading the sort column's index.
+
+    Empty values come last in either direction, which no index order gives: for a column that may be
+    empty, the page's ids are the next ``size`` rows with a value (by the index) followed by the next
+    ``size`` without (by id), and only those few rows are put in order.
+    """
+    key = spec.sort_by_name()[sort.lstrip("-")]
+    if not key.nullable:
+        return ordered(spec, after_cursor(spec, query, sort, cursor), sort).limit(size)
+    descending = sort.startswith("-")
+    column, id_column = key.column, spec.model.id
+    decoded = decode_cursor(key, cursor) if cursor else None
+    ids = query.with_only_columns(id_column).order_by(None)
+    branches = []
+    if decoded is None or decoded[0] is not None:
+        valued = after_cursor(spec, query.where(column.is_not(None)), sort, cursor, with_empty=False)
+        valued = valued.with_only_columns(id_column).order_by(None)
+        order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
+        branches.append(valued.order_by(*order).limit(size))
+    empty = ids.where(column.is_(None))
+    if decoded is not None and decoded[0] is None:
+        empty = empty.where(id_column < decoded[1] if descending else id_column > decoded[1])
+    branches.append(empty.order_by(id_column.desc() if descending else id_column.asc()).limit(size))
+    page_ids = union_all(*[select(branch.subquery().c[0]) for branch in branches])
+    return ordered(spec, select(spec.model).where(id_column.in_(page_ids)), sort).limit(size)
 
 
 @dataclass
@@ -241,10 +273,10 @@ def run(
     spec: ListSpec, user, list_args: ListArgs, *, with_facets: bool = True, with_count: bool = True
 ) -> Page:
     query = filtered(spec, user, list_args)
-    page_query = after_cursor(spec, ordered(spec, query, list_args.sort), list_args.sort, list_args.after)
+    page_query = keyset_page(spec, query, list_args.sort, list_args.after, list_args.size + 1)
     if spec.eager:
         page_query = page_query.options(*spec.eager)
-    rows = list(db.session.scalars(page_query.limit(list_args.size + 1)).unique())
+    rows = list(db.session.scalars(page_query).unique())
     next_cursor = None
     if len(rows) > list_args.size:
         rows = rows[: list_args.size]
@@ -261,14 +293,13 @@ def run(
 
 def all_rows(spec: ListSpec, user, list_args: ListArgs, batch: int = 1000):
     """Every row of the filtered list in its order, fetched in batches (for exports)."""
-    query = ordered(spec, filtered(spec, user, list_args), list_args.sort)
-    if spec.eager:
-        query = query.options(*spec.eager)
+    query = filtered(spec, user, list_args)
     cursor = None
     while True:
-        rows = list(
-            db.session.scalars(after_cursor(spec, query, list_args.sort, cursor).limit(batch)).unique()
-        )
+        batch_query = keyset_page(spec, query, list_args.sort, cursor, batch)
+        if spec.eager:
+            batch_query = batch_query.options(*spec.eager)
+        rows = list(db.session.scalars(batch_query).unique())
         yield from rows
         if len(rows) < batch:
             return

@@ -6,6 +6,7 @@ Create Date: 2026-11-27 13:05:00.000000
 
 """
 from alembic import op
+import sqlalchemy as sa
 
 from registry.models.search import SQLITE_CREATE, SQLITE_DROP, TRIGRAM_INDEX
 
@@ -44,9 +45,36 @@ def upgrade():
             ['kind', 'approved_on', 'valid_until', 'revoked_on', 'status', 'level', 'archived_at', 'enterprise_id'],
             unique=False,
         )
+    # Plain CREATE INDEX (no batch): a table rebuild would drop the search triggers on enterprises.
+    op.create_index(
+        'ix_enterprises_archived',
+        'enterprises',
+        ['archived_at'],
+        unique=False,
+        sqlite_where=sa.text('archived_at IS NOT NULL'),
+        postgresql_where=sa.text('archived_at IS NOT NULL'),
+    )
+    # Every sort key of the list has an index (name, uscc, established_on and high_value_ip_count had one).
+    op.create_index('ix_enterprises_employees', 'enterprises', ['employees'], unique=False)
+    op.create_index('ix_enterprises_registered_capital_wan', 'enterprises', ['registered_capital_wan'], unique=False)
+    op.create_index('ix_enterprises_updated_at', 'enterprises', ['updated_at'], unique=False)
+    with op.batch_alter_table('tenancies', schema=None) as batch_op:
+        batch_op.drop_index('ix_tenancies_moved_in_on_left_on')
+        batch_op.create_index(
+            'ix_tenancies_active',
+            ['moved_in_on', 'left_on', 'archived_at', 'enterprise_id', 'free_space_until'],
+            unique=False,
+        )
 
 
 def downgrade():
+    with op.batch_alter_table('tenancies', schema=None) as batch_op:
+        batch_op.drop_index('ix_tenancies_active')
+        batch_op.create_index('ix_tenancies_moved_in_on_left_on', ['moved_in_on', 'left_on'], unique=False)
+    op.drop_index('ix_enterprises_archived', table_name='enterprises')
+    op.drop_index('ix_enterprises_employees', table_name='enterprises')
+    op.drop_index('ix_enterprises_registered_capital_wan', table_name='enterprises')
+    op.drop_index('ix_enterprises_updated_at', table_name='enterprises')
     with op.batch_alter_table('certifications', schema=None) as batch_op:
         batch_op.drop_index('ix_certifications_kind_approved_on_validity')
         batch_op.create_index('ix_certifications_kind_approved_on', ['kind', 'approved_on'], unique=False)

@@ -96,8 +96,8 @@ FIXED: list[Indicator] = [
         _l("家"),
         "enterprise",
         lambda start, end: select(Enterprise.id).where(
-            Enterprise.archived_at.is_(None),
             or_(Enterprise.established_on.is_(None), Enterprise.established_on <= end),
+            live_enterprise(Enterprise.id),
         ),
     ),
     Indicator(
@@ -259,7 +259,7 @@ FIXED: list[Indicator] = [
         _l("家"),
         "enterprise",
         lambda start, end: select(Enterprise.id).where(
-            Enterprise.archived_at.is_(None), Enterprise.high_value_ip_count > 0
+            Enterprise.high_value_ip_count > 0, live_enterprise(Enterprise.id)
         ),
     ),
     Indicator(
@@ -324,10 +324,10 @@ FIXED: list[Indicator] = [
         lambda start, end: select(ListingCandidate.id).where(
             ListingCandidate.archived_at.is_(None),
             live_enterprise(ListingCandidate.enterprise_id),
-            exists().where(
-                StageChange.candidate_id == ListingCandidate.id,
-                StageChange.stage == "listed",
-                StageChange.changed_on.between(start, end),
+            ListingCandidate.id.in_(
+                select(StageChange.candidate_id).where(
+                    StageChange.stage == "listed", StageChange.changed_on.between(start, end)
+                )
             ),
         ),
     ),
@@ -357,11 +357,9 @@ def _tag_indicator(tag: Tag) -> Indicator:
         _l("%(name)s企业", name=tag.name),
         _l("家"),
         "enterprise",
-        lambda start, end, tag_id=tag.id: select(Enterprise.id).where(
-            Enterprise.archived_at.is_(None),
-            exists().where(
-                enterprise_tags.c.enterprise_id == Enterprise.id, enterprise_tags.c.tag_id == tag_id
-            ),
+        # The firms with the tag, read from the (tag_id, enterprise_id) index; each firm once (primary key).
+        lambda start, end, tag_id=tag.id: select(enterprise_tags.c.enterprise_id).where(
+            enterprise_tags.c.tag_id == tag_id, live_enterprise(enterprise_tags.c.enterprise_id)
         ),
     )
 
