@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from ..enums import FounderGroup
 from ..extensions import db
@@ -78,11 +78,13 @@ def _founder_group_indicator(group: FounderGroup) -> Indicator:
         _l("在孵企业中%(group)s创业企业", group=group.label),
         _l("家"),
         "tenancy",
+        # The group's firms once, from the (founder_group, enterprise_id) index; not a probe per tenancy.
         lambda start, end: select(Tenancy.id).where(
             active_tenancy(end),
-            exists().where(
-                EnterpriseFounderGroup.enterprise_id == Tenancy.enterprise_id,
-                EnterpriseFounderGroup.founder_group == group.value,
+            Tenancy.enterprise_id.in_(
+                select(EnterpriseFounderGroup.enterprise_id).where(
+                    EnterpriseFounderGroup.founder_group == group.value
+                )
             ),
         ),
     )
