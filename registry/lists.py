@@ -253,7 +253,9 @@ def facet_counts(spec: ListSpec, query: Select) -> list[tuple[Facet, list]]:
     branch per facet (values as text, so the branches unite on both databases)."""
     if not spec.facets:
         return []
-    ids = query.with_only_columns(spec.model.id).order_by(None).cte("facet_ids").prefix_with("MATERIALIZED")
+    # Facets are counted only below COUNT_LIMIT rows; the LIMIT says so to the database as well.
+    ids = query.with_only_columns(spec.model.id).order_by(None).limit(COUNT_LIMIT + 1)
+    ids = ids.cte("facet_ids").prefix_with("MATERIALIZED")
     branches = []
     for number, facet in enumerate(spec.facets):
         counted = facet.query(select(ids.c.id)).limit(FACET_LIMIT + 1).subquery()

@@ -56,6 +56,7 @@ def upgrade():
     )
     # Every sort key of the list has an index (name, uscc, established_on and high_value_ip_count had one).
     op.create_index('ix_enterprises_employees', 'enterprises', ['employees'], unique=False)
+    op.create_index('ix_enterprises_legal_form', 'enterprises', ['legal_form'], unique=False)  # a filter
     op.create_index('ix_enterprises_registered_capital_wan', 'enterprises', ['registered_capital_wan'], unique=False)
     op.create_index('ix_enterprises_updated_at', 'enterprises', ['updated_at'], unique=False)
     with op.batch_alter_table('tenancies', schema=None) as batch_op:
@@ -73,6 +74,7 @@ def downgrade():
         batch_op.create_index('ix_tenancies_moved_in_on_left_on', ['moved_in_on', 'left_on'], unique=False)
     op.drop_index('ix_enterprises_archived', table_name='enterprises')
     op.drop_index('ix_enterprises_employees', table_name='enterprises')
+    op.drop_index('ix_enterprises_legal_form', table_name='enterprises')
     op.drop_index('ix_enterprises_registered_capital_wan', table_name='enterprises')
     op.drop_index('ix_enterprises_updated_at', table_name='enterprises')
     with op.batch_alter_table('certifications', schema=None) as batch_op:

@@ -70,7 +70,7 @@ class Enterprise(RecordMixin, ArchivableMixin, db.Model):
     # The duplicate key of DESIGN.md §7 (width, script and pinyin glosses folded), kept by the write path.
     name_key: Mapped[str] = mapped_column(String(200), index=True)
     uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
-    legal_form: Mapped[str] = mapped_column(enum_length(LegalForm), default=LegalForm.COMPANY)
+    legal_form: Mapped[str] = mapped_column(enum_length(LegalForm), default=LegalForm.COMPANY, index=True)
     town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"), index=True)
     park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"), index=True)
     industry: Mapped[str | None] = mapped_column(String(1), index=True)
