@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve test lint format clean reliability bench messages
+.PHONY: install run serve test lint format clean reliability bench load messages
 
 $(STAMP): pyproject.toml registry/translations/en/LC_MESSAGES/messages.po
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ reliability: install
 # 100,000 firms (built once into .bench/), timed through the app; REGISTRY_BENCH_DATABASE_URL for PostgreSQL.
 bench: install
 	$(BIN)/python scripts/bench.py
+
+# The list and summary pages under gunicorn (4 workers, 127.0.0.1) on the bench database: requests/s, p50/p99.
+load: install
+	$(BIN)/python scripts/load.py
 
 lint: install
 	$(BIN)/ruff check .
