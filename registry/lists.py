@@ -51,6 +51,20 @@ class Facet:
 
 
 @dataclass
+class ColumnFacet:
+    """A facet query counting by a column of the list's own table (``query`` for the other callers);
+    :func:`facet_counts` reads the column with the matching ids, so no row is looked up twice."""
+
+    query: Callable[[Select], Select]
+    column: object
+    label_column: object | None = None  # from another table, joined where label_key equals the value
+    label_key: object | None = None
+
+    def __call__(self, ids: Select) -> Select:
+        return self.query(ids)
+
+
+@dataclass
 class Sort:
     name: str
     label: str
@@ -253,12 +267,23 @@ def facet_counts(spec: ListSpec, query: Select) -> list[tuple[Facet, list]]:
     branch per facet (values as text, so the branches unite on both databases)."""
     if not spec.facets:
         return []
+    columns = {
+        number: facet.query
+        for number, facet in enumerate(spec.facets)
+        if isinstance(facet.query, ColumnFacet)
+    }
     # Facets are counted only below COUNT_LIMIT rows; the LIMIT says so to the database as well.
-    ids = query.with_only_columns(spec.model.id).order_by(None).limit(COUNT_LIMIT + 1)
-    ids = ids.cte("facet_ids").prefix_with("MATERIALIZED")
+    ids = query.with_only_columns(
+        spec.model.id.label("id"), *[c.column.label(f"c{n}") for n, c in columns.items()]
+    )
+    ids = ids.order_by(None).limit(COUNT_LIMIT + 1).cte("facet_ids").prefix_with("MATERIALIZED")
     branches = []
     for number, facet in enumerate(spec.facets):
-        counted = facet.query(select(ids.c.id)).limit(FACET_LIMIT + 1).subquery()
+        if number in columns:
+            counted = _column_counts(ids, columns[number], ids.c[f"c{number}"])
+        else:
+            counted = facet.query(select(ids.c.id))
+        counted = counted.limit(FACET_LIMIT + 1).subquery()
         value, label, count = counted.c
         branches.append(select(literal(number), cast(value, String), cast(label, String), count))
     rows = db.session.execute(union_all(*branches)).all()
@@ -269,6 +294,15 @@ def facet_counts(spec: ListSpec, query: Select) -> list[tuple[Facet, list]]:
     return [
         (facet, sorted(by_facet[number], key=lambda row: -row[2])) for number, facet in enumerate(spec.facets)
     ]
+
+
+def _column_counts(ids, facet: ColumnFacet, value) -> Select:
+    """``facet``'s counts read from the matching rows' own column (the same rows as its query)."""
+    label = value if facet.label_column is None else facet.label_column
+    statement = select(value, label, func.count()).select_from(ids)
+    if facet.label_column is not None:
+        statement = statement.join(facet.label_column.table, facet.label_key == value)
+    return statement.group_by(value, label).order_by(func.count().desc(), value)
 
 
 def run(
@@ -355,8 +389,9 @@ def date_filter(name: str, label: str, apply) -> Filter:
     return Filter(name, label, apply, parse_date, input_type="date")
 
 
-def count_facet(model, column, label_column=None, join=None):
-    """A facet query counting ``model`` rows among ``ids`` by ``column`` (labelled by ``label_column``)."""
+def count_facet(model, column, label_column=None, join=None, label_key=None):
+    """A facet query counting ``model`` rows among ``ids`` by ``column`` (labelled by ``label_column``
+    from the table ``join`` adds, where ``label_key`` equals the column)."""
 
     def query(ids):
         label = label_column if label_column is not None else column
@@ -365,4 +400,6 @@ def count_facet(model, column, label_column=None, join=None):
             statement = join(statement)
         return statement.group_by(column, label).order_by(func.count().desc(), column)
 
-    return query
+    if label_column is not None and label_key is None:
+        return query  # counted by its own query
+    return ColumnFacet(query, column, label_column, label_key)

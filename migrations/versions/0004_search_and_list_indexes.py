@@ -39,6 +39,12 @@ def upgrade():
 
 
     with op.batch_alter_table('certifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_certifications_enterprise_id')
+        batch_op.create_index(
+            'ix_certifications_enterprise_id_validity',
+            ['enterprise_id', 'kind', 'status', 'approved_on', 'valid_until', 'revoked_on', 'archived_at'],
+            unique=False,
+        )
         batch_op.drop_index('ix_certifications_kind_approved_on')
         batch_op.create_index(
             'ix_certifications_kind_approved_on_validity',
@@ -78,6 +84,8 @@ def downgrade():
     op.drop_index('ix_enterprises_registered_capital_wan', table_name='enterprises')
     op.drop_index('ix_enterprises_updated_at', table_name='enterprises')
     with op.batch_alter_table('certifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_certifications_enterprise_id_validity')
+        batch_op.create_index('ix_certifications_enterprise_id', ['enterprise_id'], unique=False)
         batch_op.drop_index('ix_certifications_kind_approved_on_validity')
         batch_op.create_index('ix_certifications_kind_approved_on', ['kind', 'approved_on'], unique=False)
     with op.batch_alter_table('enterprise_founder_groups', schema=None) as batch_op:

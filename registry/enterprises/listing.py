@@ -14,7 +14,7 @@ from ..domain.text import name_key
 from ..domain.uscc import normalise_uscc
 from ..enums import FounderGroup, Industry, LegalForm
 from ..extensions import db
-from ..lists import Facet, Filter, ListSpec, Sort
+from ..lists import Facet, Filter, ListSpec, Sort, count_facet
 from ..models import (
     Certification,
     CertificationKind,
@@ -159,20 +159,6 @@ def _kind_choices():
     return _choices()["certification"]
 
 
-def _group_facet(column, label_column=None, join=None):
-    """A facet counting the filtered rows by ``column`` (with a label column from a joined table)."""
-
-    def query(ids):
-        label = label_column if label_column is not None else column
-        statement = select(column, label, func.count()).where(Enterprise.id.in_(ids))
-        statement = statement.select_from(Enterprise)
-        if join is not None:
-            statement = join(statement)
-        return statement.group_by(column, label).order_by(func.count().desc(), column)
-
-    return query
-
-
 def _tag_facet(ids):
     return (
         select(Tag.code, Tag.name, func.count())
@@ -280,9 +266,13 @@ SPEC = ListSpec(
         ),
     ],
     facets=[
-        Facet("town", _l("镇街"), _group_facet(Enterprise.town_id, Town.name, lambda s: s.join(Town))),
-        Facet("legal_form", _l("主体类型"), _group_facet(Enterprise.legal_form), enum=LegalForm),
-        Facet("industry", _l("行业门类"), _group_facet(Enterprise.industry)),
+        Facet(
+            "town",
+            _l("镇街"),
+            count_facet(Enterprise, Enterprise.town_id, Town.name, lambda s: s.join(Town), Town.id),
+        ),
+        Facet("legal_form", _l("主体类型"), count_facet(Enterprise, Enterprise.legal_form), enum=LegalForm),
+        Facet("industry", _l("行业门类"), count_facet(Enterprise, Enterprise.industry)),
         Facet("founder_group", _l("创业者群体"), _founder_facet, enum=FounderGroup),
         Facet("tag", _l("标签"), _tag_facet),
         Facet("certification", _l("持有有效资质"), _certification_facet),
