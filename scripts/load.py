@@ -44,13 +44,16 @@ def free_port() -> int:
 
 def prepare() -> tuple[str, str]:
     """The bench database (built once) and the bench user's password."""
-    from bench import build, database_url
+    from bench import build, database_url, password_path
 
     from registry import create_app
+    from registry.extensions import db
 
     url = database_url()
-    build(create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load"}))
-    return url, (ROOT / ".bench" / "password").read_text().strip()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load"})
+    build(app)
+    with app.app_context():
+        return url, password_path(str(db.engine.url)).read_text().strip()
 
 
 def sign_in(port: int, password: str) -> str:

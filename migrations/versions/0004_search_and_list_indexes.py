@@ -8,6 +8,7 @@ Create Date: 2026-11-27 13:05:00.000000
 from alembic import op
 import sqlalchemy as sa
 
+from registry.models.enterprises import SORT_KEYS
 from registry.models.search import SQLITE_CREATE, SQLITE_DROP, TRIGRAM_INDEX
 
 # revision identifiers, used by Alembic.
@@ -60,11 +61,12 @@ def upgrade():
         sqlite_where=sa.text('archived_at IS NOT NULL'),
         postgresql_where=sa.text('archived_at IS NOT NULL'),
     )
-    # Every sort key of the list has an index (name, uscc, established_on and high_value_ip_count had one).
-    op.create_index('ix_enterprises_employees', 'enterprises', ['employees'], unique=False)
     op.create_index('ix_enterprises_legal_form', 'enterprises', ['legal_form'], unique=False)  # a filter
-    op.create_index('ix_enterprises_registered_capital_wan', 'enterprises', ['registered_capital_wan'], unique=False)
-    op.create_index('ix_enterprises_updated_at', 'enterprises', ['updated_at'], unique=False)
+    # Every sort key of the list, with the id that breaks ties (uscc is unique already).
+    for key in SORT_KEYS:
+        op.create_index(f'ix_enterprises_{key}_id', 'enterprises', [key, 'id'], unique=False)
+    for key in ('name', 'established_on', 'high_value_ip_count'):
+        op.drop_index(f'ix_enterprises_{key}', table_name='enterprises')
     with op.batch_alter_table('tenancies', schema=None) as batch_op:
         batch_op.drop_index('ix_tenancies_moved_in_on_left_on')
         batch_op.create_index(
@@ -79,10 +81,11 @@ def downgrade():
         batch_op.drop_index('ix_tenancies_active')
         batch_op.create_index('ix_tenancies_moved_in_on_left_on', ['moved_in_on', 'left_on'], unique=False)
     op.drop_index('ix_enterprises_archived', table_name='enterprises')
-    op.drop_index('ix_enterprises_employees', table_name='enterprises')
+    for key in ('name', 'established_on', 'high_value_ip_count'):
+        op.create_index(f'ix_enterprises_{key}', 'enterprises', [key], unique=False)
+    for key in SORT_KEYS:
+        op.drop_index(f'ix_enterprises_{key}_id', table_name='enterprises')
     op.drop_index('ix_enterprises_legal_form', table_name='enterprises')
-    op.drop_index('ix_enterprises_registered_capital_wan', table_name='enterprises')
-    op.drop_index('ix_enterprises_updated_at', table_name='enterprises')
     with op.batch_alter_table('certifications', schema=None) as batch_op:
         batch_op.drop_index('ix_certifications_enterprise_id_validity')
         batch_op.create_index('ix_certifications_enterprise_id', ['enterprise_id'], unique=False)

@@ -37,6 +37,16 @@ class EnterpriseFounderGroup(db.Model):
     founder_group: Mapped[str] = mapped_column(enum_length(FounderGroup), primary_key=True)
 
 
+SORT_KEYS = (
+    "name",
+    "established_on",
+    "employees",
+    "registered_capital_wan",
+    "high_value_ip_count",
+    "updated_at",
+)
+
+
 class Enterprise(RecordMixin, ArchivableMixin, db.Model):
     """企业: a firm, an individual business, a cooperative or an unregistered start-up team."""
 
@@ -56,7 +66,8 @@ class Enterprise(RecordMixin, ArchivableMixin, db.Model):
             sqlite_where=db.text("archived_at IS NOT NULL"),
             postgresql_where=db.text("archived_at IS NOT NULL"),
         ),
-        Index("ix_enterprises_updated_at", "updated_at"),  # a sort key of the list
+        # Each sort key of the list with the id after it: the list's order (ties by id) straight from an index.
+        *[Index(f"ix_enterprises_{key}_id", key, "id") for key in SORT_KEYS],
         # Substring search on PostgreSQL (pg_trgm); SQLite searches an FTS5 table (models/search.py).
         Index(
             TRIGRAM_INDEX,
@@ -66,7 +77,7 @@ class Enterprise(RecordMixin, ArchivableMixin, db.Model):
         ).ddl_if(dialect="postgresql"),
     )
 
-    name: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(200))
     # The duplicate key of DESIGN.md §7 (width, script and pinyin glosses folded), kept by the write path.
     name_key: Mapped[str] = mapped_column(String(200), index=True)
     uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
@@ -74,14 +85,14 @@ class Enterprise(RecordMixin, ArchivableMixin, db.Model):
     town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"), index=True)
     park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"), index=True)
     industry: Mapped[str | None] = mapped_column(String(1), index=True)
-    established_on: Mapped[date | None] = mapped_column(Date, index=True)
-    registered_capital_wan: Mapped[Decimal | None] = mapped_column(Fixed2, index=True)
-    employees: Mapped[int | None] = mapped_column(Integer, index=True)
+    established_on: Mapped[date | None] = mapped_column(Date)
+    registered_capital_wan: Mapped[Decimal | None] = mapped_column(Fixed2)
+    employees: Mapped[int | None] = mapped_column(Integer)
     rd_staff: Mapped[int | None] = mapped_column(Integer)
     address: Mapped[str | None] = mapped_column(String(200))
     contact_name: Mapped[str | None] = mapped_column(String(50))
     contact_phone: Mapped[str | None] = mapped_column(String(30))
-    high_value_ip_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    high_value_ip_count: Mapped[int] = mapped_column(Integer, default=0)
     notes: Mapped[str | None] = mapped_column(Text)
 
     town: Mapped[Town] = relationship()
