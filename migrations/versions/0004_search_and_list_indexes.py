@@ -8,14 +8,35 @@ Create Date: 2026-11-27 13:05:00.000000
 from alembic import op
 import sqlalchemy as sa
 
-from registry.models.enterprises import SORT_KEYS
-from registry.models.search import SQLITE_CREATE, SQLITE_DROP, TRIGRAM_INDEX
 
 # revision identifiers, used by Alembic.
 revision = '0004'
 down_revision = '0003'
 branch_labels = None
 depends_on = None
+
+TRIGRAM_INDEX = 'ix_enterprises_name_key_trgm'
+FTS = 'enterprises_fts'
+# External content: the index holds only the trigrams; triggers keep it in step with every write.
+SQLITE_CREATE = [
+    f"CREATE VIRTUAL TABLE {FTS} USING fts5(name_key, content='enterprises', content_rowid='id', tokenize='trigram')",
+    f"CREATE TRIGGER {FTS}_ai AFTER INSERT ON enterprises BEGIN "
+    f"INSERT INTO {FTS}(rowid, name_key) VALUES (new.id, new.name_key); END",
+    f"CREATE TRIGGER {FTS}_ad AFTER DELETE ON enterprises BEGIN "
+    f"INSERT INTO {FTS}({FTS}, rowid, name_key) VALUES ('delete', old.id, old.name_key); END",
+    f"CREATE TRIGGER {FTS}_au AFTER UPDATE OF name_key ON enterprises BEGIN "
+    f"INSERT INTO {FTS}({FTS}, rowid, name_key) VALUES ('delete', old.id, old.name_key); "
+    f"INSERT INTO {FTS}(rowid, name_key) VALUES (new.id, new.name_key); END",
+    f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')",
+]
+SQLITE_DROP = [
+    f"DROP TRIGGER IF EXISTS {FTS}_au",
+    f"DROP TRIGGER IF EXISTS {FTS}_ad",
+    f"DROP TRIGGER IF EXISTS {FTS}_ai",
+    f"DROP TABLE IF EXISTS {FTS}",
+]
+# The enterprise list's sort keys as of this revision (uscc is unique already).
+SORT_KEYS = ('name', 'established_on', 'employees', 'registered_capital_wan', 'high_value_ip_count', 'updated_at')
 
 
 def upgrade():

@@ -6,7 +6,7 @@ PostgreSQL: a pg_trgm GIN index on ``enterprises.name_key``, which ``LIKE '%…%
 
 Both answer queries of three characters or more; shorter ones match the names by a plain ``LIKE``.
 The FTS5 objects live outside the models' metadata (SQLAlchemy has no virtual tables): migration 0004
-creates them and :func:`schema_filter` keeps them out of the schema comparison.
+creates the table and its triggers and :func:`schema_filter` keeps them out of the schema comparison.
 """
 
 from __future__ import annotations
@@ -14,25 +14,6 @@ from __future__ import annotations
 FTS_TABLE = "enterprises_fts"
 TRIGRAM_INDEX = "ix_enterprises_name_key_trgm"
 MIN_TRIGRAM = 3  # characters; shorter text has no trigram to look up
-
-SQLITE_CREATE = [
-    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
-    "name_key, content='enterprises', content_rowid='id', tokenize='trigram')",
-    f"CREATE TRIGGER {FTS_TABLE}_ai AFTER INSERT ON enterprises BEGIN "
-    f"INSERT INTO {FTS_TABLE}(rowid, name_key) VALUES (new.id, new.name_key); END",
-    f"CREATE TRIGGER {FTS_TABLE}_ad AFTER DELETE ON enterprises BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, name_key) VALUES ('delete', old.id, old.name_key); END",
-    f"CREATE TRIGGER {FTS_TABLE}_au AFTER UPDATE OF name_key ON enterprises BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, name_key) VALUES ('delete', old.id, old.name_key); "
-    f"INSERT INTO {FTS_TABLE}(rowid, name_key) VALUES (new.id, new.name_key); END",
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
-]
-SQLITE_DROP = [
-    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_au",
-    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ad",
-    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ai",
-    f"DROP TABLE IF EXISTS {FTS_TABLE}",
-]
 
 
 def schema_filter(dialect_name: str):
