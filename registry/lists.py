@@ -222,7 +222,8 @@ def keyset_page(spec: ListSpec, query: Select, sort: str, cursor: str | None, si
 
     Empty values come last in either direction, which no index order gives: for a column that may be
     empty, the page's ids are the next ``size`` rows with a value (by the index) followed by the next
-    ``size`` without (by id), and only those few rows are put in order.
+    ``size`` without (by id), and only those few rows are put in order. (A key that may be empty is a
+    column of the list's own table.)
     """
     key = spec.sort_by_name()[sort.lstrip("-")]
     if not key.nullable:
