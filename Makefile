@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve test browser lint format clean reliability bench bench-import messages
+.PHONY: install run serve test browser lint format clean reliability bench bench-import load messages
 
 $(STAMP): pyproject.toml registry/translations/en/LC_MESSAGES/messages.po
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ bench: install
 # 100,000 enterprise rows through `flask import` (CSV and XLSX); prints seconds and peak memory.
 bench-import: install
 	$(BIN)/python scripts/bench_import.py
+
+# The list and summary pages under gunicorn (4 workers, 127.0.0.1) on the bench database: requests/s, p50/p99.
+load: install
+	$(BIN)/python scripts/load.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, String, and_, cast, func, literal, or_, select, union_all
 
 from .domain import InputError
 from .domain.text import CONTROL, has_control
@@ -48,6 +48,20 @@ class Facet:
     label: str
     query: Callable[[Select], Select]
     enum: type | None = None  # shows codes by their labels
+
+
+@dataclass
+class ColumnFacet:
+    """A facet query counting by a column of the list's own table (``query`` for the other callers);
+    :func:`facet_counts` reads the column with the matching ids, so no row is looked up twice."""
+
+    query: Callable[[Select], Select]
+    column: object
+    label_column: object | None = None  # from another table, joined where label_key equals the value
+    label_key: object | None = None
+
+    def __call__(self, ids: Select) -> Select:
+        return self.query(ids)
 
 
 @dataclass
@@ -174,7 +188,9 @@ def decode_cursor(key: Sort, cursor: str):
     return value, row_id
 
 
-def after_cursor(spec: ListSpec, query: Select, sort: str, cursor: str | None) -> Select:
+def after_cursor(
+    spec: ListSpec, query: Select, sort: str, cursor: str | None, *, with_empty: bool = True
+) -> Select:
     """Rows after the cursor's row in the list's order (the keyset condition)."""
     if not cursor:
         return query
@@ -193,10 +209,41 @@ def after_cursor(spec: ListSpec, query: Select, sort: str, cursor: str | None) -
         return query.where(beyond(id_column, row_id))
     if value is None:  # already among the empty values, which come last
         return query.where(column.is_(None), beyond(id_column, row_id))
-    condition = or_(beyond(column, value), and_(column == value, beyond(id_column, row_id)))
-    if key.nullable:
+    # "column ≥ value" first, so the sort column's index can start at the cursor's row
+    at_or_beyond = column <= value if descending else column >= value
+    condition = and_(at_or_beyond, or_(beyond(column, value), beyond(id_column, row_id)))
+    if key.nullable and with_empty:
         condition = or_(condition, column.is_(None))
     return query.where(condition)
+
+
+def keyset_page(spec: ListSpec, query: Select, sort: str, cursor: str | None, size: int) -> Select:
+    """``size`` rows after the cursor in the list's order, reading the sort column's index.
+
+    Empty values come last in either direction, which no index order gives: for a column that may be
+    empty, the page's ids are the next ``size`` rows with a value (by the index) followed by the next
+    ``size`` without (by id), and only those few rows are put in order. (A key that may be empty is a
+    column of the list's own table.)
+    """
+    key = spec.sort_by_name()[sort.lstrip("-")]
+    if not key.nullable:
+        return ordered(spec, after_cursor(spec, query, sort, cursor), sort).limit(size)
+    descending = sort.startswith("-")
+    column, id_column = key.column, spec.model.id
+    decoded = decode_cursor(key, cursor) if cursor else None
+    ids = query.with_only_columns(id_column).order_by(None)
+    branches = []
+    if decoded is None or decoded[0] is not None:
+        valued = after_cursor(spec, query.where(column.is_not(None)), sort, cursor, with_empty=False)
+        valued = valued.with_only_columns(id_column).order_by(None)
+        order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
+        branches.append(valued.order_by(*order).limit(size))
+    empty = ids.where(column.is_(None))
+    if decoded is not None and decoded[0] is None:
+        empty = empty.where(id_column < decoded[1] if descending else id_column > decoded[1])
+    branches.append(empty.order_by(id_column.desc() if descending else id_column.asc()).limit(size))
+    page_ids = union_all(*[select(branch.subquery().c[0]) for branch in branches])
+    return ordered(spec, select(spec.model).where(id_column.in_(page_ids)), sort).limit(size)
 
 
 @dataclass
@@ -217,20 +264,56 @@ def bounded_count(query: Select) -> tuple[int, bool]:
 
 
 def facet_counts(spec: ListSpec, query: Select) -> list[tuple[Facet, list]]:
-    ids = query.with_only_columns(spec.model.id).order_by(None)
+    """Every facet's counts in one statement: the matching ids once (a materialised CTE), then one
+    branch per facet (values as text, so the branches unite on both databases)."""
+    if not spec.facets:
+        return []
+    columns = {
+        number: facet.query
+        for number, facet in enumerate(spec.facets)
+        if isinstance(facet.query, ColumnFacet)
+    }
+    # Facets are counted only below COUNT_LIMIT rows; the LIMIT says so to the database as well.
+    ids = query.with_only_columns(
+        spec.model.id.label("id"), *[c.column.label(f"c{n}") for n, c in columns.items()]
+    )
+    ids = ids.order_by(None).limit(COUNT_LIMIT + 1).cte("facet_ids").prefix_with("MATERIALIZED")
+    branches = []
+    for number, facet in enumerate(spec.facets):
+        if number in columns:
+            counted = _column_counts(ids, columns[number], ids.c[f"c{number}"])
+        else:
+            counted = facet.query(select(ids.c.id))
+        counted = counted.limit(FACET_LIMIT + 1).subquery()
+        value, label, count = counted.c
+        branches.append(select(literal(number), cast(value, String), cast(label, String), count))
+    rows = db.session.execute(union_all(*branches)).all()
+    by_facet: dict[int, list] = {number: [] for number in range(len(spec.facets))}
+    for number, value, label, count in rows:
+        by_facet[number].append((value, label, count))
+    # Each branch comes sorted by its own query; a stable sort by count keeps that order among ties.
     return [
-        (facet, db.session.execute(facet.query(ids).limit(FACET_LIMIT + 1)).all()) for facet in spec.facets
+        (facet, sorted(by_facet[number], key=lambda row: -row[2])) for number, facet in enumerate(spec.facets)
     ]
+
+
+def _column_counts(ids, facet: ColumnFacet, value) -> Select:
+    """``facet``'s counts read from the matching rows' own column (the same rows as its query)."""
+    label = value if facet.label_column is None else facet.label_column
+    statement = select(value, label, func.count()).select_from(ids)
+    if facet.label_column is not None:
+        statement = statement.join(facet.label_column.table, facet.label_key == value)
+    return statement.group_by(value, label).order_by(func.count().desc(), value)
 
 
 def run(
     spec: ListSpec, user, list_args: ListArgs, *, with_facets: bool = True, with_count: bool = True
 ) -> Page:
     query = filtered(spec, user, list_args)
-    page_query = after_cursor(spec, ordered(spec, query, list_args.sort), list_args.sort, list_args.after)
+    page_query = keyset_page(spec, query, list_args.sort, list_args.after, list_args.size + 1)
     if spec.eager:
         page_query = page_query.options(*spec.eager)
-    rows = list(db.session.scalars(page_query.limit(list_args.size + 1)).unique())
+    rows = list(db.session.scalars(page_query).unique())
     next_cursor = None
     if len(rows) > list_args.size:
         rows = rows[: list_args.size]
@@ -247,22 +330,20 @@ def run(
 
 def all_rows(spec: ListSpec, user, list_args: ListArgs, batch: int = 1000):
     """Every row of the filtered list in its order, fetched in batches (for exports)."""
-    query = ordered(spec, filtered(spec, user, list_args), list_args.sort)
-    if spec.eager:
-        query = query.options(*spec.eager)
+    query = filtered(spec, user, list_args)
     cursor = None
     while True:
-        rows = list(
-            db.session.scalars(after_cursor(spec, query, list_args.sort, cursor).limit(batch)).unique()
-        )
+        batch_query = keyset_page(spec, query, list_args.sort, cursor, batch)
+        if spec.eager:
+            batch_query = batch_query.options(*spec.eager)
+        rows = list(db.session.scalars(batch_query).unique())
         yield from rows
         if len(rows) < batch:
             return
         key = spec.sort_by_name()[list_args.sort.lstrip("-")]
         last = rows[-1]
         cursor = encode_cursor(last.id if key.name == "id" else getattr(last, key.column.key), last.id)
-        for row in rows:  # keep memory flat on big exports
-            db.session.expunge(row)
+        del rows  # the session holds loaded rows weakly: a written batch can go, memory stays flat
 
 
 # ---- filter and facet builders shared by the lists ---------------------------------------------------
@@ -309,8 +390,9 @@ def date_filter(name: str, label: str, apply) -> Filter:
     return Filter(name, label, apply, parse_date, input_type="date")
 
 
-def count_facet(model, column, label_column=None, join=None):
-    """A facet query counting ``model`` rows among ``ids`` by ``column`` (labelled by ``label_column``)."""
+def count_facet(model, column, label_column=None, join=None, label_key=None):
+    """A facet query counting ``model`` rows among ``ids`` by ``column`` (labelled by ``label_column``
+    from the table ``join`` adds, where ``label_key`` equals the column)."""
 
     def query(ids):
         label = label_column if label_column is not None else column
@@ -319,4 +401,6 @@ def count_facet(model, column, label_column=None, join=None):
             statement = join(statement)
         return statement.group_by(column, label).order_by(func.count().desc(), column)
 
-    return query
+    if label_column is not None and label_key is None:
+        return query  # counted by its own query
+    return ColumnFacet(query, column, label_column, label_key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login_manager
 from ..models import User
@@ -22,7 +23,8 @@ def init_app(app: Flask) -> None:
         user_id, _sep, epoch = session_id.partition(":")
         if not user_id.isdigit() or not epoch.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        # One statement per request for the user and their roles.
+        user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
         if user is None or (user.session_epoch or 0) != int(epoch):
             return None
         return user

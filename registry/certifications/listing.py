@@ -121,6 +121,7 @@ SPEC = ListSpec(
                 Certification.kind,
                 CertificationKind.name,
                 lambda s: s.join(CertificationKind, CertificationKind.code == Certification.kind),
+                CertificationKind.code,
             ),
         ),
         Facet("level", _l("级别"), count_facet(Certification, Certification.level), enum=Level),

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
+from flask import g
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, literal, or_, select
+from sqlalchemy import String, and_, cast, column, exists, false, func, literal, or_, select, table, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..domain.text import name_key
 from ..domain.uscc import normalise_uscc
 from ..enums import FounderGroup, Industry, LegalForm
 from ..extensions import db
-from ..lists import Facet, Filter, ListSpec, Sort
+from ..lists import Facet, Filter, ListSpec, Sort, count_facet
 from ..models import (
     Certification,
     CertificationKind,
@@ -23,6 +25,7 @@ from ..models import (
     Town,
     enterprise_tags,
 )
+from ..models.search import FTS_TABLE, MIN_TRIGRAM, fts_match
 from .services import ENTERPRISE
 
 
@@ -30,13 +33,33 @@ def base(user):
     return ENTERPRISE.visible(user, select(Enterprise))
 
 
+USCC_CHARACTERS = re.compile(r"[0-9A-Z]+")
+
+
 def search(query, q: str):
+    """Firms whose name contains ``q`` (width, script and punctuation folded) or whose USCC starts with it.
+
+    Three characters or more are looked up by trigram (models/search.py); shorter text reads the names.
+    """
     key = name_key(q)
     code = normalise_uscc(q)
-    conditions = [Enterprise.uscc.startswith(code, autoescape=True)]
+    conditions = []
+    if USCC_CHARACTERS.fullmatch(code):  # a key range, so the unique index on uscc answers it
+        conditions.append(and_(Enterprise.uscc >= code, Enterprise.uscc < code[:-1] + chr(ord(code[-1]) + 1)))
     if key:
-        conditions.append(Enterprise.name_key.contains(key, autoescape=True))
-    return query.where(or_(*conditions))
+        conditions.append(name_contains(key))
+    return query.where(or_(*conditions)) if conditions else query.where(false())
+
+
+def name_contains(key: str):
+    """SQL: the firm's duplicate key contains ``key`` (already folded by :func:`name_key`)."""
+    if len(key) >= MIN_TRIGRAM and db.session.get_bind().dialect.name == "sqlite":
+        fts = table(FTS_TABLE, column("rowid"), column(FTS_TABLE))
+        matches = select(fts.c.rowid).where(fts.c[FTS_TABLE].op("MATCH")(fts_match(key)))
+        return Enterprise.id.in_(matches)
+    # PostgreSQL's trigram index answers LIKE '%…%' itself; both read every name for shorter text, once,
+    # as a set of ids (not row by row along the name index, which costs the whole index for few matches).
+    return Enterprise.id.in_(select(Enterprise.id).where(Enterprise.name_key.contains(key, autoescape=True)))
 
 
 def holds_valid(kind_code: str, on: date | None = None):
@@ -44,6 +67,20 @@ def holds_valid(kind_code: str, on: date | None = None):
     on = on or date.today()
     return exists().where(
         Certification.enterprise_id == Enterprise.id,
+        Certification.kind == kind_code,
+        Certification.archived_at.is_(None),
+        Certification.status.in_(["approved", "revoked"]),
+        Certification.approved_on <= on,
+        or_(Certification.valid_until.is_(None), Certification.valid_until >= on),
+        or_(Certification.revoked_on.is_(None), Certification.revoked_on > on),
+    )
+
+
+def holders(kind_code: str, on: date | None = None):
+    """SQL: the ids of the enterprises holding a valid certification of this kind on ``on`` (today by
+    default) — read from the certifications' (kind, approved_on) index, not per firm."""
+    on = on or date.today()
+    return select(Certification.enterprise_id).where(
         Certification.kind == kind_code,
         Certification.archived_at.is_(None),
         Certification.status.in_(["approved", "revoked"]),
@@ -76,36 +113,50 @@ def _enum_value(enum):
     return parse
 
 
+def _choices() -> dict[str, list[tuple[str, str]]]:
+    """The filter form's towns, parks, tags and certification kinds: one statement per request."""
+    if "enterprise_choices" not in g:
+        parts = [  # name, value, label, order (text), order (number)
+            ("town", Town.id, Town.name, Town.code, literal(0)),
+            ("park", Park.id, Park.name, Park.name, literal(0)),
+            ("tag", Tag.code, Tag.name, Tag.code, literal(0)),
+            (
+                "certification",
+                CertificationKind.code,
+                CertificationKind.name,
+                literal(""),
+                CertificationKind.id,
+            ),
+        ]
+        statement = union_all(
+            *[
+                select(literal(name), cast(value, String), cast(label, String), cast(text, String), number)
+                for name, value, label, text, number in parts
+            ]
+        )
+        choices: dict[str, list] = {part[0]: [] for part in parts}
+        for name, value, label, _text, _number in sorted(
+            db.session.execute(statement).all(), key=lambda row: (row[3], row[4])
+        ):
+            choices[name].append((value, label))
+        g.enterprise_choices = choices
+    return g.enterprise_choices
+
+
 def _town_choices():
-    return [(str(t.id), t.name) for t in db.session.scalars(select(Town).order_by(Town.code))]
+    return _choices()["town"]
 
 
 def _park_choices():
-    return [(str(p.id), p.name) for p in db.session.scalars(select(Park).order_by(Park.name))]
+    return _choices()["park"]
 
 
 def _tag_choices():
-    return [(t.code, t.name) for t in db.session.scalars(select(Tag).order_by(Tag.code))]
+    return _choices()["tag"]
 
 
 def _kind_choices():
-    return [
-        (k.code, k.name) for k in db.session.scalars(select(CertificationKind).order_by(CertificationKind.id))
-    ]
-
-
-def _group_facet(column, label_column=None, join=None):
-    """A facet counting the filtered rows by ``column`` (with a label column from a joined table)."""
-
-    def query(ids):
-        label = label_column if label_column is not None else column
-        statement = select(column, label, func.count()).where(Enterprise.id.in_(ids))
-        statement = statement.select_from(Enterprise)
-        if join is not None:
-            statement = join(statement)
-        return statement.group_by(column, label).order_by(func.count().desc(), column)
-
-    return query
+    return _choices()["certification"]
 
 
 def _tag_facet(ids):
@@ -176,9 +227,10 @@ SPEC = ListSpec(
             "founder_group",
             _l("创业者群体"),
             lambda q, v: q.where(
-                exists().where(
-                    EnterpriseFounderGroup.enterprise_id == Enterprise.id,
-                    EnterpriseFounderGroup.founder_group == v,
+                Enterprise.id.in_(
+                    select(EnterpriseFounderGroup.enterprise_id).where(
+                        EnterpriseFounderGroup.founder_group == v
+                    )
                 )
             ),
             _enum_value(FounderGroup),
@@ -188,16 +240,22 @@ SPEC = ListSpec(
             "tag",
             _l("标签"),
             lambda q, v: q.where(
-                exists().where(
-                    enterprise_tags.c.enterprise_id == Enterprise.id,
-                    enterprise_tags.c.tag_id == Tag.id,
-                    Tag.code == v,
+                Enterprise.id.in_(
+                    select(enterprise_tags.c.enterprise_id).where(
+                        enterprise_tags.c.tag_id == select(Tag.id).where(Tag.code == v).scalar_subquery()
+                    )
                 )
             ),
             str,
             _tag_choices,
         ),
-        Filter("certification", _l("持有有效资质"), lambda q, v: q.where(holds_valid(v)), str, _kind_choices),
+        Filter(
+            "certification",
+            _l("持有有效资质"),
+            lambda q, v: q.where(Enterprise.id.in_(holders(v))),
+            str,
+            _kind_choices,
+        ),
         Filter(
             "archived",
             _l("归档状态"),
@@ -208,9 +266,13 @@ SPEC = ListSpec(
         ),
     ],
     facets=[
-        Facet("town", _l("镇街"), _group_facet(Enterprise.town_id, Town.name, lambda s: s.join(Town))),
-        Facet("legal_form", _l("主体类型"), _group_facet(Enterprise.legal_form), enum=LegalForm),
-        Facet("industry", _l("行业门类"), _group_facet(Enterprise.industry)),
+        Facet(
+            "town",
+            _l("镇街"),
+            count_facet(Enterprise, Enterprise.town_id, Town.name, lambda s: s.join(Town), Town.id),
+        ),
+        Facet("legal_form", _l("主体类型"), count_facet(Enterprise, Enterprise.legal_form), enum=LegalForm),
+        Facet("industry", _l("行业门类"), count_facet(Enterprise, Enterprise.industry)),
         Facet("founder_group", _l("创业者群体"), _founder_facet, enum=FounderGroup),
         Facet("tag", _l("标签"), _tag_facet),
         Facet("certification", _l("持有有效资质"), _certification_facet),

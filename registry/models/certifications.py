@@ -35,12 +35,35 @@ class Certification(RecordMixin, ArchivableMixin, db.Model):
         ),
         CheckConstraint("batch IS NULL OR batch >= 1", name="batch_positive"),
         # The period queries of DESIGN.md §4 filter by kind and one of these dates.
-        Index("ix_certifications_kind_approved_on", "kind", "approved_on"),
+        # "Valid on a day" (the held-certification filter, the summary's "valid at end") reads only this
+        # index: kind and approved_on narrow it, the other columns decide without reading the rows.
+        Index(
+            "ix_certifications_kind_approved_on_validity",
+            "kind",
+            "approved_on",
+            "valid_until",
+            "revoked_on",
+            "status",
+            "level",
+            "archived_at",
+            "enterprise_id",
+        ),
+        # A firm's certifications, and whether each is valid on a day (the list's facet), from the index.
+        Index(
+            "ix_certifications_enterprise_id_validity",
+            "enterprise_id",
+            "kind",
+            "status",
+            "approved_on",
+            "valid_until",
+            "revoked_on",
+            "archived_at",
+        ),
         Index("ix_certifications_kind_applied_on", "kind", "applied_on"),
         Index("ix_certifications_kind_valid_until", "kind", "valid_until"),
     )
 
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
     kind: Mapped[str] = mapped_column(ForeignKey("certification_kinds.code"))
     level: Mapped[str] = mapped_column(enum_length(Level), default=Level.NONE)
     status: Mapped[str] = mapped_column(enum_length(CertificationStatus), default=CertificationStatus.APPLIED)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from ..enums import FounderGroup
 from ..extensions import db
@@ -78,11 +78,13 @@ def _founder_group_indicator(group: FounderGroup) -> Indicator:
         _l("在孵企业中%(group)s创业企业", group=group.label),
         _l("家"),
         "tenancy",
+        # The group's firms once, from the (founder_group, enterprise_id) index; not a probe per tenancy.
         lambda start, end: select(Tenancy.id).where(
             active_tenancy(end),
-            exists().where(
-                EnterpriseFounderGroup.enterprise_id == Tenancy.enterprise_id,
-                EnterpriseFounderGroup.founder_group == group.value,
+            Tenancy.enterprise_id.in_(
+                select(EnterpriseFounderGroup.enterprise_id).where(
+                    EnterpriseFounderGroup.founder_group == group.value
+                )
             ),
         ),
     )
@@ -96,8 +98,8 @@ FIXED: list[Indicator] = [
         _l("家"),
         "enterprise",
         lambda start, end: select(Enterprise.id).where(
-            Enterprise.archived_at.is_(None),
             or_(Enterprise.established_on.is_(None), Enterprise.established_on <= end),
+            live_enterprise(Enterprise.id),
         ),
     ),
     Indicator(
@@ -259,7 +261,7 @@ FIXED: list[Indicator] = [
         _l("家"),
         "enterprise",
         lambda start, end: select(Enterprise.id).where(
-            Enterprise.archived_at.is_(None), Enterprise.high_value_ip_count > 0
+            Enterprise.high_value_ip_count > 0, live_enterprise(Enterprise.id)
         ),
     ),
     Indicator(
@@ -324,10 +326,10 @@ FIXED: list[Indicator] = [
         lambda start, end: select(ListingCandidate.id).where(
             ListingCandidate.archived_at.is_(None),
             live_enterprise(ListingCandidate.enterprise_id),
-            exists().where(
-                StageChange.candidate_id == ListingCandidate.id,
-                StageChange.stage == "listed",
-                StageChange.changed_on.between(start, end),
+            ListingCandidate.id.in_(
+                select(StageChange.candidate_id).where(
+                    StageChange.stage == "listed", StageChange.changed_on.between(start, end)
+                )
             ),
         ),
     ),
@@ -357,11 +359,9 @@ def _tag_indicator(tag: Tag) -> Indicator:
         _l("%(name)s企业", name=tag.name),
         _l("家"),
         "enterprise",
-        lambda start, end, tag_id=tag.id: select(Enterprise.id).where(
-            Enterprise.archived_at.is_(None),
-            exists().where(
-                enterprise_tags.c.enterprise_id == Enterprise.id, enterprise_tags.c.tag_id == tag_id
-            ),
+        # The firms with the tag, read from the (tag_id, enterprise_id) index; each firm once (primary key).
+        lambda start, end, tag_id=tag.id: select(enterprise_tags.c.enterprise_id).where(
+            enterprise_tags.c.tag_id == tag_id, live_enterprise(enterprise_tags.c.enterprise_id)
         ),
     )
 

@@ -1,0 +1,155 @@
+"""The list's and the summary's queries read indexes, never a whole big table (EXPLAIN on both databases).
+
+Every SQL statement a page issues is explained with its own parameters. SQLite: no plan step may be a bare
+``SCAN`` of a big table (``SEARCH … USING INDEX`` or an index walked in the list's order is fine).
+PostgreSQL prefers sequential scans on a small test database, so sequential scans are switched off for
+the EXPLAIN: a ``Seq Scan`` that remains means no index could answer the query.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import event, select, text
+
+from registry.extensions import db
+from registry.lists import encode_cursor
+from registry.models import Enterprise, Tag, Town
+from registry.synth import generate
+
+BIG = (
+    "enterprises",
+    "certifications",
+    "tenancies",
+    "outreach",
+    "pledge_loans",
+    "listing_candidates",
+    "stage_changes",
+    "trainings",
+    "training_participants",
+    "enterprise_tags",
+    "enterprise_founder_groups",
+)
+YEAR = "preset=custom&start=2021-01-01&end=2021-12-31"
+
+
+@pytest.fixture
+def registry(app):
+    with app.app_context():
+        generate(300, 7, echo=lambda *a, **k: None)
+        db.session.commit()
+        town = db.session.scalar(select(Town.id).order_by(Town.id))
+        tag = db.session.scalar(select(Tag.code).order_by(Tag.code))
+        row = db.session.execute(
+            select(Enterprise.name, Enterprise.id).order_by(Enterprise.name, Enterprise.id).offset(100)
+        ).first()
+        name_part = row.name[2:5]
+        return {"town": town, "tag": tag, "cursor": encode_cursor(row.name, row.id), "q": name_part}
+
+
+def statements_of(client, app, path: str) -> list[tuple[str, object]]:
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            seen.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 200, path
+    return seen
+
+
+def full_scans(app, statements) -> list[str]:
+    """The plan steps that read a whole big table, for each statement."""
+    found = []
+    with app.app_context(), db.engine.connect() as connection:
+        postgres = connection.dialect.name == "postgresql"
+        if postgres:
+            connection.execute(text("SET LOCAL enable_seqscan = off"))
+        for statement, parameters in statements:
+            flat = " ".join(statement.split())
+            bounded = ("SELECT count(*) AS count_1 FROM (SELECT", "WITH facet_ids AS MATERIALIZED (SELECT")
+            if flat.startswith(bounded) and re.search(r"LIMIT \S+( OFFSET \S+)?\)", flat):
+                continue  # the bounded count and facets: they stop after COUNT_LIMIT + 1 rows
+
+            prefix = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
+            plan = [row[-1] for row in connection.exec_driver_sql(prefix + statement, parameters)]
+            for step in plan:
+                table = (
+                    re.search(r"Seq Scan on (\w+)", step)
+                    if postgres
+                    else re.fullmatch(r"\s*SCAN (\w+)(?: AS \w+)?\s*", step)
+                )
+                if table and table.group(1) in BIG:
+                    found.append(f"{step.strip()}  ←  {flat[:300]}")
+    return found
+
+
+LIST_PAGES = [
+    "/enterprises/",
+    "/enterprises/?after={cursor}",
+    "/enterprises/?town={town}",
+    "/enterprises/?town={town}&industry=C",
+    "/enterprises/?tag={tag}&founder_group=veteran",
+    "/enterprises/?certification=high_tech",
+    "/enterprises/?certification=tech_sme&legal_form=company&sort=-employees",
+    "/enterprises/?q={q}",
+    *[
+        f"/enterprises/?sort={key}"
+        for key in (
+            "name",
+            "-uscc",
+            "established_on",
+            "-employees",
+            "registered_capital_wan",
+            "-high_value_ip_count",
+            "-updated_at",
+        )
+    ],
+    "/enterprises/?sort=-employees&after={cursor_employees}",
+]
+
+
+@pytest.mark.parametrize("page", LIST_PAGES)
+def test_enterprise_list_reads_indexes_only(client, auth, app, registry, page):
+    auth.login("rw", roles=("report_writer",))
+    registry = registry | {"cursor_employees": encode_cursor(None, 10**6)}
+    statements = statements_of(client, app, page.format(**registry))
+    assert any("FROM enterprises" in s for s, _p in statements)
+    assert full_scans(app, statements) == []
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        f"/reports/?{YEAR}",
+        "/reports/?preset=months&year=2021&months=7",
+        "/api/v1/summary?start=2021-01-01&end=2021-12-31",
+        f"/reports/drill/tech_sme.valid?{YEAR}",
+        f"/reports/drill/incubation.veteran_tenants_active?{YEAR}",
+    ],
+)
+def test_summary_reads_indexes_only(client, auth, app, registry, page):
+    auth.login("rw", roles=("report_writer",))
+    statements = statements_of(client, app, page)
+    assert any(f"FROM {table}" in " ".join(s.split()) for s, _p in statements for table in BIG)
+    assert full_scans(app, statements) == []
+
+
+def test_the_check_sees_a_full_scan(app, registry):
+    """A condition no index answers (a contact's name) is reported, on either database."""
+    with app.app_context(), db.engine.connect() as connection:
+        statement = (
+            str(select(Enterprise.id).where(Enterprise.contact_name == "张三").compile(connection))
+            .replace("?", "'张三'")
+            .replace("%(contact_name_1)s", "'张三'")
+        )
+    found = full_scans(app, [(statement, ())])
+    assert len(found) == 1 and "enterprises" in found[0]
