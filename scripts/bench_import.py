@@ -125,17 +125,20 @@ CHILD = """
 import atexit, resource, sys
 atexit.register(lambda: print("peak-kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr))
 from flask.cli import main
-sys.argv = ["flask", "--app", "registry", "import", sys.argv[1], "--kind", "enterprises"]
+sys.argv = ["flask", "--app", "registry", "import", *sys.argv[1:], "--kind", "enterprises"]
 main()
 """
 
 
-def run_import(database: Path, file: Path) -> tuple[float, float, str]:
-    """Seconds, peak MB of the importing process, and its summary line."""
-    env = dict(os.environ, REGISTRY_DATABASE_URL=f"sqlite:///{database}", REGISTRY_SECRET_KEY="bench")
+def run_import(database: Path | str, file: Path, *, dry_run: bool = False) -> tuple[float, float, str]:
+    """Seconds, peak MB of the importing process, and its summary line. ``database``: a SQLite file or a
+    database URL; ``dry_run`` checks and writes every row, then rolls back (for a database we cannot copy)."""
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
+    env = dict(os.environ, REGISTRY_DATABASE_URL=url, REGISTRY_SECRET_KEY="bench")
+    arguments = [str(file), "--dry-run"] if dry_run else [str(file)]
     started = time.perf_counter()
     process = subprocess.run(
-        [sys.executable, "-c", CHILD, str(file)], env=env, cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-c", CHILD, *arguments], env=env, cwd=ROOT, capture_output=True, text=True
     )
     seconds = time.perf_counter() - started
     if process.returncode != 0:
