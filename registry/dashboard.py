@@ -18,6 +18,7 @@ from decimal import Decimal
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
@@ -179,7 +180,7 @@ def build(user: User, today: date | None = None) -> Dashboard:
 # ---- the registry at a glance (county-wide readers) ----------------------------------------------------
 # What the overview counts: (key, label, unit, model). Archived records are left out, as everywhere.
 RECORD_KINDS = (
-    ("enterprises", _l("企业"), _l("家"), Enterprise),
+    ("enterprises", lazy_pgettext("menu", "企业"), _l("家"), Enterprise),
     ("incubators", _l("孵化载体"), _l("个"), Incubator),
     ("tenancies", _l("入孵记录"), _l("条"), Tenancy),
     ("certifications", _l("资质认定"), _l("条"), Certification),

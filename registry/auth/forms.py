@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -12,7 +13,7 @@ class LoginForm(FlaskForm):
 
 
 class LogoutForm(FlaskForm):
-    submit = SubmitField(_l("退出"))
+    submit = SubmitField(lazy_pgettext("sign out", "退出"))
 
 
 class ChangePasswordForm(FlaskForm):
