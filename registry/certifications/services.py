@@ -19,7 +19,7 @@ from ..models import Certification, CertificationKind, Enterprise
 from ..records import writer
 from ..records.catalog import register
 from ..records.errors import Conflict, ValidationFailed
-from ..records.fields import Boolean, Choice, CodeChoice, Date, Integer, Schema, Text
+from ..records.fields import Boolean, Choice, CodeChoice, Date, Integer, Schema, Text, named
 from ..records.kind import FirmRecordKind, RecordKind
 
 LITTLE_GIANT, SRDI_PRODUCT, TECH_SME = "little_giant", "srdi_product", "tech_sme"
@@ -138,7 +138,7 @@ class CertificationKindOfRecord(FirmRecordKind):
         label = SCHEMA.label
 
         def refuse(field, message):
-            errors.setdefault(field, []).append(f"{label(field)}：{message}")
+            errors.setdefault(field, []).append(named(label(field), message))
 
         status = values.get("status")
         applied, approved = values.get("applied_on"), values.get("approved_on")

@@ -268,7 +268,7 @@ def _row(
         try:
             data[fld.name] = _cell_value(fld, value)
         except InputError as error:
-            problems.append(f"{fld.label}：{error.message}")
+            problems.append(f.named(fld.label, error.message))
     if problems:
         _fail(result, number, problems)
         return

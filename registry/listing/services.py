@@ -20,7 +20,7 @@ from ..records import writer
 from ..records.catalog import register
 from ..records.changelog import log_change
 from ..records.errors import Conflict, PermissionDenied, ValidationFailed
-from ..records.fields import Choice, Date, ReferenceSet, Schema, Text
+from ..records.fields import Choice, Date, ReferenceSet, Schema, Text, named
 from ..records.kind import FirmRecordKind, RecordKind
 
 STAGE_ORDER = {stage.value: index for index, stage in enumerate(Stage)}
@@ -150,7 +150,7 @@ def add_stage(user, candidate_id, version, stage, changed_on) -> StageChange:
             if day is None:
                 errors["changed_on"] = [_("日期：不能为空")]
         except InputError as error:
-            errors["changed_on"] = [f"{_('日期')}：{error.message}"]
+            errors["changed_on"] = [named(_("日期"), error.message)]
         if errors:
             raise ValidationFailed(errors)
         writer.check_version(candidate, version)

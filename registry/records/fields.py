@@ -333,7 +333,9 @@ def _as_list(raw) -> list:
 def named(label: str, message: str) -> str:
     """A message that names its field: ``企业名称：不能为空``."""
     label = str(label)
-    return message if message.startswith(f"{label}：") else f"{label}：{message}"
+    if message.startswith((f"{label}：", f"{label}: ")):
+        return message
+    return _("%(label)s：%(message)s", label=label, message=message)
 
 
 @dataclass
