@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from registry.extensions import db
+from registry.imports.spec import BY_NAME
 from registry.models import ChangeLog, Enterprise
 
 from .factories import make_town, uscc
@@ -134,6 +135,15 @@ def test_a_chinese_workbook_imports_from_an_english_screen(client, auth, app):
     ).get_data(as_text=True)
     assert 'lang="en"' in page
     assert re.search(r'data-count="created">1<', page), "Chinese headers and labels are refused in English"
+
+
+def test_a_header_with_a_message_context_is_known_in_both_languages(app):
+    """The tenancy's 孵化载体 reads "Incubator" in English (one, not the menu's "Incubators")."""
+    from flask_babel import force_locale
+
+    spec = BY_NAME["tenancies"]
+    with app.test_request_context(), force_locale("en"):
+        assert spec.column("孵化载体").name == spec.column("Incubator").name == "incubator_id"
 
 
 def test_the_change_log_names_an_import_and_its_counts(client, auth, app):

@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import g
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import String, and_, cast, column, exists, false, func, literal, or_, select, table, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -207,8 +208,20 @@ SPEC = ListSpec(
     base=base,
     search=search,
     filters=[
-        Filter("town", _l("镇街"), lambda q, v: q.where(Enterprise.town_id == v), int, _town_choices),
-        Filter("park", _l("园区"), lambda q, v: q.where(Enterprise.park_id == v), int, _park_choices),
+        Filter(
+            "town",
+            lazy_pgettext("one", "镇街"),
+            lambda q, v: q.where(Enterprise.town_id == v),
+            int,
+            _town_choices,
+        ),
+        Filter(
+            "park",
+            lazy_pgettext("one", "园区"),
+            lambda q, v: q.where(Enterprise.park_id == v),
+            int,
+            _park_choices,
+        ),
         Filter(
             "industry",
             _l("行业门类"),
@@ -268,7 +281,7 @@ SPEC = ListSpec(
     facets=[
         Facet(
             "town",
-            _l("镇街"),
+            lazy_pgettext("one", "镇街"),
             count_facet(Enterprise, Enterprise.town_id, Town.name, lambda s: s.join(Town), Town.id),
         ),
         Facet("legal_form", _l("主体类型"), count_facet(Enterprise, Enterprise.legal_form), enum=LegalForm),

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import func, select
 
 from .. import permissions
@@ -45,7 +46,7 @@ TENANCY_SCHEMA = Schema(
     [
         Reference(
             "incubator_id",
-            _l("孵化载体"),
+            lazy_pgettext("one", "孵化载体"),
             required=True,
             model=Incubator,
             lookup=lambda text: name_lookup(Incubator, text),
