@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC
+from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g, request
@@ -64,6 +64,10 @@ def init_app(app: Flask) -> None:
         if value is None:
             return ""
         return value.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")
+
+    @app.template_test("date")
+    def _is_date(value) -> bool:
+        return isinstance(value, date)
 
     @app.template_filter("money")
     def _money(value) -> str:

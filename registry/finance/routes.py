@@ -108,7 +108,7 @@ def loan_summary(query):
     return [
         (_l("贷款笔数"), count, _l("笔")),
         (_l("贷款金额"), f"{total:,.2f}", _l("万元")),
-        (_l("企业"), firms, _l("家")),
+        (_l("贷款企业"), firms, _l("家")),
     ]
 
 
