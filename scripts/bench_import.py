@@ -15,10 +15,12 @@ import io
 import logging
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,10 +149,18 @@ def run_import(database: Path | str, file: Path, *, dry_run: bool = False) -> tu
     return seconds, peak_kb / 1024, process.stdout.splitlines()[0]
 
 
+def names_in(database: Path) -> tuple[list[str], list[str]]:
+    """The towns and tags a file for ``database`` may name (each registry has its own)."""
+    with closing(sqlite3.connect(database)) as connection:
+        towns = [row[0] for row in connection.execute("SELECT name FROM towns WHERE archived_at IS NULL")]
+        tags = [row[0] for row in connection.execute("SELECT code FROM tags WHERE archived_at IS NULL")]
+    return towns, tags or [""]
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="registry-bench-import-") as tmp:
         folder = Path(tmp)
-        empty, towns, tags = prepare(folder)
+        empty, _towns, _tags = prepare(folder)
         targets = [("empty registry", empty)]
         if PROVINCE.exists():
             targets.append(("100,000-firm registry", PROVINCE))
@@ -160,8 +170,8 @@ def main() -> int:
         )
         print(f"{'file':<8}{'into':<24}{'seconds':>9}{'rows/s':>9}{'peak MB':>9}", flush=True)
         for fmt in FORMATS:
-            file = write_file(folder, fmt, towns, tags)
             for label, source in targets:
+                file = write_file(folder, fmt, *names_in(source))
                 database = folder / "target.sqlite3"
                 shutil.copyfile(source, database)
                 seconds, peak, summary = run_import(database, file)
