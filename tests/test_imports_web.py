@@ -144,6 +144,7 @@ def test_a_header_with_a_message_context_is_known_in_both_languages(app):
     spec = BY_NAME["tenancies"]
     with app.test_request_context(), force_locale("en"):
         assert spec.column("孵化载体").name == spec.column("Incubator").name == "incubator_id"
+        assert set(BY_NAME["enterprises"].sheet_names) == {"Enterprises", "企业", "enterprises"}
 
 
 def test_the_change_log_names_an_import_and_its_counts(client, auth, app):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import select
 
 from ..certifications.services import CERTIFICATION
@@ -68,7 +69,7 @@ SPECS = [
     ImportSpec(
         "enterprises",
         ENTERPRISE,
-        _l("企业"),
+        lazy_pgettext("menu", "企业"),  # the register's name: "Enterprises"
         {
             "name": "盘锦示例科技有限公司",
             "uscc": "91211122DM0000001L",
