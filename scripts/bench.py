@@ -201,7 +201,7 @@ def main() -> int:
         if (
             path is None
         ):  # a deep page of 20 rows: the key of the row before it in name order, as "next" would
-            from registry.lists import encode_cursor
+            from registry.paging import encode_cursor
 
             with app.app_context():
                 row = db.session.execute(

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.lists import encode_cursor
 from registry.models import Enterprise, Tag, Town
+from registry.paging import encode_cursor
 from registry.synth import generate
 
 from .factories import names_on

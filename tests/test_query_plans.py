@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import event, select, text
 
 from registry.extensions import db
-from registry.lists import encode_cursor
 from registry.models import Enterprise, Tag, Town
+from registry.paging import encode_cursor
 from registry.synth import generate
 
 BIG = (

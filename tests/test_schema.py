@@ -35,6 +35,46 @@ def test_migration_creates_every_model_table(app):
     assert "alembic_version" in tables
 
 
+def test_the_migrations_go_down_to_an_empty_database_and_up_again(app, tmp_path):
+    """Every downgrade undoes its upgrade (run in a database of its own, on the suite's server)."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import create_engine, make_url
+
+    from registry import create_app
+
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    server = None
+    if url.get_backend_name() == "postgresql":
+        name = f"{url.database}_migrations"
+        server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with server.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        url = url.set(database=name)
+    else:
+        url = make_url(f"sqlite:///{tmp_path / 'migrations.sqlite3'}")
+    other = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url.render_as_string(hide_password=False),
+            "SECRET_KEY": "test-only",
+        }
+    )
+    try:
+        with other.app_context():
+            upgrade()
+            downgrade(revision="base")
+            assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+            upgrade()
+            assert set(db.metadata.tables) <= set(inspect(db.engine).get_table_names())
+            db.engine.dispose()
+    finally:
+        if server is not None:
+            with server.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{url.database}"')
+            server.dispose()
+
+
 def test_migration_seeds_the_certification_kinds(ctx):
     kinds = {k.code: k for k in db.session.scalars(select(CertificationKind))}
     assert set(kinds) == {

@@ -1,7 +1,7 @@
 """sign-in attempts, session epoch, user locale
 
 Revision ID: 0002
-Revises: 0001
+Revises: 0001b
 Create Date: 2026-11-27 11:12:34.834740
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0002'
-down_revision = '0001'
+down_revision = '0001b'
 branch_labels = None
 depends_on = None
 
