@@ -47,7 +47,7 @@ from .models import (
 from .reports import indicators as ind
 from .reports.conditions import active_tenancy, live_enterprise
 from .reports.periods import Period
-from .reports.service import Row
+from .reports.service import Row, loans_by_month
 
 LIST_LIMIT = 8
 RECORD_ACTIONS = ("create", "update", "archive", "restore")  # rows a section lists before "show all"
@@ -353,17 +353,7 @@ def finance_section(user: User, period: Period) -> FinanceSection:
     stages = [(s.value, *counts.get(s.value, (0, 0))) for s in Stage]
     wanted = [i for i in ind.FIXED if i.code in FINANCE_INDICATORS]
     values = ind.values(wanted, period.start, period.end)
-    month = func.substr(func.cast(PledgeLoan.registered_on, db.String), 1, 7)
-    months = db.session.execute(
-        LOAN.visible(user, select(month, func.count(), func.coalesce(func.sum(PledgeLoan.amount_wan), 0)))
-        .where(
-            PledgeLoan.archived_at.is_(None),
-            live_enterprise(PledgeLoan.enterprise_id),
-            PledgeLoan.registered_on.between(period.start, period.end),
-        )
-        .group_by(month)
-        .order_by(month)
-    ).all()
+    months = db.session.execute(LOAN.visible(user, loans_by_month(period))).all()
     return FinanceSection(stages, values, [(m, n, float(s)) for m, n, s in months])
 
 

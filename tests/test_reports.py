@@ -206,3 +206,22 @@ def test_chart_names_follow_the_reader_s_language(client, auth, demo):
     english = client.get("/reports/charts.json", query_string=SEVEN_MONTHS).get_json()
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in "".join(english["loans"]["names"].values()))
     assert "Veterans" in english["founder_groups"]["labels"]
+
+
+def test_the_loan_chart_adds_up_to_the_loan_figures_when_a_firm_is_archived(client, auth, app, demo):
+    from registry.models import PledgeLoan
+
+    with app.app_context():
+        loan = db.session.scalar(
+            select(PledgeLoan).where(PledgeLoan.registered_on.between(date(2021, 1, 1), date(2021, 7, 31)))
+        )
+        firm = db.session.get(Enterprise, loan.enterprise_id)
+        writer.archive(ENTERPRISE, None, firm.id, firm.version, "注销")
+    auth.login("rw", roles=("report_writer",))
+    loans = client.get("/reports/charts.json", query_string=SEVEN_MONTHS).get_json()["loans"]
+    figures = {
+        i["code"]: i["value"]
+        for i in client.get("/api/v1/summary?start=2021-01-01&end=2021-07-31").get_json()["indicators"]
+    }
+    assert sum(loans["counts"]) == figures["ip_pledge.loans"] == 1  # two loans in the period, one firm gone
+    assert sum(loans["amounts"]) == float(figures["ip_pledge.loan_amount_wan"])

@@ -9,7 +9,16 @@ from datetime import date
 
 from sqlalchemy import and_, func, literal, or_, select
 
-from ..models import Certification, Enterprise, ListingCandidate, Outreach, StageChange, Tenancy, Training
+from ..models import (
+    Certification,
+    Enterprise,
+    ListingCandidate,
+    Outreach,
+    PledgeLoan,
+    StageChange,
+    Tenancy,
+    Training,
+)
 
 
 def live_enterprise(column):
@@ -94,4 +103,13 @@ def outreach_in(start, end):
 def listing_trainings(start, end):
     return select(Training.id).where(
         Training.archived_at.is_(None), Training.topic == "listing", Training.held_on.between(start, end)
+    )
+
+
+def loans_registered(start, end):
+    """The pledge loans registered in the period, of firms still on the register (counted and summed)."""
+    return select(PledgeLoan.id).where(
+        PledgeLoan.archived_at.is_(None),
+        live_enterprise(PledgeLoan.enterprise_id),
+        PledgeLoan.registered_on.between(start, end),
     )

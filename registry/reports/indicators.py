@@ -42,6 +42,7 @@ from .conditions import (
     certifications,
     listing_trainings,
     live_enterprise,
+    loans_registered,
     outreach_in,
     reserve_active,
 )
@@ -270,11 +271,7 @@ FIXED: list[Indicator] = [
         _l("知识产权质押贷款"),
         _l("笔"),
         "pledge_loan",
-        lambda start, end: select(PledgeLoan.id).where(
-            PledgeLoan.archived_at.is_(None),
-            live_enterprise(PledgeLoan.enterprise_id),
-            PledgeLoan.registered_on.between(start, end),
-        ),
+        loans_registered,
     ),
     Indicator(
         "ip_pledge.loan_amount_wan",
@@ -282,11 +279,7 @@ FIXED: list[Indicator] = [
         _l("知识产权质押贷款金额"),
         _l("万元"),
         "pledge_loan",
-        lambda start, end: select(PledgeLoan.id).where(
-            PledgeLoan.archived_at.is_(None),
-            live_enterprise(PledgeLoan.enterprise_id),
-            PledgeLoan.registered_on.between(start, end),
-        ),
+        loans_registered,
         sum_of=PledgeLoan.amount_wan,
     ),
     Indicator(

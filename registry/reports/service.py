@@ -253,6 +253,17 @@ def validate_title(title: str) -> str:
 
 
 # ---- charts -------------------------------------------------------------------------------------------
+def loans_by_month(period: Period):
+    """SQL: (month "YYYY-MM", loans, amount) for the loans the report counts, so the chart adds up to them."""
+    month = func.substr(func.cast(PledgeLoan.registered_on, db.String), 1, 7)
+    return (
+        select(month, func.count(), func.coalesce(func.sum(PledgeLoan.amount_wan), 0))
+        .where(PledgeLoan.id.in_(conditions.loans_registered(period.start, period.end)))
+        .group_by(month)
+        .order_by(month)
+    )
+
+
 def chart_data(period: Period) -> dict:
     """Small aggregates for the report's charts (GROUP BY in SQL)."""
     from ..enums import FounderGroup, Level
@@ -277,13 +288,7 @@ def chart_data(period: Period) -> dict:
         .group_by(CertificationKind.name, Certification.level)
         .order_by(CertificationKind.name)
     ).all()
-    month = func.substr(func.cast(PledgeLoan.registered_on, db.String), 1, 7)
-    loans = db.session.execute(
-        select(month, func.count(), func.coalesce(func.sum(PledgeLoan.amount_wan), 0))
-        .where(PledgeLoan.archived_at.is_(None), PledgeLoan.registered_on.between(period.start, period.end))
-        .group_by(month)
-        .order_by(month)
-    ).all()
+    loans = db.session.execute(loans_by_month(period)).all()
     kinds = sorted({name for name, _level, _n in valid})
     levels = [lv for lv in Level.codes() if any(level == lv for _n, level, _c in valid)]
     return {
