@@ -241,10 +241,17 @@ def test_both_readers_give_the_same_values(town):
             (n, [v.date() if isinstance(v, datetime) else v for v in cells]) for n, cells in table.rows
         ]
 
-    assert not reader._has_formulas(plain.getvalue()) and reader._has_formulas(with_formula.getvalue())
+    assert not reader._scan(plain.getvalue()) and reader._scan(with_formula.getvalue())
     fast, slow = rows(plain.getvalue()), rows(with_formula.getvalue())
     assert fast == slow
     assert fast[1] == [
         (2, ["甲公司", 12, 1000.5, datetime(2021, 7, 31).date(), None]),
         (4, ["乙公司", 3, "1,000", "2021年7月31日", "说明"]),
     ]
+
+
+def test_a_workbook_that_unzips_too_large_is_refused_before_it_is_read(town, monkeypatch):
+    monkeypatch.setattr(reader, "MAX_EXPANDED", 2_000)
+    content = xlsx([[f"企业{i}", "", "创业团队(未注册)", "太平街道", "1"] for i in range(200)])
+    with pytest.raises(reader.InputError, match="解压后超过"):
+        reader.open_table(content, "企业.xlsx", ("企业",))

@@ -16,6 +16,7 @@ from ..domain import InputError
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
+MAX_EXPANDED = 256 * 1024 * 1024  # a workbook's parts once unzipped: refuses "zip bombs" before reading
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls are OLE compound files
 _ZIP = b"PK\x03\x04"
 
@@ -55,7 +56,7 @@ def _xlsx(content: bytes, sheet_names: tuple[str, ...]) -> Table:
         raise InputError(_("文件内容不是Excel工作簿（.xlsx），请检查文件类型"))
     # calamine reads values fast but cannot tell a formula from its cached result; a workbook with any
     # formula goes through openpyxl, which marks each formula cell so its row is refused.
-    if _has_formulas(content):
+    if _scan(content):
         return _xlsx_openpyxl(content, sheet_names)
     return _xlsx_calamine(content, sheet_names)
 
@@ -63,10 +64,13 @@ def _xlsx(content: bytes, sheet_names: tuple[str, ...]) -> Table:
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
-def _has_formulas(content: bytes) -> bool:
-    """Does any worksheet of the workbook hold a formula (an ``<f>`` element)?"""
+def _scan(content: bytes) -> bool:
+    """Does any worksheet of the workbook hold a formula (an ``<f>`` element)? A workbook that would unzip
+    to more than MAX_EXPANDED bytes is refused before anything reads it whole."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if sum(part.file_size for part in archive.infolist()) > MAX_EXPANDED:
+                raise InputError(_("工作簿解压后超过%(n)dMB上限，请分批导入", n=MAX_EXPANDED // 1024 // 1024))
             for name in archive.namelist():
                 if not name.startswith("xl/worksheets/") or not name.endswith(".xml"):
                     continue
