@@ -113,6 +113,10 @@ OBJECT_LABELS = {
 
 def change_rows(entry: ChangeLog) -> list[tuple[str, str, str]]:
     """(field label, before, after) for a change-log entry, with codes shown as their labels."""
+    if entry.object_type == "user":
+        from .auth.audit import account_change_rows
+
+        return account_change_rows(entry.changes)
     kind = catalog.get(entry.object_type)
     rows = []
     for name, (before, after) in (entry.changes or {}).items():

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
-from flask import Flask, g, request
+from flask import Flask, g
 from flask_babel import get_locale
 
 from . import enums
@@ -29,10 +29,14 @@ SECURITY_HEADERS = {
 
 
 def request_id() -> str:
-    """The id of the current request, shared by every change-log row it writes."""
+    """The id of the current request, shared by every change-log row it writes.
+
+    Always made here: an id sent by the client (``X-Request-ID``) is ignored, or anyone could file their
+    writes under another request's id, an import's say, and hide them in "what did this import change".
+    The response carries the id, so a client can still quote it.
+    """
     if "request_id" not in g:
-        supplied = request.headers.get("X-Request-ID", "") if request else ""
-        g.request_id = supplied[:36] if supplied.replace("-", "").isalnum() else uuid.uuid4().hex
+        g.request_id = uuid.uuid4().hex
     return g.request_id
 
 

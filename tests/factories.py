@@ -6,11 +6,14 @@ import itertools
 import re
 from datetime import date
 
+from sqlalchemy import delete
+
 from registry.auth.services import create_user
+from registry.db import write_transaction
 from registry.domain.text import clean_name, name_key
 from registry.domain.uscc import check_character
 from registry.extensions import db
-from registry.models import Enterprise, Incubator, Town, User
+from registry.models import ChangeLog, Enterprise, Incubator, Town, User
 
 _serial = itertools.count(1)
 PASSWORDS: dict[str, str] = {}
@@ -64,7 +67,17 @@ def ensure_user(username: str, roles: list[str], **kw) -> tuple[User, str]:
     user = db.session.scalar(db.select(User).where(User.username == username))
     if user is not None:
         return user, PASSWORDS[username]
+    return _new_user(username, roles, **kw)
+
+
+def _new_user(username: str, roles: list[str], **kw) -> tuple[User, str]:
+    """A user made by the real service, without the change-log row of its creation: a test's signed-in
+    users are set-up, not part of the history the test looks at."""
     user, password = create_user(username, roles, **kw)
+    with write_transaction():
+        db.session.execute(
+            delete(ChangeLog).where(ChangeLog.object_type == "user", ChangeLog.object_id == user.id)
+        )
     PASSWORDS[username] = password
     return user, password
 
@@ -93,8 +106,7 @@ def make_tag(code: str = "kechuang-china", name: str = "科创中国平台注册
 
 
 def make_user(username: str, roles: list[str], **kw) -> User:
-    user, password = create_user(username, roles, **kw)
-    PASSWORDS[username] = password
+    user, _password = _new_user(username, roles, **kw)
     return db.session.get(User, user.id)
 
 

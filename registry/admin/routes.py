@@ -60,6 +60,7 @@ def create_user():
                 _ids(form.incubators.data),
                 form.display_name.data or None,
                 must_change_password=True,
+                actor=current_user,
             )
         except InputError as error:
             form.username.errors = [error.message]

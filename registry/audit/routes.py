@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import lists
+from ..auth.audit import ACCOUNT_EVENTS
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
 from ..lists import Filter, ListSpec, Sort, date_filter
@@ -18,15 +19,7 @@ from ..views import ACTION_LABELS, OBJECT_LABELS, change_rows
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
-EVENT_LABELS = ACTION_LABELS | {
-    "login": _l("登录"),
-    "login_failed": _l("登录失败"),
-    "lockout": _l("锁定"),
-    "password_changed": _l("修改密码"),
-    "password_reset": _l("重置密码"),
-    "token_created": _l("创建API令牌"),
-    "import": _l("批量导入"),
-}
+EVENT_LABELS = ACTION_LABELS | ACCOUNT_EVENTS | {"import": _l("批量导入")}
 
 
 def _start(day):

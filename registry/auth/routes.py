@@ -86,7 +86,11 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user.id, form.current.data, form.new.data)
+            services.change_password(
+                current_user.id, form.current.data, form.new.data, request.remote_addr or ""
+            )
+        except services.CurrentPasswordRefused as error:
+            form.current.errors.append(error.message)
         except InputError as error:
             form.new.errors.append(error.message)
         else:

@@ -18,6 +18,7 @@ from ..domain.text import CONTROL
 from ..enums import Role
 from ..extensions import db
 from ..models import ApiToken, Incubator, LoginAttempt, User, utcnow
+from ..records.changelog import diff
 from . import policy
 
 USERNAME = re.compile(r"[A-Za-z0-9_.\-]{2,50}")
@@ -28,6 +29,9 @@ _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 def generate_password(length: int = 16) -> str:
     return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
 
+
+# The change log's name for changes made with ``flask --app registry users …`` (no signed-in user).
+CLI_ACTOR = "命令行"
 
 FAILURE_WINDOW = timedelta(minutes=15)
 ACCOUNT_FAILURES = 5  # then the account is locked for the rest of the window
@@ -40,26 +44,47 @@ class SignIn:
     locked: bool = False
 
 
+def _clean_address(address: str) -> str:
+    return CONTROL.sub("", address or "-")[:45]
+
+
+def _failures(column, value) -> int:
+    """Failed password checks for this account or address within the window."""
+    since = utcnow() - FAILURE_WINDOW
+    return db.session.scalar(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(column == value, LoginAttempt.success.is_(False), LoginAttempt.at > since)
+    )
+
+
+def _throttled(username: str, address: str) -> bool:
+    """Past a limit a password is refused without being looked at; the refusal counts as a failure too."""
+    if (
+        _failures(LoginAttempt.username, username) >= ACCOUNT_FAILURES
+        or _failures(LoginAttempt.address, address) >= ADDRESS_FAILURES
+    ):
+        db.session.add(LoginAttempt(username=username, address=address, success=False))
+        return True
+    return False
+
+
+def _wrong_password(action: str, user: User | None, actor: User | None, username: str, address: str) -> None:
+    """Count a wrong password and log it; the attempt that reaches the account's limit logs the lockout."""
+    earlier = _failures(LoginAttempt.username, username)
+    db.session.add(LoginAttempt(username=username, address=address, success=False))
+    _event(action, user, actor, address, username)
+    if earlier + 1 == ACCOUNT_FAILURES:
+        _event("lockout", user, actor, address, username)
+
+
 def authenticate(username: str, password: str, address: str = "") -> SignIn:
     """Check a sign-in. Failures are counted per account and per address in the database, so the limits
     hold across every worker; past a limit the attempt is refused without looking at the password."""
     username = CONTROL.sub("", username or "").strip()[:50]
-    address = CONTROL.sub("", address or "-")[:45]
-    since = utcnow() - FAILURE_WINDOW
+    address = _clean_address(address)
     with write_transaction():
-
-        def failures(column, value):
-            return db.session.scalar(
-                select(func.count())
-                .select_from(LoginAttempt)
-                .where(column == value, LoginAttempt.success.is_(False), LoginAttempt.at > since)
-            )
-
-        if (
-            failures(LoginAttempt.username, username) >= ACCOUNT_FAILURES
-            or failures(LoginAttempt.address, address) >= ADDRESS_FAILURES
-        ):
-            db.session.add(LoginAttempt(username=username, address=address, success=False))
+        if _throttled(username, address):
             return SignIn(None, locked=True)
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None or not user.active:
@@ -67,14 +92,12 @@ def authenticate(username: str, password: str, address: str = "") -> SignIn:
             ok = False
         else:
             ok = user.check_password(password or "")
-        db.session.add(LoginAttempt(username=username, address=address, success=ok))
         if ok:
+            db.session.add(LoginAttempt(username=username, address=address, success=True))
             db.session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
             _event("login", user, user, address)
         else:
-            _event("login_failed", user if user is not None else None, None, address, username)
-            if failures(LoginAttempt.username, username) + 1 >= ACCOUNT_FAILURES:
-                _event("lockout", user, None, address, username)
+            _wrong_password("login_failed", user, None, username, address)
     return SignIn(db.session.get(User, user.id) if ok else None)
 
 
@@ -107,8 +130,16 @@ def create_user(
     incubator_ids: list[int] | None = None,
     display_name: str | None = None,
     must_change_password: bool = False,
+    actor: User | None = None,
 ) -> tuple[User, str]:
-    """Create a user with a generated password; returns the user and the password to show once."""
+    """Create a user with a generated password; returns the user and the password to show once.
+
+    Logged with ``actor`` (None: the command line); the log holds the account's settings, never the
+    password."""
+    from ..records.errors import PermissionDenied
+
+    if actor is not None and not actor.has_role(Role.ADMIN):
+        raise PermissionDenied()
     username = (username or "").strip()
     if not USERNAME.fullmatch(username):
         raise InputError(_("用户名应为2–50位字母、数字或 _ . -"))
@@ -140,23 +171,43 @@ def create_user(
         user.roles = roles
         user.incubators = incubators
         db.session.add(user)
+        db.session.flush()
+        settings = _user_snapshot(user) | {"username": username, "must_change_password": must_change_password}
+        _log_account("create", user, diff({}, settings), actor)
     return user, password
 
 
-def change_password(user_id: int, current: str, new: str) -> None:
+class CurrentPasswordRefused(InputError):
+    """The current password was wrong, or too many wrong ones were tried: the message belongs beside it."""
+
+
+def change_password(user_id: int, current: str, new: str, address: str = "") -> None:
     """Change a user's own password; the current one is required. Clears the must-change flag and ends
-    every other session of the user."""
+    every other session of the user.
+
+    Wrong current passwords count against the same limits as sign-in (a stolen session must not become a
+    way to guess the password) and are logged as security events."""
+    address = _clean_address(address)
+    refused = None
     with write_transaction():
         user = db.session.get(User, user_id)
-        if user is None or not user.check_password(current or ""):
-            raise InputError(_("当前密码不正确"))
-        policy.check(new, user.username)
-        if user.check_password(new):
-            raise InputError(_("新密码不能与当前密码相同"))
-        user.set_password(new)
-        user.must_change_password = False
-        user.session_epoch = (user.session_epoch or 0) + 1
-        _event("password_changed", user, user, "")
+        if user is None:
+            raise CurrentPasswordRefused(_("当前密码不正确"))
+        if _throttled(user.username, address):
+            refused = _("当前密码尝试次数过多，请%(n)d分钟后再试。", n=FAILURE_WINDOW.seconds // 60)
+        elif not user.check_password(current or ""):
+            _wrong_password("password_failed", user, user, user.username, address)
+            refused = _("当前密码不正确")
+        else:
+            policy.check(new, user.username)
+            if user.check_password(new):
+                raise InputError(_("新密码不能与当前密码相同"))
+            user.set_password(new)
+            user.must_change_password = False
+            user.session_epoch = (user.session_epoch or 0) + 1
+            _event("password_changed", user, user, address)
+    if refused:  # raised after the commit: the failed attempt and its log row are kept
+        raise CurrentPasswordRefused(refused)
 
 
 def update_user(
@@ -170,7 +221,6 @@ def update_user(
     active: bool,
 ) -> User:
     """An admin changes a user's name, roles, incubators or status; logged like any record change."""
-    from ..records.changelog import diff, log_change
     from ..records.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
 
     if actor is not None and not actor.has_role(Role.ADMIN):
@@ -199,13 +249,15 @@ def update_user(
         db.session.flush()
         changes = diff(before, _user_snapshot(user))
         if changes:
-            log_change("update", "user", user, changes, actor, None, user.username)
+            _log_account("update", user, changes, actor)
     return user
 
 
 def reset_password(actor: User | None, user_id: int) -> str:
-    """An admin gives a user a new one-time password; the user must change it at the next sign-in."""
-    from ..records.changelog import log_change
+    """An admin gives a user a new one-time password; the user must change it at the next sign-in.
+
+    A reset is what an admin does when an account may be in the wrong hands, so it also ends the user's
+    sessions and revokes their API tokens (the operator issues new ones with ``users token``)."""
     from ..records.errors import NotFound, PermissionDenied
 
     if actor is not None and not actor.has_role(Role.ADMIN):
@@ -218,7 +270,11 @@ def reset_password(actor: User | None, user_id: int) -> str:
         user.set_password(password)
         user.must_change_password = True
         user.session_epoch = (user.session_epoch or 0) + 1
-        log_change("password_reset", "user", user, {"password": ["***", "***"]}, actor, None, user.username)
+        changes = {"password": ["***", "***"]}
+        revoked = _revoke(_active_tokens(ApiToken.user_id == user.id))
+        if revoked:
+            changes["api_token"] = [revoked, []]
+        _log_account("password_reset", user, changes, actor)
     return password
 
 
@@ -237,8 +293,8 @@ def _user_snapshot(user: User) -> dict:
     }
 
 
-def issue_token(username: str) -> str:
-    """A new API token for the user; only its hash is stored."""
+def issue_token(username: str, actor: User | None = None) -> str:
+    """A new API token for the user; only its hash is stored, and only its prefix is logged."""
     with write_transaction():
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
@@ -246,26 +302,50 @@ def issue_token(username: str) -> str:
         row, token = ApiToken.issue(user)
         db.session.add(row)
         db.session.flush()
-        from ..records.changelog import log_change
-
-        log_change("token_created", "user", user, {"token": [None, row.prefix]}, None, None, user.username)
+        _log_account("token_created", user, {"api_token": [None, row.prefix]}, actor)
     return token
 
 
-def revoke_token(prefix: str) -> int:
-    """Revoke the active tokens starting with ``prefix`` (the part shown in lists)."""
+def revoke_token(prefix: str, actor: User | None = None) -> int:
+    """Revoke the active tokens starting with ``prefix`` (the part shown in lists); one log row each."""
     prefix = (prefix or "").strip()
     if len(prefix) < 8:
         raise InputError(_("令牌前缀至少8个字符"))
     with write_transaction():
-        rows = db.session.scalars(
-            select(ApiToken).where(ApiToken.prefix == prefix[:12], ApiToken.revoked_at.is_(None))
-        ).all()
+        rows = _active_tokens(ApiToken.prefix == prefix[:12])
         if not rows:
             raise InputError(_("没有以“%(prefix)s”开头的有效令牌", prefix=prefix))
+        _revoke(rows)
         for row in rows:
-            row.revoked_at = utcnow()
+            _log_account("token_revoked", row.user, {"api_token": [row.prefix, None]}, actor)
     return len(rows)
+
+
+def _active_tokens(condition) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(condition, ApiToken.revoked_at.is_(None)).order_by(ApiToken.id)
+        )
+    )
+
+
+def _revoke(rows: list[ApiToken]) -> list[str]:
+    """Revoke the tokens; returns their prefixes, for the log."""
+    now = utcnow()
+    for row in rows:
+        row.revoked_at = now
+    return [row.prefix for row in rows]
+
+
+def _log_account(action: str, user: User, changes: dict, actor: User | None) -> None:
+    """A change to an account or its tokens, filed under the account (its username as the label).
+
+    No actor means the ``users`` command line (or ``setup``), and the log says so."""
+    from ..records.changelog import log_change
+
+    row = log_change(action, "user", user, changes, actor, None, user.username)
+    if actor is None:
+        row.user_name = CLI_ACTOR
 
 
 def tokens_of(username: str) -> list[ApiToken]:
