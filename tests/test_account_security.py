@@ -32,9 +32,22 @@ def test_wrong_current_passwords_lock_the_change_form_even_for_the_right_one(cli
             select(ChangeLog.action).where(ChangeLog.object_type == "user", ChangeLog.object_id == user.id)
         ).all()
         assert actions.count("password_failed") == ACCOUNT_FAILURES
-        assert "lockout" in actions and "password_changed" not in actions
+        assert actions.count("lockout") == 1 and "password_changed" not in actions
         # The same counter as sign-in: the account is locked there too for the rest of the window.
         assert authenticate("guesser", password).locked
+
+
+def test_the_lockout_is_logged_once_by_the_failure_that_reaches_the_limit(ctx):
+    create_user("counted", ["report_writer"])
+
+    def lockouts() -> int:
+        return db.session.scalars(select(ChangeLog.action)).all().count("lockout")
+
+    for _attempt in range(ACCOUNT_FAILURES - 1):
+        authenticate("counted", "wrong", "10.1.1.1")
+    assert lockouts() == 0 and not authenticate("counted", "wrong", "10.1.1.1").locked
+    assert lockouts() == 1 and authenticate("counted", "wrong", "10.1.1.1").locked
+    assert lockouts() == 1
 
 
 def test_an_admin_password_reset_revokes_the_users_api_tokens(client, auth, app):
