@@ -6,6 +6,8 @@ otherwise an edit made from the old version (a stale form, a stale PATCH) silent
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -36,7 +38,7 @@ def _set_up(app) -> dict:
         other = make_enterprise(name="集合版本参训有限公司")
         make_tag("cloud", "企业上云")
         make_tag("kechuang-china", "科创中国平台注册")
-        training = Training(held_on=firm.created_at.date(), title="上市培训", topic="listing", version=1)
+        training = Training(held_on=date(2021, 6, 1), title="上市培训", topic="listing", version=1)
         training.participants = [firm]
         db.session.add(training)
         db.session.commit()
@@ -185,3 +187,20 @@ def test_a_users_roles_and_incubators_are_part_of_its_version(ctx):
     assert moved.version == 3
     db.session.expire_all()
     assert db.session.get(type(user), user.id).roles == ["finance_officer"]
+
+
+def test_a_stale_training_form_cannot_put_old_participants_back(client, auth, app):
+    ids = _set_up(app)
+    with app.app_context():
+        firm, other = db.session.get(Enterprise, ids["firm"]), db.session.get(Enterprise, ids["other"])
+        base = {"held_on": "2021-06-01", "title": "上市培训", "topic": "listing", "version": "1"}
+        both, one = f"{firm.uscc}\n{other.uscc}", firm.uscc
+    auth.login("fo", roles=("finance_officer",))
+    url = f"/trainings/{ids['training']}/edit"
+    assert client.post(url, data=base | {"enterprise_ids": both}).status_code == 302
+    page = client.post(url, data=base | {"enterprise_ids": one, "title": "改名的培训"})
+    assert page.status_code == 200 and "已被他人修改" in page.get_data(as_text=True)
+    with app.app_context():
+        training = db.session.get(Training, ids["training"])
+        assert training.enterprise_ids == sorted([ids["firm"], ids["other"]]) and training.title == "上市培训"
+        assert training.version == 2
