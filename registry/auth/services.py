@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import write_transaction
@@ -246,8 +247,14 @@ def update_user(
         if user.active and not active:
             user.session_epoch = (user.session_epoch or 0) + 1  # a deactivated user is signed out at once
         user.active = bool(active)
-        db.session.flush()
-        changes = diff(before, _user_snapshot(user))
+        try:
+            db.session.flush()
+            changes = diff(before, _user_snapshot(user))
+            if changes and str(user.version) == str(version):
+                user.version += 1  # roles and incubators are rows of other tables: they move it too
+                db.session.flush()
+        except StaleDataError:  # changed by another request since it was read
+            raise StaleVersion(model=User, record_id=user.id) from None
         if changes:
             _log_account("update", user, changes, actor)
     return user

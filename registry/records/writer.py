@@ -196,6 +196,12 @@ def update(
             kind.apply(record, changed)
         _flush(kind, record)
         changes = diff(before, kind.snapshot(record))
+        if changes and record.version == int(version):
+            # Only a set changed (tags, founder groups, participants: rows of other tables), which leaves
+            # the row and its version as they were. Move the version (UPDATE … WHERE version = the old
+            # one) so that an edit made from the old version is refused instead of putting the old set back.
+            record.version += 1
+            _flush(kind, record)
         if changes:
             log_change(
                 "update", kind.name, record, changes, user, kind.enterprise_id(record), kind.label(record)

@@ -19,6 +19,7 @@ from sqlalchemy import Select, func, or_, select
 
 from ..enums import FounderGroup
 from ..extensions import db
+from ..i18n import as_text
 from ..models import (
     Certification,
     Enterprise,
@@ -76,7 +77,7 @@ def _founder_group_indicator(group: FounderGroup) -> Indicator:
     return Indicator(
         f"incubation.{group.value}_tenants_active",
         "三",
-        _l("在孵企业中%(group)s创业企业", group=group.label),
+        as_text(_l("在孵企业中%(group)s创业企业", group=group.label)),
         _l("家"),
         "tenancy",
         # The group's firms once, from the (founder_group, enterprise_id) index; not a probe per tenancy.
@@ -349,7 +350,7 @@ def _tag_indicator(tag: Tag) -> Indicator:
     return Indicator(
         f"tags.{tag.code}",
         "七",
-        _l("%(name)s企业", name=tag.name),
+        as_text(_l("%(name)s企业", name=tag.name)),
         _l("家"),
         "enterprise",
         # The firms with the tag, read from the (tag_id, enterprise_id) index; each firm once (primary key).
