@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, String, cast, func, literal, select, union_all
 
 from .domain import InputError
-from .domain.text import CONTROL, has_control
+from .domain.text import CONTROL, clean_text, has_control
 from .extensions import db
 from .paging import encode_cursor, keyset_page
 
@@ -100,7 +100,8 @@ class ListArgs:
 
 def parse_args(spec: ListSpec, args: Mapping) -> ListArgs:
     """Read a request's arguments; a bad value is reported and ignored, never a 500."""
-    result = ListArgs(q=CONTROL.sub("", args.get("q") or "").strip()[:100], sort=spec.default_sort)
+    # Cleaned as stored text is (invisible characters, widths, look-alike radicals), so it can match it.
+    result = ListArgs(q=clean_text(CONTROL.sub("", args.get("q") or ""))[:100], sort=spec.default_sort)
     for name, flt in spec.filter_by_name().items():
         raw = (
             args.getlist(name) if hasattr(args, "getlist") and flt.multiple else [args.get(name, flt.default)]

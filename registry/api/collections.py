@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from ..certifications.listing import SPEC as CERTIFICATION_SPEC
 from ..certifications.services import CERTIFICATION
+from ..domain.text import clean_name
 from ..enterprises.listing import SPEC as ENTERPRISE_SPEC
 from ..enterprises.listing import search as search_firms
 from ..enterprises.services import ENTERPRISE
@@ -59,7 +60,7 @@ def _stamp(value):
 INCUBATOR_SPEC = ListSpec(
     model=Incubator,
     base=lambda user: INCUBATOR.visible(user, select(Incubator)),
-    search=lambda q, text: q.where(Incubator.name.contains(text, autoescape=True)),
+    search=lambda q, text: q.where(Incubator.name.contains(clean_name(text), autoescape=True)),
     filters=[
         enum_filter("kind", _l("类型"), Incubator.kind, IncubatorKind),
         enum_filter("level", _l("级别"), Incubator.level, Level),

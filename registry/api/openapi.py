@@ -29,6 +29,14 @@ _ERRORS = {
     "422": "输入有误：errors 按字段列出原因",
 }
 
+# A 409 for a possible duplicate lists the matches; the same request with this parameter saves anyway.
+CONFIRM_DUPLICATE = {
+    "name": "confirm_duplicate",
+    "in": "query",
+    "description": "1：已核对 409 列出的可能重复记录，确认不是同一条，仍然保存",
+    "schema": {"type": "string", "enum": ["1", "true"]},
+}
+
 
 def _errors(*codes: str) -> dict:
     return {
@@ -188,6 +196,7 @@ def document(app, collections) -> dict:
             "post": {
                 "summary": f"新增{coll.title}",
                 "operationId": f"create_{title}",
+                "parameters": [CONFIRM_DUPLICATE],
                 "requestBody": {
                     "required": True,
                     "content": {
@@ -209,6 +218,7 @@ def document(app, collections) -> dict:
             "patch": {
                 "summary": f"修改{coll.title}（须带当前 version）",
                 "operationId": f"update_{title}",
+                "parameters": [CONFIRM_DUPLICATE],
                 "requestBody": {
                     "required": True,
                     "content": {

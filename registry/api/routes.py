@@ -197,13 +197,17 @@ def _csv(fld, record):
 
 
 # ---- items ----------------------------------------------------------------------------------------
+def confirmed_duplicate() -> bool:
+    """``?confirm_duplicate=1``: the caller checked the possible duplicates of a 409 and saves anyway."""
+    return request.args.get("confirm_duplicate") in ("1", "true")
+
+
 @bp.post("/<name>")
 def create_item(name: str):
     coll = collection(name)
     if not coll.kind.allowed(user(), "create"):
         raise PermissionDenied()
-    confirmed = request.args.get("confirm_duplicate") in ("1", "true")
-    record = writer.create(coll.kind, user(), body(), strict=True, confirmed=confirmed)
+    record = writer.create(coll.kind, user(), body(), strict=True, confirmed=confirmed_duplicate())
     return jsonify(coll.item(record)), 201
 
 
@@ -225,7 +229,16 @@ def update_item(name: str, record_id: int):
     version = data.pop("version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise ValidationFailed.one("version", _("version：应为整数"))
-    record = writer.update(coll.kind, user(), record_id, version, data, partial=True, strict=True)
+    record = writer.update(
+        coll.kind,
+        user(),
+        record_id,
+        version,
+        data,
+        partial=True,
+        strict=True,
+        confirmed=confirmed_duplicate(),
+    )
     return jsonify(coll.item(record))
 
 

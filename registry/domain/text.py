@@ -8,8 +8,27 @@ from functools import lru_cache
 
 import opencc
 
+from .radicals import EQUIVALENT_IDEOGRAPH
+
 # Full-width ASCII (U+FF01–U+FF5E) maps to ASCII by a fixed offset; U+3000 is the ideographic space.
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Radicals and strokes drawn like an ideograph (⾦ U+2FA6 for 金): Kangxi radicals by their NFKC mapping,
+# the CJK Radicals Supplement and CJK Strokes by Unicode's table of equivalent ideographs.
+_LOOK_ALIKES = {
+    code: ord(unicodedata.normalize("NFKC", chr(code))) for code in range(0x2F00, 0x2FD6)
+} | EQUIVALENT_IDEOGRAPH
+_FOLD = _WIDTH | _LOOK_ALIKES
+
+# Characters that show nothing: format characters (Unicode category Cf: zero-width space and joiners, the
+# BOM, soft hyphen, word joiner, bidi marks and overrides, tags) and the other default-ignorable code points
+# (variation selectors, the combining grapheme joiner, Hangul fillers). In a name they only serve to make
+# two equal names differ; in other text they hide or reorder what is shown.
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5"
+    "\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+    "\ufff0-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
 
 # A simplified-to-traditional converter on some web pages inserts the pinyin of a character after it:
 # "創(chuàng)新創(chuàng)業(yè)". A gloss is one pinyin syllable in parentheses right after a Han character;
@@ -40,6 +59,31 @@ def fold_width(text: str) -> str:
     return text.translate(_WIDTH)
 
 
+def drop_stray_marks(text: str) -> str:
+    """Combining marks that belong to no letter: on an ideograph, a digit, a space or nothing.
+
+    A mark on a Latin, Cyrillic, Thai… letter is part of how that name is spelled and stays; on a Chinese
+    character it has no meaning and only makes the name differ from the same name without it.
+    """
+    if text.isascii():
+        return text
+    kept: list[str] = []
+    carries_marks = False
+    for char in text:
+        category = unicodedata.category(char)
+        if category[0] == "M":
+            if carries_marks:
+                kept.append(char)
+            continue
+        carries_marks = category[0] == "L" and not _is_ideograph(char)
+        kept.append(char)
+    return "".join(kept)
+
+
+def _is_ideograph(char: str) -> bool:
+    return unicodedata.name(char, "").startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH"))
+
+
 def is_pinyin_syllable(text: str) -> bool:
     return _SYLLABLE.fullmatch(text.translate(_TONELESS)) is not None
 
@@ -68,21 +112,28 @@ def to_simplified(text: str) -> str:
 
 
 def clean_text(text: str | None) -> str:
-    """Trim, collapse runs of white space to one space and fold full-width ASCII."""
+    """Trim, collapse runs of white space to one space, fold full-width ASCII and radicals drawn like an
+    ideograph, and drop invisible characters (:data:`INVISIBLE`)."""
     if text is None:
         return ""
-    text = unicodedata.normalize("NFC", fold_width(text))
+    text = unicodedata.normalize("NFC", INVISIBLE.sub("", text).translate(_FOLD))
     return _SPACES.sub(" ", text).strip()
 
 
 def clean_name(text: str | None) -> str:
-    """A name as stored and shown: :func:`clean_text` without inserted pinyin glosses."""
+    """A name as stored and shown: :func:`clean_text` in compatibility form (NFKC: ① → 1, ㈱ → (株)),
+    without combining marks on Chinese characters and without inserted pinyin glosses."""
+    text = drop_stray_marks(unicodedata.normalize("NFKC", clean_text(text)))
     return clean_text(strip_glosses(clean_text(text)))
 
 
 @lru_cache(maxsize=4096)
 def name_key(text: str | None) -> str:
-    """The duplicate key: equal for ``金田塑業(yè)``, ``金田塑业`` and ``金田 塑业``."""
+    """The duplicate key: equal for ``金田塑業(yè)``, ``金田塑业``, ``金田 塑业`` and ``金\u200b田塑业``."""
     # Drop spaces and punctuation before converting: OpenCC converts by phrase, so "乾 坤" and "乾坤"
     # would otherwise come out differently. Cached: an import asks for the same row's key several times.
-    return to_simplified(_KEY_NOISE.sub("", clean_name(text))).casefold()
+    # Every combining mark goes: the key only has to tell firms apart, and a mark on a letter is one more
+    # way to make a look-alike.
+    key = _KEY_NOISE.sub("", clean_name(text))
+    key = "".join(char for char in key if unicodedata.category(char)[0] != "M")
+    return to_simplified(key).casefold()

@@ -188,20 +188,31 @@ def edit(enterprise_id: int):
         abort(403)
     form = EnterpriseForm()
     choices(form)
+    duplicates = []
     if not form.is_submitted():
         fill(form, SCHEMA, record)
     elif form.validate():
-        saved = run_write(
-            form,
-            lambda: writer.update(
-                ENTERPRISE, current_user, enterprise_id, form.version.data, form_data(form, SCHEMA)
-            ),
-            on_stale=lambda current: fill(form, SCHEMA, current),
-        )
+        confirmed = request.form.get("confirm_duplicate") == "1"
+        try:
+            saved = run_write(
+                form,
+                lambda: writer.update(
+                    ENTERPRISE,
+                    current_user,
+                    enterprise_id,
+                    form.version.data,
+                    form_data(form, SCHEMA),
+                    confirmed=confirmed,
+                ),
+                on_stale=lambda current: fill(form, SCHEMA, current),
+                passthrough=(PossibleDuplicate,),
+            )
+        except PossibleDuplicate as error:
+            saved, duplicates = None, error.matches
         if saved is not None:
             flash(_("已保存。"), "success")
             return redirect(url_for(".detail", enterprise_id=enterprise_id))
-    return render_template("enterprises/form.html", form=form, record=record, duplicates=[])
+    return render_template("enterprises/form.html", form=form, record=record, duplicates=duplicates)
 
 
 @bp.route("/<int:enterprise_id>/archive", methods=["POST"])

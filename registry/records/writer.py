@@ -176,8 +176,12 @@ def update(
     *,
     partial: bool = False,
     strict: bool = False,
+    confirmed: bool = False,
 ):
-    """Change a record; ``version`` must be the one the user saw, else :class:`StaleVersion`."""
+    """Change a record; ``version`` must be the one the user saw, else :class:`StaleVersion`.
+
+    ``confirmed`` is the user's word that a possible duplicate is another record, as for :func:`create`.
+    """
     with write_transaction():
         record = get_visible(kind, user, record_id)
         if not kind.allowed(user, "update", record):
@@ -188,7 +192,7 @@ def update(
         cleaned = kind.schema.clean(data, partial=partial, strict=strict)
         before = kind.snapshot(record)
         merged = kind.complete(before | cleaned, record)
-        kind.check(merged, record)
+        kind.check(merged, record, confirmed=confirmed)
         if not kind.allowed(user, "update", record, merged):
             raise PermissionDenied()
         changed = {k: v for k, v in merged.items() if k in cleaned or plain(v) != plain(before.get(k))}
