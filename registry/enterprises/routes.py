@@ -10,14 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import lists
-from ..enums import FounderGroup, Industry, LegalForm
 from ..certifications.services import CERTIFICATION
+from ..enums import FounderGroup, Industry, LegalForm
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
 from ..finance.services import LOAN
+from ..forms import ArchiveForm, VersionForm, fill, form_class, form_data
 from ..incubation.services import TENANCY
 from ..listing.services import CANDIDATE, TRAINING
-from ..forms import ArchiveForm, VersionForm, fill, form_class, form_data
 from ..models import (
     Certification,
     ListingCandidate,

@@ -111,11 +111,12 @@ class TrainingKind(RecordKind):
         tenants: the participants load (page, export, API ``enterprise_ids``) under the same scope."""
         if permissions.sees_everything(user):
             return query
+        attended = training_participants.alias()  # the query may join the participants itself
         return (
             query.where(
                 exists().where(
-                    training_participants.c.training_id == Training.id,
-                    permissions.tenant_of_managed(user, training_participants.c.enterprise_id),
+                    attended.c.training_id == Training.id,
+                    permissions.tenant_of_managed(user, attended.c.enterprise_id),
                 )
             )
             .options(
