@@ -9,20 +9,17 @@ collection shows the firm.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from registry.api.collections import COLLECTIONS
 from registry.extensions import db
-from registry.models import Certification, ListingCandidate, Outreach, PledgeLoan, Tenancy, Training
+from registry.models import Tenancy
 
-from .factories import PASSWORDS, make_enterprise, make_incubator, make_tenancy, make_town, make_user
 from .import_helpers import xlsx
-
-DAY = date(2021, 5, 1)
-YESTERDAY = date.today() - timedelta(days=1)
+from .scope_world import YESTERDAY, build_world, login
 
 # GET routes whose id argument names a record of the foreign firm: (endpoint, argument) → the ids to try.
 FOREIGN_TARGETS = {
@@ -52,53 +49,7 @@ API_ITEMS = {
 
 @pytest.fixture
 def world(app, runner):
-    """A manager of 我的孵化器 with one tenant; a foreign firm (a tenant of another incubator) with a
-    certification, a loan, a listing record and a visit; a training both firms attended."""
-    with app.app_context():
-        town = make_town(name="太平街道")
-        mine, other = make_incubator(name="我的孵化器", town=town), make_incubator(name="别人的孵化器")
-        own = make_enterprise(name="自家科技有限公司", town=town)
-        own_stay = make_tenancy(incubator=mine, enterprise=own, moved_in_on=YESTERDAY - timedelta(days=30))
-        foreign = make_enterprise(name="外家科技有限公司", town=town)
-        their_stay = make_tenancy(incubator=other, enterprise=foreign)
-        records = {
-            "cert": Certification(
-                enterprise=foreign, kind="tech_sme", level="national", status="applied", applied_on=DAY
-            ),
-            "loan": PledgeLoan(
-                enterprise=foreign,
-                lender="某银行",
-                ip_type="patent",
-                registered_on=DAY,
-                amount_wan=1,
-                registration_no="DJ-FOREIGN-7",
-            ),
-            "cand": ListingCandidate(enterprise=foreign, entered_on=DAY, tier="key"),
-            "visit": Outreach(held_on=DAY, enterprise=foreign, form="visit"),
-            "training": Training(held_on=DAY, title="上市培训", topic="listing", participants=[own, foreign]),
-        }
-        db.session.add_all(records.values())
-        db.session.commit()
-        ids = {key: record.id for key, record in records.items()}
-        ids |= {
-            "mine": mine.id,
-            "incubator": other.id,
-            "own": own.id,
-            "own_stay": own_stay.id,
-            "firm": foreign.id,
-            "stay": their_stay.id,
-            "town": town.id,
-            "foreign_uscc": foreign.uscc,
-            "own_uscc": own.uscc,
-        }
-        make_user("mgr", ["incubator_manager"], incubator_ids=[mine.id])
-    result = runner.invoke(args=["users", "token", "mgr"])
-    ids["headers"] = {"Authorization": f"Bearer {result.output.strip().splitlines()[-1]}"}
-    return ids
-
-
-def login(client):
-    assert client.post("/login", data={"username": "mgr", "password": PASSWORDS["mgr"]}).status_code == 302
+    return build_world(app, runner)
 
 
 def leaks(body: str, world, name_known: bool = False) -> bool:
