@@ -8,6 +8,7 @@ collection shows the firm.
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import timedelta
 
@@ -229,3 +230,65 @@ def test_a_managers_own_writes_give_them_nothing_of_a_firm_outside_their_scope(a
 def test_a_firm_taken_in_by_its_uscc_or_name_leaves_the_scope_with_its_stay(app, client, world, leave):
     leave(client, world, app)
     assert_nothing_of_the_foreign_firm(app, client, world, name_known=True)
+
+
+def random_writes(client, world, app, rng, steps: int = 10) -> None:
+    """A random sequence of the manager's own writes (each may succeed or be refused, never a 500)."""
+    h = world["headers"]
+    references = [world["firm"], world["foreign_uscc"], "外家科技有限公司", f"#{world['firm']}", world["own"]]
+    incubators = [world["mine"], world["incubator"]]
+
+    def stays() -> list[tuple[int, int]]:
+        items = client.get("/api/v1/tenancies", headers=h).get_json()["items"]
+        return [(i["id"], i["version"]) for i in items] or [(world["own_stay"], 1)]
+
+    def post_stay():
+        body = tenancy_body(world, enterprise_id=rng.choice(references), incubator_id=rng.choice(incubators))
+        return client.post("/api/v1/tenancies", headers=h, json=body)
+
+    def patch_stay():
+        stay_id, version = rng.choice(stays())
+        change = rng.choice(
+            [
+                {"enterprise_id": rng.choice(references)},
+                {"incubator_id": rng.choice(incubators)},
+                {"left_on": YESTERDAY.isoformat(), "exit_reason": "graduated"},
+                {"left_on": None, "exit_reason": None},
+                {"free_space_until": "2030-01-01"},
+            ]
+        )
+        return client.patch(f"/api/v1/tenancies/{stay_id}", headers=h, json={"version": version} | change)
+
+    def archive_stay():
+        stay_id, version = rng.choice(stays())
+        return client.delete(f"/api/v1/tenancies/{stay_id}?version={version}", headers=h)
+
+    def register_by_id():
+        form = {"incubator_id": str(world["mine"]), "firm_mode": "existing", "moved_in_on": "2022-01-01"}
+        return client.post("/tenants/new", data=form | {"firm": f"#{world['firm']}"})
+
+    def edit_own_firm():
+        change = rng.choice([{"uscc": world["foreign_uscc"]}, {"name": "外家科技有限公司"}, {"employees": 3}])
+        version = client.get(f"/api/v1/enterprises/{world['own']}", headers=h).get_json().get("version", 1)
+        return client.patch(
+            f"/api/v1/enterprises/{world['own']}", headers=h, json={"version": version} | change
+        )
+
+    def filter_by_foreign():
+        return client.get(
+            "/api/v1/certifications", headers=h, query_string={"enterprise_id": rng.choice(references)}
+        )
+
+    actions = [post_stay, patch_stay, archive_stay, register_by_id, edit_own_firm, filter_by_foreign]
+    login(client)
+    for _step in range(steps):
+        response = rng.choice(actions)()
+        assert response.status_code < 500
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_any_random_sequence_of_a_managers_writes_gives_them_nothing_of_a_foreign_firm(
+    app, client, world, seed
+):
+    random_writes(client, world, app, random.Random(seed))
+    assert_nothing_of_the_foreign_firm(app, client, world)
