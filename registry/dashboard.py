@@ -263,7 +263,9 @@ def recent_changes(incubator_ids: list[int] | None, limit: int = LIST_LIMIT) -> 
     )
     if incubator_ids is not None:
         stays = select(Tenancy.id).where(Tenancy.incubator_id.in_(incubator_ids))
-        firms = select(Tenancy.enterprise_id).where(Tenancy.incubator_id.in_(incubator_ids))
+        firms = select(Tenancy.enterprise_id).where(
+            Tenancy.incubator_id.in_(incubator_ids), permissions.active_stay()
+        )
         query = query.where(
             or_(
                 and_(ChangeLog.object_type == "incubator", ChangeLog.object_id.in_(incubator_ids)),

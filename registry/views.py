@@ -82,7 +82,15 @@ def history(
     object_id: int | None = None,
     limit: int = 100,
 ) -> list[ChangeLog]:
-    query = select(ChangeLog).order_by(ChangeLog.at.desc(), ChangeLog.id.desc()).limit(limit)
+    """A record's (or a firm's) change-log entries, those about records the signed-in user may see."""
+    from . import permissions
+
+    query = (
+        select(ChangeLog)
+        .where(permissions.change_log_visible(current_user))
+        .order_by(ChangeLog.at.desc(), ChangeLog.id.desc())
+        .limit(limit)
+    )
     if enterprise_id is not None:
         query = query.where(ChangeLog.enterprise_id == enterprise_id)
     else:

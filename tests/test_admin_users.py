@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -130,7 +131,8 @@ def test_first_day_walk_through(client, auth, app):
     assert (
         client.post(
             f"/tenancies/{stay_id}/exit",
-            data={"left_on": "2026-10-31", "exit_reason": "graduated", "version": "1"},
+            # Today: the firm stays in the manager's scope to the end of the day it leaves.
+            data={"left_on": date.today().isoformat(), "exit_reason": "graduated", "version": "1"},
         ).status_code
         == 302
     )

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import update
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from .. import lists
+from .. import lists, permissions
 from ..auth.services import user_for_token
 from ..enterprises.services import PossibleDuplicate
 from ..exports import csv_response
@@ -142,7 +142,8 @@ def field_filters(coll, args) -> dict:
         ):
             continue
         try:
-            value = fld.parse(args[fld.name])
+            with permissions.acting_as(user()):  # a firm outside a manager's scope is as unknown as none
+                value = fld.parse(args[fld.name])
         except Exception:
             raise ValidationFailed.one(fld.name, _("%(name)s：筛选值无效", name=fld.name)) from None
         chosen[fld.name] = value
@@ -297,8 +298,6 @@ def _summary_period():
 
 
 def _summary_reader():
-    from .. import permissions
-
     if not permissions.sees_everything(user()):
         raise PermissionDenied()
 

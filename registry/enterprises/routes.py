@@ -10,10 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import lists
+from ..certifications.services import CERTIFICATION
 from ..enums import FounderGroup, Industry, LegalForm
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
+from ..finance.services import LOAN
 from ..forms import ArchiveForm, VersionForm, fill, form_class, form_data
+from ..incubation.services import TENANCY
+from ..listing.services import CANDIDATE, TRAINING
 from ..models import (
     Certification,
     ListingCandidate,
@@ -138,31 +142,33 @@ def create():
 @login_required
 def detail(enterprise_id: int):
     record = get_or_abort(ENTERPRISE, enterprise_id)
+    user = current_user
+    # Each part through its own kind's visibility: a manager sees the stays in their own incubators only.
     related = {
         "tenancies": db.session.scalars(
-            select(Tenancy)
+            TENANCY.visible(user, select(Tenancy))
             .where(Tenancy.enterprise_id == record.id)
             .options(selectinload(Tenancy.incubator))
             .order_by(Tenancy.moved_in_on.desc())
         ).all(),
         "certifications": db.session.scalars(
-            select(Certification)
+            CERTIFICATION.visible(user, select(Certification))
             .where(Certification.enterprise_id == record.id)
             .options(selectinload(Certification.kind_ref))
             .order_by(Certification.applied_on.desc().nulls_last(), Certification.id.desc())
         ).all(),
         "loans": db.session.scalars(
-            select(PledgeLoan)
+            LOAN.visible(user, select(PledgeLoan))
             .where(PledgeLoan.enterprise_id == record.id)
             .order_by(PledgeLoan.registered_on.desc())
         ).all(),
         "listing": db.session.scalar(
-            select(ListingCandidate)
+            CANDIDATE.visible(user, select(ListingCandidate))
             .where(ListingCandidate.enterprise_id == record.id)
             .options(selectinload(ListingCandidate.stages))
         ),
         "trainings": db.session.scalars(
-            select(Training)
+            TRAINING.visible(user, select(Training))
             .join(training_participants)
             .where(training_participants.c.enterprise_id == record.id)
             .order_by(Training.held_on.desc())

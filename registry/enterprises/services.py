@@ -70,12 +70,24 @@ def name_lookup(model, text: str) -> int | None:
 
 
 class PossibleDuplicate(Conflict):
-    """A firm with the same normalised name exists; the user may confirm it is a different firm."""
+    """A firm with the same normalised name exists; the user may confirm it is a different firm.
 
-    def __init__(self, matches: list[Enterprise]) -> None:
-        names = "、".join(f"“{m.name}”" for m in matches[:3])
-        super().__init__(_("可能与已登记的企业重复：%(names)s", names=names), field="name")
+    ``matches`` are the look-alikes the user may see; ``hidden`` says there are others outside their scope,
+    which the message mentions without naming.
+    """
+
+    def __init__(self, matches: list[Enterprise], hidden: bool = False) -> None:
+        if matches:
+            names = "、".join(f"“{m.name}”" for m in matches[:3])
+            message = _("可能与已登记的企业重复：%(names)s", names=names)
+        else:
+            message = _(
+                "可能与已登记的企业重复：已有名称相同的企业。如是同一家，请按统一社会信用代码或完整名称选择"
+                "已登记的企业；如确认是另一家企业，请确认后再保存"
+            )
+        super().__init__(message, field="name")
         self.matches = matches
+        self.hidden = hidden
 
 
 class KnownFirms:
@@ -189,9 +201,19 @@ class EnterpriseKind(RecordKind):
             raise ValidationFailed(errors)
         exclude = record.id if record is not None else None
         matches = find_duplicates(values.get("name"), values.get("uscc"), exclude)
+        shown = shown_to_acting_user(matches)
         same_code = [m for m in matches if values.get("uscc") and m.uscc == values["uscc"]]
         if same_code:
             existing = same_code[0]
+            if existing not in shown:
+                # The code is taken (the database would refuse it anyway); whose it is stays unsaid.
+                raise Conflict(
+                    _(
+                        "%(label)s：该代码已登记。如是同一家企业，请在登记入孵时选择“已登记的企业”并输入该代码",
+                        label=label("uscc"),
+                    ),
+                    field="uscc",
+                )
             message = _(
                 "%(label)s：该代码已登记为“%(name)s”（编号%(id)d）",
                 label=label("uscc"),
@@ -203,7 +225,7 @@ class EnterpriseKind(RecordKind):
             raise Conflict(message, field="uscc")
         renamed = record is None or name_key(values.get("name")) != record.name_key
         if matches and renamed and not confirmed:
-            raise PossibleDuplicate(matches)
+            raise PossibleDuplicate(shown, hidden=len(shown) < len(matches))
 
     def apply(self, record: Enterprise, values: dict) -> None:
         for key, value in values.items():
@@ -230,8 +252,33 @@ class EnterpriseKind(RecordKind):
 ENTERPRISE = register(EnterpriseKind())
 
 
+def shown_to_acting_user(firms: list[Enterprise]) -> list[Enterprise]:
+    """Those of ``firms`` the user of the write in progress may see (messages name no others)."""
+    user = permissions.acting_user()
+    if not firms or permissions.sees_everything(user):
+        return firms
+    ids = set(
+        db.session.scalars(
+            ENTERPRISE.visible(user, select(Enterprise.id).where(Enterprise.id.in_([f.id for f in firms])))
+        )
+    )
+    return [f for f in firms if f.id in ids]
+
+
+def firms_in_reach(query):
+    """``query`` of firms narrowed to those the acting user may name in a record or a filter: the firms
+    they see, and the one the register-tenant flow vouches for (:func:`permissions.vouching_for`)."""
+    user = permissions.acting_user()
+    if permissions.sees_everything(user):
+        return query
+    scope = permissions.tenant_of_managed(user, Enterprise.id)
+    vouched = permissions.vouched_firms()
+    return query.where(or_(scope, Enterprise.id.in_(vouched)) if vouched else scope)
+
+
 def enterprise_id_for(reference: str) -> int | None:
-    """A firm's id from its USCC, ``#id`` or exact name (the natural keys people and imports use)."""
+    """A firm's id from its USCC, ``#id`` or exact name (the natural keys people and imports use), among
+    the firms the acting user may name (:func:`firms_in_reach`)."""
     from ..domain.text import clean_name, has_control
     from ..domain.uscc import normalise_uscc
 
@@ -242,7 +289,7 @@ def enterprise_id_for(reference: str) -> int | None:
         return int(text[1:]) if len(text) < 11 else None
     code = normalise_uscc(text)
     return db.session.scalar(
-        select(Enterprise.id)
+        firms_in_reach(select(Enterprise.id))
         .where(
             or_(Enterprise.uscc == code, Enterprise.name == clean_name(text)),
             Enterprise.archived_at.is_(None),
@@ -271,4 +318,5 @@ def enterprise_field(required: bool = True, label: str | None = None):
         model=Enterprise,
         lookup=enterprise_id_for,
         key=enterprise_key,
+        visible=firms_in_reach,
     )

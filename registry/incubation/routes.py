@@ -185,7 +185,7 @@ def register_tenant():
     form.town_id.choices = _town_choices()
     if not form.is_submitted() and request.args.get("incubator"):
         form.incubator_id.data = request.args["incubator"]
-    duplicates = []
+    duplicates, hidden_duplicates = [], False
     if form.validate_on_submit():
         data = {
             name: form[name].data
@@ -210,11 +210,16 @@ def register_tenant():
                 passthrough=(PossibleDuplicate,),
             )
         except PossibleDuplicate as error:
-            tenancy, duplicates = None, error.matches
+            tenancy, duplicates, hidden_duplicates = None, error.matches, error.hidden
         if tenancy is not None:
             flash(_("已登记入孵：%(label)s。", label=TENANCY.label(tenancy)), "success")
             return redirect(url_for(".incubator", incubator_id=tenancy.incubator_id))
-    return render_template("incubation/register_tenant.html", form=form, duplicates=duplicates)
+    return render_template(
+        "incubation/register_tenant.html",
+        form=form,
+        duplicates=duplicates,
+        hidden_duplicates=hidden_duplicates,
+    )
 
 
 @bp.route("/tenancies/<int:tenancy_id>/edit", methods=["GET", "POST"])

@@ -139,6 +139,15 @@ class TenancyKind(RecordKind):
     def check(self, values, record=None, *, confirmed=False) -> None:
         errors: dict[str, list[str]] = {}
         label = TENANCY_SCHEMA.label
+        if record is not None and values.get("enterprise_id") != record.enterprise_id:
+            # A stay is one firm's: changing the firm would hand its incubator's managers another firm.
+            raise ValidationFailed.one(
+                "enterprise_id",
+                _(
+                    "%(label)s：入孵记录登记后不能更换企业；如登记错了，请归档此记录后重新登记",
+                    label=label("enterprise_id"),
+                ),
+            )
         moved_in, left_on = values.get("moved_in_on"), values.get("left_on")
         if left_on and moved_in and left_on < moved_in:
             errors["left_on"] = [_("%(label)s：不能早于入驻日期", label=label("left_on"))]
@@ -175,19 +184,20 @@ def default_free_space_until(moved_in_on: date) -> date:
 
 
 def find_enterprise(reference: str, user) -> Enterprise | None:
-    """A firm by USCC, ``#id`` or exact name among all firms: a manager may take in any registered firm."""
+    """A firm by USCC or exact name among all firms (a manager may take in any registered firm whose code
+    or name they know), or by ``#id`` among the firms ``user`` already sees (an id is no such knowledge)."""
     from ..enterprises.services import ENTERPRISE
 
     text = (reference or "").strip()
     if not text or has_control(text):
         return None
-    if text.startswith("#") and text[1:].isdigit():
-        condition = Enterprise.id == int(text[1:])
+    if text.startswith("#") and text[1:].isdigit() and len(text) < 12:
+        query = ENTERPRISE.visible(user, select(Enterprise).where(Enterprise.id == int(text[1:])))
     else:
         code = normalise_uscc(text)
-        condition = (Enterprise.uscc == code) | (Enterprise.name == text)
-    query = ENTERPRISE.visible(None, select(Enterprise).where(condition, Enterprise.archived_at.is_(None)))
-    return db.session.scalars(query.limit(2)).first()
+        query = select(Enterprise).where((Enterprise.uscc == code) | (Enterprise.name == text))
+    query = query.where(Enterprise.archived_at.is_(None)).order_by(Enterprise.id)
+    return db.session.scalars(query.limit(1)).first()
 
 
 NEW_FIRM_FIELDS = ("name", "uscc", "legal_form", "town_id", "founder_groups")
@@ -231,7 +241,8 @@ def register_tenant(user, data: dict, *, confirmed: bool = False) -> Tenancy:
             errors.update(error.errors)
         if errors:
             raise ValidationFailed(errors)
-        return writer.create(TENANCY, user, stay | {"enterprise_id": enterprise_id})
+        with permissions.vouching_for(enterprise_id):
+            return writer.create(TENANCY, user, stay | {"enterprise_id": enterprise_id})
 
 
 def end_tenancy(user, tenancy_id, version, left_on, exit_reason) -> Tenancy:

@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import distinct, func, select
+from sqlalchemy import and_, distinct, func, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import HiddenField, SelectField, StringField
 
+from .. import permissions
 from ..enterprises.listing import search as search_firms
 from ..enums import FINAL_STAGES, Board, ListingTier, Stage, TrainingTopic
 from ..extensions import db
@@ -148,10 +149,15 @@ def pipeline():
 
 def training_summary(query):
     ids = query.with_only_columns(Training.id).order_by(None).subquery()
+    attended = training_participants.c.training_id == Training.id
+    if not permissions.sees_everything(current_user):  # a manager counts only the participants they see
+        attended = and_(
+            attended, permissions.tenant_of_managed(current_user, training_participants.c.enterprise_id)
+        )
     count, firms = db.session.execute(
         select(func.count(distinct(Training.id)), func.count(distinct(training_participants.c.enterprise_id)))
         .select_from(Training)
-        .outerjoin(training_participants, training_participants.c.training_id == Training.id)
+        .outerjoin(training_participants, attended)
         .where(Training.id.in_(select(ids.c.id)))
     ).one()
     return [(_l("培训"), count, _l("场")), (_l("参加企业"), firms, _l("家"))]

@@ -7,6 +7,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
+from sqlalchemy.orm import with_loader_criteria
 
 from .. import permissions
 from ..db import write_transaction
@@ -103,14 +104,28 @@ class TrainingKind(RecordKind):
     schema = TRAINING_SCHEMA
     write_roles = frozenset({Role.FINANCE_OFFICER})
 
+    history_names_other_firms = True  # its entries list every participant
+
     def visible(self, user, query):
+        """A manager sees the trainings their tenants attended, and of the participants only their own
+        tenants: the participants load (page, export, API ``enterprise_ids``) under the same scope."""
         if permissions.sees_everything(user):
             return query
-        return query.where(
-            exists().where(
-                training_participants.c.training_id == Training.id,
-                permissions.tenant_of_managed(user, training_participants.c.enterprise_id),
+        attended = training_participants.alias()  # the query may join the participants itself
+        return (
+            query.where(
+                exists().where(
+                    attended.c.training_id == Training.id,
+                    permissions.tenant_of_managed(user, attended.c.enterprise_id),
+                )
             )
+            .options(
+                with_loader_criteria(
+                    Enterprise, permissions.tenant_of_managed(user, Enterprise.id), include_aliases=True
+                )
+            )
+            # Participants loaded earlier in the session (without the scope) are loaded again.
+            .execution_options(populate_existing=True)
         )
 
     def enterprise_id(self, record) -> None:

@@ -210,9 +210,13 @@ class Reference(Field):
     model: type | None = None
     lookup: Callable[[str], int | None] | None = None
     key: Callable[[object], str] | None = None  # how a form shows the chosen record (e.g. its USCC)
+    # Narrows a query of ``model`` to the rows the acting user may name (a manager: firms in their scope);
+    # a row outside answers exactly as a missing one, so the answer tells nothing about other records.
+    visible: Callable | None = None
 
     def convert(self, raw):
         if isinstance(raw, (str, int)):
+            # A bulk run is one user's, so the remembered answers are that user's.
             return memoised(("reference", self.model, self.lookup, raw), lambda: self._convert(raw))
         return self._convert(raw)
 
@@ -227,6 +231,13 @@ class Reference(Field):
         record_id = parse_int(raw)
         if not 0 < record_id <= 2**31 - 1:
             raise InputError(_("所选记录不存在或已归档（编号%(id)s）", id=record_id))
+        if self.visible is not None:
+            query = db.select(self.model.id).where(
+                self.model.id == record_id, self.model.archived_at.is_(None)
+            )
+            if db.session.scalar(self.visible(query)) is None:
+                raise InputError(_("所选记录不存在或已归档（编号%(id)s）", id=record_id))
+            return record_id
         record = db.session.get(self.model, record_id)
         if record is None or getattr(record, "archived_at", None) is not None:
             raise InputError(_("所选记录不存在或已归档（编号%(id)s）", id=record_id))

@@ -18,6 +18,9 @@ class RecordKind:
     # May a bulk run insert new records of this kind together (writer.deferred_creates)? Only when every
     # rule that involves other records of the same kind is a database constraint.
     defers_flush: bool = False
+    # Do this kind's change-log entries name firms beyond the one it belongs to (a training's participants)?
+    # Then only users who see everything read them.
+    history_names_other_firms: bool = False
 
     def label(self, record) -> str:
         return str(record)

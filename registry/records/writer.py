@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import permissions
 from ..db import write_transaction
 from ..domain import InputError
 from ..extensions import db
@@ -145,15 +146,16 @@ def create(
     """Create a record from ``data``; returns it, committed (or joined to an enclosing write).
 
     ``authorized`` is for services that checked a broader permission themselves (a manager registering a
-    tenant may create the tenant's firm).
+    tenant may create the tenant's firm). References in ``data`` resolve only to records ``user`` may see.
     """
-    with write_transaction():
+    with write_transaction(), permissions.acting_as(user):
         if not authorized and not kind.allowed(user, "create"):
             raise PermissionDenied()
         values = kind.complete(kind.schema.clean(data, strict=strict), None)
-        kind.check(values, None, confirmed=confirmed)
+        # Permission before the rules across records, so a refused write learns nothing about other records.
         if not authorized and not kind.allowed(user, "create", None, values):
             raise PermissionDenied()
+        kind.check(values, None, confirmed=confirmed)
         record = kind.new()
         with db.session.no_autoflush:
             kind.apply(record, values)
@@ -182,7 +184,7 @@ def update(
 
     ``confirmed`` is the user's word that a possible duplicate is another record, as for :func:`create`.
     """
-    with write_transaction():
+    with write_transaction(), permissions.acting_as(user):
         record = get_visible(kind, user, record_id)
         if not kind.allowed(user, "update", record):
             raise PermissionDenied()
@@ -192,9 +194,9 @@ def update(
         cleaned = kind.schema.clean(data, partial=partial, strict=strict)
         before = kind.snapshot(record)
         merged = kind.complete(before | cleaned, record)
-        kind.check(merged, record, confirmed=confirmed)
         if not kind.allowed(user, "update", record, merged):
             raise PermissionDenied()
+        kind.check(merged, record, confirmed=confirmed)
         changed = {k: v for k, v in merged.items() if k in cleaned or plain(v) != plain(before.get(k))}
         with db.session.no_autoflush:
             kind.apply(record, changed)
@@ -247,7 +249,7 @@ def archive(kind: RecordKind, user: User | None, record_id, version, reason: str
 
 def restore(kind: RecordKind, user: User | None, record_id, version):
     """Bring an archived record back; the same rules as a new record apply (e.g. unique USCC)."""
-    with write_transaction():
+    with write_transaction(), permissions.acting_as(user):
         record = get_visible(kind, user, record_id)
         if not kind.allowed(user, "restore", record):
             raise PermissionDenied()
