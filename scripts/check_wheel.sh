@@ -48,16 +48,19 @@ checkout = Path(sys.argv[2])
 missing = []
 for folder in ("templates", "static", "migrations"):
     files = [p for p in (checkout / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    missing += [f"registry/_bundled/{p.relative_to(checkout)}" for p in files]
-    missing = [name for name in missing if name not in names]
-    print(f"  ok  {len(files)} files of {folder}/ checked")
-for po in sorted((checkout / "registry" / "translations").glob("*/LC_MESSAGES/*.po")):
-    mo = po.relative_to(checkout).with_suffix(".mo").as_posix()
-    missing += [mo] if mo not in names else []
-    print(f"  ok  {mo} checked")
-missing += [name for name in ["registry/auth/common_passwords.txt"] if name not in names]
-if missing:
-    sys.exit("wheel-check FAILED: missing from the wheel: " + ", ".join(missing))
+    absent = [f"registry/_bundled/{p.relative_to(checkout)}" for p in files]
+    absent = [name for name in absent if name not in names]
+    missing += absent
+    print(f"  {'ok ' if not absent else 'NO '} {len(files) - len(absent)} of the {len(files)} files of {folder}/")
+wanted = [
+    po.relative_to(checkout).with_suffix(".mo").as_posix()
+    for po in sorted((checkout / "registry" / "translations").glob("*/LC_MESSAGES/*.po"))
+]
+for name in [*wanted, "registry/auth/common_passwords.txt"]:
+    print(f"  {'ok ' if name in names else 'NO '} {name}")
+    missing += [] if name in names else [name]
+if not wanted or missing:
+    sys.exit(f"wheel-check FAILED: {len(missing)} files missing from the wheel: " + ", ".join(missing[:10]))
 EOF
 
 step "install it into a fresh virtual environment in an empty directory"
