@@ -1,6 +1,7 @@
 # Two commands for a fresh machine with Python 3.11+, make and the package registries:
 #   make run   — install, migrate, load demo data and create the admin on first run, serve on 127.0.0.1:5000
 #   make test  — install and run the test suite (SQLite; set REGISTRY_TEST_DATABASE_URL for PostgreSQL)
+#   make wheel-check — build the wheel and install, migrate and serve it from a fresh venv (README, "Deploying")
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -10,7 +11,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve test browser lint format clean reliability bench bench-import load messages
+.PHONY: install run serve test wheel-check browser lint format clean reliability bench bench-import load messages
 
 $(STAMP): pyproject.toml registry/translations/en/LC_MESSAGES/messages.po
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +40,12 @@ serve: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The package as README's "Deploying" installs it: build the wheel (templates, static files, migrations and
+# compiled catalogs inside), install it into a fresh venv in an empty directory, migrate, load the demo data,
+# serve it under gunicorn and fetch pages in Chinese and English.
+wheel-check: install
+	BUILD_PYTHON=$(BIN)/python PYTHON=$(PYTHON) scripts/check_wheel.sh
 
 # Real-browser tests: Playwright with the system's Chromium (CHROMIUM=/usr/bin/chromium; no browser download),
 # against the app served on 127.0.0.1. Screenshots of the main pages in both languages land in screenshots/.
@@ -77,4 +84,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist registry.egg-info

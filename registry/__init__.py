@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+CHECKOUT = PACKAGE.parent
+# Run from the checkout (``make run``, an editable install, the tests), the app reads the repository's own
+# templates/, static/ and migrations/, so there is one copy to edit. A built wheel carries copies of them in
+# registry/_bundled/ (see setup.py), which an installed package reads instead.
+FROM_CHECKOUT = (CHECKOUT / "pyproject.toml").is_file() and (CHECKOUT / "migrations" / "env.py").is_file()
+ROOT = CHECKOUT if FROM_CHECKOUT else PACKAGE / "_bundled"
+
+
+def instance_folder() -> Path:
+    """The folder of the database, the secret key and ``config.py``; never inside site-packages.
+
+    ``REGISTRY_INSTANCE_PATH`` if set; else the checkout's instance/, or for an installed package
+    ./instance in the working directory.
+    """
+    configured = os.environ.get("REGISTRY_INSTANCE_PATH")
+    if configured:
+        return Path(configured).expanduser().absolute()
+    return CHECKOUT / "instance" if FROM_CHECKOUT else Path.cwd() / "instance"
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application; ``config`` overrides every other layer (tests use it)."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(instance_folder()),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
