@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -183,17 +184,64 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip().lstrip("\ufeff")
 
 
+_BOM = b"\xef\xbb\xbf"
+_ESCAPED = re.compile("[\udc80-\udcff]")  # bytes that are not UTF-8, kept by "surrogateescape"
+_CHINESE = re.compile("[\u3000-\u9fff\uff00-\uffef]")
+_UNLIKELY = re.compile("[^\x00-\x7f\u00b7\u00d7\u2010-\u2027\u3000-\u9fff\uff00-\uffef]")
+
+
 def _decode(content: bytes) -> str:
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8")
+    """The file's text, in UTF-8 (with or without a BOM) or, failing that, GB18030 (what Chinese Excel and
+    WPS write as "CSV"). A file whose rows are in different encodings is refused naming the first odd row:
+    decoded either way, some rows would be stored garbled."""
+    bom = content.startswith(_BOM)
+    body = content[len(_BOM) :] if bom else content
     try:
-        return content.decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    first_bad, first_good, bad, good = _rows_by_encoding(body)
+    advice = _("请把整个文件另存为UTF-8或GBK编码")
+    if bom:
+        raise InputError(_("文件开头标明是UTF-8编码，但第%(row)d行不是UTF-8编码：", row=first_bad) + advice)
+    if good:
+        if bad <= good:
+            raise InputError(_("第%(row)d行不是UTF-8编码，而文件其余部分是：", row=first_bad) + advice)
+        raise InputError(_("第%(row)d行是UTF-8编码，而文件其余部分不是：", row=first_good) + advice)
     try:
-        return content.decode("gb18030")  # what Chinese Excel and WPS write as "CSV"
+        return body.decode("gb18030")
     except UnicodeDecodeError:
         raise InputError(_("无法识别文件编码，请保存为UTF-8或GBK编码的CSV")) from None
+
+
+def _rows_by_encoding(body: bytes) -> tuple[int, int, int, int]:
+    """The first row that is not UTF-8, the first row of Chinese written in UTF-8, and how many of each."""
+    text = body.decode("utf-8", "surrogateescape")
+    try:
+        records = ["".join(record) for record in csv.reader(io.StringIO(text))]
+    except csv.Error:  # the table itself is broken; lines number the rows well enough to point at one
+        records = text.splitlines()
+    first_bad = first_good = bad = good = 0
+    for number, record in enumerate(records, start=1):
+        if _ESCAPED.search(record):
+            bad += 1
+            first_bad = first_bad or number
+        elif _chinese_in_utf8(record):
+            good += 1
+            first_good = first_good or number
+    return first_bad, first_good, bad, good
+
+
+def _chinese_in_utf8(record: str) -> bool:
+    """Is this row (valid UTF-8) Chinese written in UTF-8, rather than GBK bytes that happen to be valid
+    UTF-8? The latter decode to unlikely characters, or read as ordinary GB2312 text when taken as GBK."""
+    if not _CHINESE.search(record) or _UNLIKELY.search(record):
+        return False
+    try:
+        record.encode("utf-8").decode("gb18030").encode("gb2312")
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        return True
+    return False
 
 
 def _csv(content: bytes, filename: str) -> Table:
