@@ -17,6 +17,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from operator import itemgetter
 from xml.etree import ElementTree
@@ -81,9 +82,18 @@ def inspect(content: bytes, limits: Limits) -> bool:
             return formula
     except InputError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError) as error:
-        raise InputError(_("工作簿已损坏，无法读取：%(reason)s", reason=str(error)[:100])) from None
-    except (ElementTree.ParseError, expat.ExpatError) as error:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        RuntimeError,  # zipfile: a compression method or version it does not know, or an encrypted part
+        OSError,
+        ValueError,
+        EOFError,
+        KeyError,
+        ElementTree.ParseError,
+        expat.ExpatError,
+    ) as error:
         raise InputError(_("工作簿已损坏，无法读取：%(reason)s", reason=str(error)[:100])) from None
 
 
