@@ -77,8 +77,9 @@ def inspect(content: bytes, limits: Limits) -> bool:
                 )
             names = _sheet_parts(archive)
             formula = False
-            for part, sheet in names.items():
-                formula = _scan_part(archive, part, sheet, limits) or formula
+            for info in archive.infolist():  # by entry, not name: a zip may hold one name twice
+                if info.filename in names:
+                    formula = _scan_part(archive, info, names[info.filename], limits) or formula
             return formula
     except InputError:
         raise
@@ -118,6 +119,7 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     for lower, rels in by_lower.items():
         if not lower.endswith(".rels"):
             continue
+        named = titles if lower == "xl/_rels/workbook.xml.rels" else {}
         source = posixpath.dirname(posixpath.dirname(lower))  # xl/_rels/workbook.xml.rels → xl
         for element in ElementTree.fromstring(_small(archive, rels)).iter():
             if not str(element.get("Type", "")).endswith(_SHEET_TYPES):
@@ -130,7 +132,7 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
             for candidate in candidates:
                 if candidate in by_lower:
                     name = by_lower[candidate]
-                    parts[name] = titles.get(element.get("Id"), posixpath.basename(name))
+                    parts[name] = named.get(element.get("Id"), posixpath.basename(name))
     return parts
 
 
@@ -149,7 +151,7 @@ def _titles(archive: zipfile.ZipFile, by_lower: dict[str, str]) -> dict[str, str
     return titles
 
 
-def _scan_part(archive: zipfile.ZipFile, part: str, sheet: str, limits: Limits) -> bool:
+def _scan_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, sheet: str, limits: Limits) -> bool:
     try:
         return _Fast(sheet, limits).scan(archive, part)
     except _Exact:
@@ -192,7 +194,7 @@ class _Check:
 
 
 class _Fast(_Check):
-    def scan(self, archive: zipfile.ZipFile, part: str) -> bool:
+    def scan(self, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> bool:
         carry = b""
         with archive.open(part) as stream:
             while chunk := stream.read(CHUNK):
@@ -204,7 +206,7 @@ class _Fast(_Check):
                 if len(carry) > LONGEST_TAG:
                     end = carry.find(b">")
                     if end < 0:
-                        raise InputError(_("工作簿已损坏，无法读取：%(reason)s", reason=part[:60]))
+                        raise InputError(_("工作簿已损坏，无法读取：%(reason)s", reason=part.filename[:60]))
                     whole, carry = whole + carry[: end + 1], b""
                 self.feed(whole)
         self.feed(carry)
@@ -243,7 +245,7 @@ class _ExactScan(_Check):
     """Positions as the readers give them: a cell without ``r`` follows the previous one in its row, a row
     without ``r`` follows the previous row (counted generously, never less than a reader would)."""
 
-    def scan(self, archive: zipfile.ZipFile, part: str) -> bool:
+    def scan(self, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> bool:
         self.row_at, self.column_at = 0, 0
         parser = expat.ParserCreate()
         parser.StartElementHandler = self.start
