@@ -24,6 +24,7 @@ from xml.etree import ElementTree
 from xml.parsers import expat
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from ..domain import InputError
 
@@ -181,7 +182,7 @@ class _Check:
 
     def row(self, row: int) -> None:
         if row > self.limits.rows:
-            self.refuse(_("第%(n)d行", n=row))
+            self.refuse(pgettext("where a sheet reaches past the limit", "第%(n)d行", n=row))
 
     def dimension(self, ref: str) -> None:
         corners = [(column_number(letters), int(digits)) for letters, digits in _REF.findall(ref)]
