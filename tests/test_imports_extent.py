@@ -148,6 +148,16 @@ def test_the_limits_count_the_header_row_and_every_column(ctx, monkeypatch, cell
     assert refused in error.value.message and "最多3行数据、5列" in error.value.message
 
 
+def test_a_grid_of_too_many_cells_is_refused_though_each_limit_is_kept(ctx, monkeypatch):
+    monkeypatch.setattr(reader, "MAX_CELLS", 10)
+    assert reader.open_table(tags(("E2", "x")), "标签.xlsx", ("标签",)).headers == ["代码", "名称"]
+    far = rewrite_part(tags(("E3", "x")), SHEET, lambda xml: re.sub(rb"<dimension[^>]*>", b"", xml))
+    with pytest.raises(reader.InputError, match="使用范围A1:E3超过10个单元格"):
+        reader.open_table(far, "标签.xlsx", ("标签",))
+    with pytest.raises(reader.InputError, match="声明范围A1:E3超过10个单元格"):
+        reader.open_table(tags(("E3", "x")), "标签.xlsx", ("标签",))
+
+
 def test_cells_without_a_reference_are_counted_where_they_fall(ctx, monkeypatch):
     monkeypatch.setattr(reader, "MAX_COLUMNS", 5)
     assert reader.open_table(without_cell_references(5), "标签.xlsx", ("标签",)).headers == ["代码", "名称"]

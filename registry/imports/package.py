@@ -45,6 +45,7 @@ _SHEET_TYPES = ("/worksheet", "/dialogsheet", "/macrosheet")
 class Limits:
     rows: int  # rows including the header
     columns: int
+    cells: int  # rows × columns of the range from A1 to the farthest cell (calamine's grid)
     expanded: int  # bytes of all parts once unzipped
 
 
@@ -163,6 +164,7 @@ class _Check:
     def __init__(self, sheet: str, limits: Limits) -> None:
         self.sheet, self.limits = sheet, limits
         self.formula = False
+        self.widest = self.deepest = 0
 
     def refuse(self, extent: str):
         raise InputError(
@@ -176,9 +178,21 @@ class _Check:
             )
         )
 
+    def too_many_cells(self, extent: str):
+        raise InputError(
+            _(
+                "工作表“%(sheet)s”的%(extent)s超过%(n)d个单元格（行数×列数）的上限，"
+                "请删除多余的行列或分批导入",
+                sheet=self.sheet,
+                extent=extent,
+                n=self.limits.cells,
+            )
+        )
+
     def cell(self, column: int, row: int) -> None:
         if column > self.limits.columns or row > self.limits.rows:
             self.refuse(_("单元格%(cell)s", cell=f"{column_letters(column)}{row}"))
+        self.widest, self.deepest = max(self.widest, column), max(self.deepest, row)
 
     def row(self, row: int) -> None:
         if row > self.limits.rows:
@@ -189,9 +203,17 @@ class _Check:
         if not corners or len(corners) > 2:
             return  # not a range: the readers refuse it as they read
         columns, rows = max(c for c, _r in corners), max(r for _c, r in corners)
+        shown = ":".join(f"{column_letters(c)}{r}" for c, r in corners)
         if columns > self.limits.columns or rows > self.limits.rows:
-            shown = ":".join(f"{column_letters(c)}{r}" for c, r in corners)
             self.refuse(_("声明范围%(ref)s", ref=shown))
+        if columns * rows > self.limits.cells:
+            self.too_many_cells(_("声明范围%(ref)s", ref=shown))
+
+    def finish(self) -> bool:
+        """After the last cell: the grid a reader builds, from A1 to the farthest row and column."""
+        if self.widest * self.deepest > self.limits.cells:
+            self.too_many_cells(_("使用范围%(ref)s", ref=f"A1:{column_letters(self.widest)}{self.deepest}"))
+        return self.formula
 
 
 class _Fast(_Check):
@@ -211,7 +233,7 @@ class _Fast(_Check):
                     whole, carry = whole + carry[: end + 1], b""
                 self.feed(whole)
         self.feed(carry)
-        return self.formula
+        return self.finish()
 
     def feed(self, data: bytes) -> None:
         if not data:
@@ -239,7 +261,12 @@ class _Fast(_Check):
         deepest = max(map(int, set(map(itemgetter(1), cells))))
         if column > self.limits.columns:
             self.cell(column, int(next(digits for text, digits in cells if text == widest)))
-        self.cell(1, deepest)
+        if deepest > self.limits.rows:
+            self.cell(
+                column_number(next(text for text, digits in cells if int(digits) == deepest).decode()),
+                deepest,
+            )
+        self.cell(column, deepest)  # within the limits: the grid so far
 
 
 class _ExactScan(_Check):
@@ -255,7 +282,7 @@ class _ExactScan(_Check):
             while chunk := stream.read(CHUNK):
                 parser.Parse(chunk, False)
         parser.Parse(b"", True)
-        return self.formula
+        return self.finish()
 
     def doctype(self, *_args) -> None:
         raise InputError(_("工作簿已损坏，无法读取：%(reason)s", reason="DOCTYPE"))

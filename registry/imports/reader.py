@@ -18,6 +18,7 @@ from .package import Limits, inspect
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_COLUMNS = 50  # the widest kind (enterprises) has 17 columns and an optional 编号
+MAX_CELLS = 4_000_000  # a full file of the widest kind (200,001 × 18) and little more: ~130 MB in calamine
 MAX_EXPANDED = 256 * 1024 * 1024  # a workbook's parts once unzipped: refuses "zip bombs" before reading
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls are OLE compound files
 _ZIP = b"PK\x03\x04"
@@ -69,8 +70,10 @@ def _xlsx(content: bytes, sheet_names: tuple[str, ...]) -> Table:
 
 def _scan(content: bytes) -> bool:
     """Does any worksheet hold a formula? Refuses first a workbook that would unzip past MAX_EXPANDED or
-    whose sheets reach past MAX_ROWS or MAX_COLUMNS (package.py), before anything reads a sheet."""
-    return inspect(content, Limits(rows=MAX_ROWS + 1, columns=MAX_COLUMNS, expanded=MAX_EXPANDED))
+    whose sheets reach past MAX_ROWS, MAX_COLUMNS or MAX_CELLS (package.py), before anything reads a sheet."""
+    return inspect(
+        content, Limits(rows=MAX_ROWS + 1, columns=MAX_COLUMNS, cells=MAX_CELLS, expanded=MAX_EXPANDED)
+    )
 
 
 def _choose(titles: list[str], sheet_names: tuple[str, ...]) -> str:
