@@ -171,3 +171,4 @@ def test_column_letters_and_numbers_agree():
     for number in (1, 26, 27, 52, 53, 702, 703, 16384):
         assert package.column_number(package.column_letters(number)) == number
     assert package.column_letters(16384) == "XFD" and package.column_number("ax") == 50
+    assert package.column_number("A" * 1_000_000) > 16384

@@ -54,6 +54,8 @@ class _Exact(Exception):
 
 
 def column_number(letters: str) -> int:
+    if len(letters) > 4:  # past XFD, the last column Excel has; a long run of letters costs nothing
+        return 26**4
     number = 0
     for letter in letters.upper():
         number = number * 26 + ord(letter) - 64
