@@ -7,6 +7,7 @@ import json
 import os
 import secrets
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from flask import current_app
@@ -31,7 +32,7 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def save(
-    content: bytes, filename: str, kind: str, user_id: int | None, errors: list[tuple[int, str]] = ()
+    content: bytes, filename: str, kind: str, user_id: int | None, errors: Iterable[tuple[int, str]] = ()
 ) -> str:
     _sweep()
     token = secrets.token_urlsafe(18)
@@ -44,7 +45,7 @@ def save(
     return token
 
 
-def save_errors(token: str, errors) -> None:
+def save_errors(token: str, errors: Iterable[tuple[int, str]]) -> None:
     """Keep the rows in error of the upload's last validation: (row, "列名：原因") pairs."""
     rows = [[row, str(message)] for row, message in errors]
     _write(folder() / f"{token}.errors.json", json.dumps(rows, ensure_ascii=False).encode())
