@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import stat
 
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from registry.extensions import db
+from registry.imports import routes
 from registry.imports.spec import BY_NAME
 from registry.models import ChangeLog, Enterprise
 
 from .factories import make_town, uscc
 from .import_helpers import (
     count,
+    upload,
     xlsx,
 )
 
@@ -163,3 +167,42 @@ def test_the_change_log_names_an_import_and_its_counts(client, auth, app):
     log = client.get("/audit/?object_type=import").get_data(as_text=True)
     assert "批量导入" in log and "新建" in log and "错误行" in log
     assert not re.search(r">\s*(import|created|errors)\s*[<：]", log), "raw codes in the change log"
+
+
+# ---- the kept upload ----------------------------------------------------------------------------------------
+def test_a_kept_upload_is_readable_by_its_owner_only(client, auth, app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "IMPORT_FOLDER", str(tmp_path / "imports"))
+    old_mask = os.umask(0o022)  # the usual umask, which leaves new files readable by all
+    try:
+        (tmp_path / "imports").mkdir()  # as an earlier version left it
+        auth.login("sb", roles=("science_bureau",))
+        page = upload(client, xlsx([["甲公司", "bad", "企业", "太平街道", "3"]]), "企业.xlsx")
+        assert "/errors.xlsx" in page.get_data(as_text=True)
+    finally:
+        os.umask(old_mask)
+    kept = list((tmp_path / "imports").iterdir())
+    assert {path.suffix for path in kept} == {".bin", ".json"}
+    assert stat.S_IMODE((tmp_path / "imports").stat().st_mode) == 0o700
+    assert {path.name: stat.S_IMODE(path.stat().st_mode) for path in kept} == {
+        path.name: 0o600 for path in kept
+    }
+
+
+def test_the_error_workbook_is_made_from_the_preview_without_validating_again(client, auth, app, monkeypatch):
+    with app.app_context():
+        make_town(name="太平街道", code="taiping")
+        db.session.commit()
+    auth.login("sb", roles=("science_bureau",))
+    content = xlsx([["甲公司", uscc(), "企业", "太平街道", "3"], ["乙公司", "bad", "企业", "太平街道", "4"]])
+    page = upload(client, content, "企业.xlsx").get_data(as_text=True)
+    token = re.search(r"/imports/([\w-]+)/errors.xlsx", page).group(1)
+
+    def validating_again(*args, **kwargs):
+        raise AssertionError("the error workbook validated the file again")
+
+    monkeypatch.setattr(routes, "run", validating_again)
+    with client.get(f"/imports/{token}/errors.xlsx") as response:
+        assert response.status_code == 200
+        rows = list(load_workbook(io.BytesIO(response.get_data())).active.iter_rows(values_only=True))
+    assert rows[0][0] == "行号" and len(rows) == 2
+    assert rows[1][:2] == (3, "乙公司") and "统一社会信用代码" in rows[1][-1]

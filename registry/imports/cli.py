@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ..domain import InputError
 from ..extensions import db
 from ..models import User
-from .reader import open_table
+from .reader import NoSheet, open_table
 from .service import FileError, run
 from .spec import SPECS, find_spec
 
@@ -83,8 +83,8 @@ def _spec_for(kind: str | None, content: bytes, path: Path):
             try:
                 open_table(content, path.name, spec.sheet_names)
                 return spec
-            except InputError:
-                continue
+            except NoSheet:
+                continue  # another kind's sheet names; any other refusal is the file's own
     spec = find_spec(path.stem)
     if spec is None:
         raise InputError("Cannot tell what the file holds; give --kind")

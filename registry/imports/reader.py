@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from ..domain import InputError
+from .package import Limits, inspect
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
+MAX_COLUMNS = 50  # the widest kind (enterprises) has 17 columns and an optional 编号
+MAX_CELLS = 4_000_000  # a full file of the widest kind (200,001 × 18) and little more: ~130 MB in calamine
 MAX_EXPANDED = 256 * 1024 * 1024  # a workbook's parts once unzipped: refuses "zip bombs" before reading
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls are OLE compound files
 _ZIP = b"PK\x03\x04"
@@ -26,6 +29,10 @@ class Table:
     sheet: str  # the sheet's name (CSV: the file name)
     headers: list[str]
     rows: Iterator[tuple[int, list]]  # (row number as the user sees it, cell values)
+
+
+class NoSheet(InputError):
+    """The workbook has no sheet of the names asked for (the command line then tries another kind)."""
 
 
 class Formula(str):
@@ -61,28 +68,12 @@ def _xlsx(content: bytes, sheet_names: tuple[str, ...]) -> Table:
     return _xlsx_calamine(content, sheet_names)
 
 
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-
-
 def _scan(content: bytes) -> bool:
-    """Does any worksheet of the workbook hold a formula (an ``<f>`` element)? A workbook that would unzip
-    to more than MAX_EXPANDED bytes is refused before anything reads it whole."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if sum(part.file_size for part in archive.infolist()) > MAX_EXPANDED:
-                raise InputError(_("工作簿解压后超过%(n)dMB上限，请分批导入", n=MAX_EXPANDED // 1024 // 1024))
-            for name in archive.namelist():
-                if not name.startswith("xl/worksheets/") or not name.endswith(".xml"):
-                    continue
-                with archive.open(name) as part:
-                    tail = b""
-                    while chunk := part.read(1 << 20):
-                        if _FORMULA.search(tail + chunk):
-                            return True
-                        tail = chunk[-16:]
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
-        raise InputError(_("工作簿已损坏，无法读取：%(reason)s", reason=str(error)[:100])) from None
-    return False
+    """Does any worksheet hold a formula? Refuses first a workbook that would unzip past MAX_EXPANDED or
+    whose sheets reach past MAX_ROWS, MAX_COLUMNS or MAX_CELLS (package.py), before anything reads a sheet."""
+    return inspect(
+        content, Limits(rows=MAX_ROWS + 1, columns=MAX_COLUMNS, cells=MAX_CELLS, expanded=MAX_EXPANDED)
+    )
 
 
 def _choose(titles: list[str], sheet_names: tuple[str, ...]) -> str:
@@ -91,17 +82,29 @@ def _choose(titles: list[str], sheet_names: tuple[str, ...]) -> str:
         # One sheet under any name (LibreOffice names it after the file): its headers decide.
         chosen = titles[0]
     if chosen is None:
-        raise InputError(_("工作簿中没有可识别的工作表（应为：%(names)s）", names="、".join(sheet_names)))
+        raise NoSheet(_("工作簿中没有可识别的工作表（应为：%(names)s）", names="、".join(sheet_names)))
     return chosen
 
 
+def _broken(error: Exception) -> InputError:
+    reason = str(error).strip() or type(error).__name__
+    return InputError(_("工作簿已损坏，无法读取：%(reason)s", reason=reason[:100]))
+
+
 def _sheet(chosen: str, rows: Iterator[list], close) -> Table:
-    """The table of a sheet whose rows (lists of values, from column A) come from ``rows``."""
+    """The table of a sheet whose rows (lists of values, from column A) come from ``rows``. Whatever the
+    reader raises on a broken part while reading (XML, zip, values) is refused as a broken workbook."""
     try:
         header_cells = next(rows)
     except StopIteration:
         close()
         raise InputError(_("工作表“%(name)s”是空的", name=chosen)) from None
+    except InputError:
+        close()
+        raise
+    except Exception as error:
+        close()
+        raise _broken(error) from None
     headers = [_text(value) for value in header_cells]
     while headers and not headers[-1]:
         headers.pop()
@@ -114,6 +117,10 @@ def _sheet(chosen: str, rows: Iterator[list], close) -> Table:
                 values = cells[: len(headers)]
                 if any(v not in (None, "") for v in values):
                     yield number, values + [None] * (len(headers) - len(values))
+        except InputError:
+            raise
+        except Exception as error:
+            raise _broken(error) from None
         finally:
             close()
 
@@ -121,16 +128,16 @@ def _sheet(chosen: str, rows: Iterator[list], close) -> Table:
 
 
 def _xlsx_calamine(content: bytes, sheet_names: tuple[str, ...]) -> Table:
-    from python_calamine import CalamineError, CalamineWorkbook
+    from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         chosen = _choose(workbook.sheet_names, sheet_names)
         sheet = workbook.get_sheet_by_name(chosen)
-    except CalamineError as error:
-        raise InputError(_("工作簿已损坏，无法读取：%(reason)s", reason=str(error)[:100])) from None
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise InputError(_("工作簿已损坏，无法读取：%(reason)s", reason=str(error)[:100])) from None
+    except InputError:
+        raise
+    except Exception as error:  # CalamineError and its kin, and zip or value errors
+        raise _broken(error) from None
     pad = [None] * sheet.start[1] if sheet.start else []  # rows start at the first used column
 
     def rows() -> Iterator[list]:
@@ -180,17 +187,64 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip().lstrip("\ufeff")
 
 
+_BOM = b"\xef\xbb\xbf"
+_ESCAPED = re.compile("[\udc80-\udcff]")  # bytes that are not UTF-8, kept by "surrogateescape"
+_CHINESE = re.compile("[\u3000-\u9fff\uff00-\uffef]")
+_UNLIKELY = re.compile("[^\x00-\x7f\u00b7\u00d7\u2010-\u2027\u3000-\u9fff\uff00-\uffef]")
+
+
 def _decode(content: bytes) -> str:
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8")
+    """The file's text, in UTF-8 (with or without a BOM) or, failing that, GB18030 (what Chinese Excel and
+    WPS write as "CSV"). A file whose rows are in different encodings is refused naming the first odd row:
+    decoded either way, some rows would be stored garbled."""
+    bom = content.startswith(_BOM)
+    body = content[len(_BOM) :] if bom else content
     try:
-        return content.decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    first_bad, first_good, bad, good = _rows_by_encoding(body)
+    advice = _("请把整个文件另存为UTF-8或GBK编码")
+    if bom:
+        raise InputError(_("文件开头标明是UTF-8编码，但第%(row)d行不是UTF-8编码：", row=first_bad) + advice)
+    if good:
+        if bad <= good:
+            raise InputError(_("第%(row)d行不是UTF-8编码，而文件其余部分是：", row=first_bad) + advice)
+        raise InputError(_("第%(row)d行是UTF-8编码，而文件其余部分不是：", row=first_good) + advice)
     try:
-        return content.decode("gb18030")  # what Chinese Excel and WPS write as "CSV"
+        return body.decode("gb18030")
     except UnicodeDecodeError:
         raise InputError(_("无法识别文件编码，请保存为UTF-8或GBK编码的CSV")) from None
+
+
+def _rows_by_encoding(body: bytes) -> tuple[int, int, int, int]:
+    """The first row that is not UTF-8, the first row of Chinese written in UTF-8, and how many of each."""
+    text = body.decode("utf-8", "surrogateescape")
+    try:
+        records = ["".join(record) for record in csv.reader(io.StringIO(text))]
+    except csv.Error:  # the table itself is broken; lines number the rows well enough to point at one
+        records = text.splitlines()
+    first_bad = first_good = bad = good = 0
+    for number, record in enumerate(records, start=1):
+        if _ESCAPED.search(record):
+            bad += 1
+            first_bad = first_bad or number
+        elif _chinese_in_utf8(record):
+            good += 1
+            first_good = first_good or number
+    return first_bad, first_good, bad, good
+
+
+def _chinese_in_utf8(record: str) -> bool:
+    """Is this row (valid UTF-8) Chinese written in UTF-8, rather than GBK bytes that happen to be valid
+    UTF-8? The latter decode to unlikely characters, or read as ordinary GB2312 text when taken as GBK."""
+    if not _CHINESE.search(record) or _UNLIKELY.search(record):
+        return False
+    try:
+        record.encode("utf-8").decode("gb18030").encode("gb2312")
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        return True
+    return False
 
 
 def _csv(content: bytes, filename: str) -> Table:

@@ -71,7 +71,7 @@ def upload():
             except (FileError, InputError) as error:
                 form.file.errors = [error.message]
             else:
-                token = store.save(content, upload.filename, spec.name, current_user.id)
+                token = store.save(content, upload.filename, spec.name, current_user.id, result.errors)
                 return render_template(
                     "imports/preview.html",
                     spec=spec,
@@ -109,6 +109,14 @@ def _decisions() -> dict[int, str]:
     return decisions
 
 
+def _refused(message: str):
+    """The upload page with the reason a kept file can no longer be read (it was read at the preview)."""
+    form = UploadForm()
+    form.kind.choices = options((s.name, s.title) for s in _allowed_specs())
+    form.file.errors = [message]
+    return render_template("imports/upload.html", form=form, specs=_allowed_specs())
+
+
 @bp.route("/<token>/confirm", methods=["POST"])
 def confirm(token: str):
     form = ConfirmForm()
@@ -116,12 +124,17 @@ def confirm(token: str):
         abort(400)
     content, facts = _stored(token)
     spec = _spec(facts["kind"])
-    table = open_table(content, facts["filename"], spec.sheet_names)
-    result = run(
-        table, spec, current_user, commit=True, valid_only=form.valid_only.data, decisions=_decisions()
-    )
+    try:
+        table = open_table(content, facts["filename"], spec.sheet_names)
+        result = run(
+            table, spec, current_user, commit=True, valid_only=form.valid_only.data, decisions=_decisions()
+        )
+    except (FileError, InputError) as error:
+        return _refused(error.message)
     if result.written:
         store.discard(token)
+    else:
+        store.save_errors(token, result.errors)
     return render_template(
         "imports/done.html",
         spec=spec,
@@ -134,14 +147,23 @@ def confirm(token: str):
 
 @bp.route("/<token>/errors.xlsx")
 def errors(token: str):
+    """The rows in error as uploaded, with their reasons: the reasons are those the last validation of the
+    upload kept (a file of 200,000 rows takes most of a minute to validate again)."""
     content, facts = _stored(token)
     spec = _spec(facts["kind"])
-    result = run(open_table(content, facts["filename"], spec.sheet_names), spec, current_user, commit=False)
-    messages: dict[int, list[str]] = {}
-    for row, message in result.errors:
-        messages.setdefault(row, []).append(message)
-    table = open_table(content, facts["filename"], spec.sheet_names)
-    rows = [(number, cells, messages[number]) for number, cells in table.rows if number in messages]
+    try:
+        found = store.load_errors(token)
+        if found is None:  # kept before the reasons were: validate once, and keep them
+            result = run(open_table(content, facts["filename"], spec.sheet_names), spec, current_user)
+            found = result.errors
+            store.save_errors(token, found)
+        messages: dict[int, list[str]] = {}
+        for row, message in found:
+            messages.setdefault(row, []).append(message)
+        table = open_table(content, facts["filename"], spec.sheet_names)
+        rows = [(number, cells, messages[number]) for number, cells in table.rows if number in messages]
+    except (FileError, InputError) as error:
+        return _refused(error.message)
     return send_file(
         io.BytesIO(error_report(table.headers, rows)),
         as_attachment=True,

@@ -1,31 +1,62 @@
-"""Uploaded files kept between preview and confirm (in the instance folder, owner-only, for a day)."""
+"""Uploaded files kept between preview and confirm (in the instance folder, owner-only, for a day), with
+the rows in error that the preview found, so the error workbook is made without validating again."""
 
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from flask import current_app
 
 MAX_AGE = 24 * 3600
+SUFFIXES = (".bin", ".json", ".errors.json")
 
 
 def folder() -> Path:
     path = Path(current_app.config.get("IMPORT_FOLDER") or Path(current_app.instance_path) / "imports")
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:  # made by an earlier version, or by hand
+        path.chmod(0o700)
     return path
 
 
-def save(content: bytes, filename: str, kind: str, user_id: int | None) -> str:
+def _write(path: Path, data: bytes) -> None:
+    """Write a file that only the owner can read: the mode is given as it is created, never widened."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(data)
+
+
+def save(
+    content: bytes, filename: str, kind: str, user_id: int | None, errors: Iterable[tuple[int, str]] = ()
+) -> str:
     _sweep()
     token = secrets.token_urlsafe(18)
-    (folder() / f"{token}.bin").write_bytes(content)
-    (folder() / f"{token}.json").write_text(
-        json.dumps({"filename": filename, "kind": kind, "user_id": user_id})
+    _write(folder() / f"{token}.bin", content)
+    _write(
+        folder() / f"{token}.json",
+        json.dumps({"filename": filename, "kind": kind, "user_id": user_id}).encode(),
     )
+    save_errors(token, errors)
     return token
+
+
+def save_errors(token: str, errors: Iterable[tuple[int, str]]) -> None:
+    """Keep the rows in error of the upload's last validation: (row, "列名：原因") pairs."""
+    rows = [[row, str(message)] for row, message in errors]
+    _write(folder() / f"{token}.errors.json", json.dumps(rows, ensure_ascii=False).encode())
+
+
+def load_errors(token: str) -> list[tuple[int, str]] | None:
+    """The rows in error kept with the upload, or None when there are none kept (an older upload)."""
+    path = folder() / f"{token}.errors.json"
+    if not path.exists():
+        return None
+    return [(int(row), str(message)) for row, message in json.loads(path.read_text())]
 
 
 def load(token: str, user_id: int | None) -> tuple[bytes, dict] | None:
@@ -42,7 +73,7 @@ def load(token: str, user_id: int | None) -> tuple[bytes, dict] | None:
 
 
 def discard(token: str) -> None:
-    for suffix in (".bin", ".json"):
+    for suffix in SUFFIXES:
         (folder() / f"{token}{suffix}").unlink(missing_ok=True)
 
 
