@@ -1,4 +1,4 @@
-"""Request-wide web helpers: a request id for the change log and template globals."""
+"""Request-wide web helpers: a request id for the change log, template globals and the URL's ids."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, g, request
 from flask_babel import get_locale
+from werkzeug.routing import IntegerConverter
 
 from . import enums
+from .domain.values import DB_INT_MAX
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -36,7 +38,18 @@ def request_id() -> str:
     return g.request_id
 
 
+class RecordId(IntegerConverter):
+    """``<int:…>`` in a route: a whole number within the database's INTEGER range; a larger one is no
+    record (404) rather than a number the database cannot bind."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", DB_INT_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = RecordId  # before any blueprint adds its routes
+
     @app.after_request
     def _tag_response(response):
         response.headers.setdefault("X-Request-ID", request_id())
