@@ -39,12 +39,16 @@ def request_id() -> str:
 
 
 class RecordId(IntegerConverter):
-    """``<int:…>`` in a route: a whole number within the database's INTEGER range; a larger one is no
-    record (404) rather than a number the database cannot bind."""
+    """``<int:…>`` in a route: a record's id. A number past the database's INTEGER range names no record:
+    more than ten digits match no route, and a ten-digit one past the range is read as 0, which no record
+    has, so every method answers 404 (failing the conversion instead would make werkzeug answer 405 to a
+    method whose rule comes later), never a number the database cannot bind."""
 
-    def __init__(self, map, *args, **kwargs) -> None:
-        kwargs.setdefault("max", DB_INT_MAX)
-        super().__init__(map, *args, **kwargs)
+    regex = r"\d{1,10}"
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= DB_INT_MAX else 0
 
 
 def init_app(app: Flask) -> None:

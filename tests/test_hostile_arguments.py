@@ -104,6 +104,11 @@ IDS = [
 def test_ids_past_the_database_range_are_not_found(signed_in):
     for path in IDS:
         assert signed_in.get(path).status_code == 404, path
+    for id_ in ("99999999999999999999", "3000000000"):  # every method, not 405 for the later rules
+        assert signed_in.delete(f"/api/v1/certifications/{id_}").status_code == 404, id_
+        patch = signed_in.patch(f"/api/v1/enterprises/{id_}", json={"version": 1})
+        assert patch.status_code == 404, id_
+        assert signed_in.post(f"/enterprises/{id_}/archive").status_code == 404, id_
 
 
 BAD_CURSORS = [
