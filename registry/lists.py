@@ -15,8 +15,9 @@ from sqlalchemy import Select, String, cast, func, literal, select, union_all
 
 from .domain import InputError
 from .domain.text import CONTROL, clean_text, has_control
+from .domain.values import parse_query_date, parse_query_int
 from .extensions import db
-from .paging import encode_cursor, keyset_page
+from .paging import decode_cursor, encode_cursor, keyset_page
 
 COUNT_LIMIT = 10_000
 FACET_LIMIT = 12
@@ -25,7 +26,10 @@ PAGE_SIZES = (20, 50, 100)
 
 @dataclass
 class Filter:
-    """A filter by one request argument: ``parse`` its text, then ``apply`` it to the query."""
+    """A filter by one request argument: ``parse`` its text, then ``apply`` it to the query.
+
+    ``int`` as the parser reads a whole number within the database's integer range (a value past it is
+    reported and ignored, as any bad value is)."""
 
     name: str
     label: str
@@ -35,6 +39,10 @@ class Filter:
     multiple: bool = False
     default: str | None = None  # applied when the argument is absent (e.g. archived=0)
     input_type: str = "text"  # for filters without choices: the input's type (date, number)
+
+    def __post_init__(self) -> None:
+        if self.parse is int:
+            self.parse = parse_query_int
 
 
 @dataclass
@@ -128,7 +136,10 @@ def parse_args(spec: ListSpec, args: Mapping) -> ListArgs:
         size = PAGE_SIZES[0]
     result.size = size if size in PAGE_SIZES else PAGE_SIZES[0]
     after = args.get("after") or None
-    result.after = after if after and not has_control(after) else None
+    if after and decode_cursor(spec.sort_by_name()[result.sort.lstrip("-")], after) is None:
+        result.errors["after"] = _("翻页位置无效")  # pages show the first page; the API refuses it
+        after = None
+    result.after = after
     return result
 
 
@@ -282,9 +293,7 @@ def archived_filter(model) -> Filter:
 
 
 def date_filter(name: str, label: str, apply) -> Filter:
-    from .domain.values import parse_date
-
-    return Filter(name, label, apply, parse_date, input_type="date")
+    return Filter(name, label, apply, parse_query_date, input_type="date")
 
 
 def count_facet(model, column, label_column=None, join=None, label_key=None):

@@ -1,19 +1,25 @@
 """Paging by key, for every list: a page is the rows after the last row's sort value and id, so the
 thousandth page costs what the first one does, and empty values come last in either direction.
 
-The cursor in a page's "next" link is that value and id, encoded for a URL; a cursor that does not decode
-is ignored (the first page), never an error.
+The cursor in a page's "next" link is that value and id, encoded for a URL. A cursor that does not decode
+to a value of the sort key's type and an id (:func:`decode_cursor`) is never put in a query: the list's
+arguments report it (registry/lists.py), pages show the first page and the API refuses it.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, and_, or_, select, union_all
+
+from .domain.text import has_control
+from .domain.values import DB_INT_MAX, DB_INT_MIN
 
 if TYPE_CHECKING:
     from .lists import ListSpec, Sort
@@ -45,21 +51,67 @@ def encode_cursor(value, row_id: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+MAX_CURSOR = 2000  # characters: a key of text is at most a few hundred
+_DECIMAL = re.compile(r"-?[0-9]{1,13}(\.[0-9]{1,2})?")  # money and areas: Fixed2, two places
+
+
+def _refuse(_constant):
+    raise ValueError("not a number")
+
+
+def _whole(value) -> int:
+    if type(value) is not int or not DB_INT_MIN <= value <= DB_INT_MAX:
+        raise ValueError(value)
+    return value
+
+
+def _text(value) -> str:
+    if not isinstance(value, str) or len(value) > 1000 or has_control(value):
+        raise ValueError(value)
+    return value
+
+
+def _date(value) -> date:
+    if not isinstance(value, str) or len(value) != 10:
+        raise ValueError(value)
+    return date.fromisoformat(value)
+
+
+def _datetime(value) -> datetime:
+    if not isinstance(value, str) or len(value) > 32:
+        raise ValueError(value)
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is not None:  # stored naive, in UTC
+        raise ValueError(value)
+    return moment
+
+
+def _decimal(value) -> Decimal:
+    if not isinstance(value, str) or not _DECIMAL.fullmatch(value):
+        raise ValueError(value)
+    return Decimal(value)
+
+
+READERS = {"text": _text, "date": _date, "datetime": _datetime, "int": _whole, "decimal": _decimal}
+
+
 def decode_cursor(key: Sort, cursor: str):
-    try:
-        value, row_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        row_id = int(row_id)
-        if value is not None:
-            readers = {
-                "date": date.fromisoformat,
-                "datetime": datetime.fromisoformat,
-                "int": int,
-                "decimal": Decimal,
-            }
-            value = readers.get(key.kind, str)(value)
-    except (ValueError, TypeError, json.JSONDecodeError):
+    """(value, id) from a cursor, the value of the sort key's type; None for anything else: bad base64,
+    JSON that is not a pair, a number past the database's range, NaN, a value of another type."""
+    if not isinstance(cursor, str) or len(cursor) > MAX_CURSOR:
         return None
-    return value, row_id
+    try:
+        raw = base64.urlsafe_b64decode(cursor.encode("ascii") + b"=" * (-len(cursor) % 4))
+        pair = json.loads(raw.decode("utf-8"), parse_constant=_refuse)
+        if not isinstance(pair, list) or len(pair) != 2:
+            return None
+        value, row_id = pair
+        row_id = _whole(row_id)
+        if value is None:
+            return (None, row_id) if key.nullable else None
+        return READERS.get(key.kind, _text)(value), row_id
+    except (ValueError, TypeError, binascii.Error, RecursionError):
+        return None
 
 
 def after_cursor(

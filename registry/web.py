@@ -1,4 +1,4 @@
-"""Request-wide web helpers: a request id for the change log and template globals."""
+"""Request-wide web helpers: a request id for the change log, template globals and the URL's ids."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, g
 from flask_babel import get_locale
+from werkzeug.routing import IntegerConverter
 
 from . import enums
+from .domain.values import DB_INT_MAX
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -40,7 +42,22 @@ def request_id() -> str:
     return g.request_id
 
 
+class RecordId(IntegerConverter):
+    """``<int:…>`` in a route: a record's id. A number past the database's INTEGER range names no record:
+    more than ten digits match no route, and a ten-digit one past the range is read as 0, which no record
+    has, so every method answers 404 (failing the conversion instead would make werkzeug answer 405 to a
+    method whose rule comes later), never a number the database cannot bind."""
+
+    regex = r"\d{1,10}"
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= DB_INT_MAX else 0
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = RecordId  # before any blueprint adds its routes
+
     @app.after_request
     def _tag_response(response):
         response.headers.setdefault("X-Request-ID", request_id())

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -110,13 +113,43 @@ def _http(exc: HTTPException):
     return error(exc.code or 500, exc.description if exc.code in (400, 415) else exc.name)
 
 
+MAX_DEPTH = 32  # a record is an object of values and lists: two levels deep
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def _too_deep(raw: bytes) -> bool:
+    """Whether brackets outside strings nest past MAX_DEPTH (checked before parsing: Python's parser
+    recurses once a level and gives up with a RecursionError)."""
+    depth = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub(b"", raw)):
+        depth += 1 if bracket in (b"[", b"{") else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
+def _not_a_number(constant: str):
+    raise ValueError(constant)
+
+
 def body() -> dict:
-    """The request's JSON object; 415 for another content type, 400 for malformed JSON or a non-object."""
+    """The request's JSON object; 415 for another content type, 400 for malformed JSON, JSON nested past
+    MAX_DEPTH, NaN or Infinity, text with a lone surrogate ("\ud800", which no database stores) or a
+    non-object."""
     if not request.is_json:
         abort(415, description=_("请求体应为JSON（Content-Type: application/json）"))
-    data = request.get_json(silent=True)
-    if data is None:
+    raw = request.get_data(cache=True)
+    if _too_deep(raw):
+        abort(400, description=_("请求体嵌套过深"))
+    try:
+        data = json.loads(raw, parse_constant=_not_a_number)
+    except (ValueError, RecursionError):
         abort(400, description=_("请求体不是有效的JSON"))
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        abort(400, description=_("请求体含有无效的Unicode字符"))
     if not isinstance(data, dict):
         abort(400, description=_("请求体应为JSON对象"))
     return data
@@ -154,6 +187,8 @@ def field_filters(coll, args) -> dict:
 def list_items(name: str):
     coll = collection(name)
     args = lists.parse_args(coll.spec, request.args)
+    if args.errors.pop("after", None):
+        return error(400, _("翻页位置无效"))
     if args.errors:
         raise ValidationFailed({k: [v] for k, v in args.errors.items()})
     try:
@@ -280,14 +315,14 @@ def openapi():
 # ---- summary (DESIGN.md §5) ---------------------------------------------------------------------------
 def _summary_period():
     from ..domain import InputError
-    from ..domain.values import parse_date
+    from ..domain.values import parse_query_date
     from ..reports.periods import Period
 
     errors = {}
     dates = {}
     for key in ("start", "end"):
         try:
-            dates[key] = parse_date(request.args.get(key) or "")
+            dates[key] = parse_query_date(request.args.get(key) or "")
         except InputError as exc:
             errors[key] = [f"{key}：{exc.message}"]
     if errors:

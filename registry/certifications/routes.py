@@ -13,7 +13,7 @@ from sqlalchemy import select
 from wtforms import HiddenField, StringField
 
 from ..domain import InputError
-from ..domain.values import parse_date
+from ..domain.values import parse_query_date
 from ..enums import CertificationStatus, Level
 from ..forms import options
 from ..lists import ListSpec, Sort, archived_filter
@@ -121,7 +121,7 @@ def renewals():
     """Due for renewal: approved certificates ending within 90 days, and this year's 科技型中小企业
     registrations that must be renewed for the next year."""
     try:
-        on = parse_date(request.args["on"]) if request.args.get("on") else date.today()
+        on = parse_query_date(request.args["on"]) if request.args.get("on") else date.today()
     except InputError:  # a bad date in the URL falls back to today
         on = date.today()
     ending, renew = due_for_renewal(current_user, on)

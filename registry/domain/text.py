@@ -46,8 +46,9 @@ _SPACES = re.compile(r"\s+")
 _KEY_NOISE = re.compile(r"[\s()\[\]{}<>\"'“”‘’《》〈〉【】「」·•.,，、。\-_—–/\\]+")
 
 
-# C0 controls other than tab and line breaks, DEL, and NUL: never stored (PostgreSQL refuses NUL outright).
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls other than tab and line breaks, DEL, and NUL: never stored (PostgreSQL refuses NUL outright);
+# and lone surrogates (JSON's "\ud800"), which are no characters: neither database can store them.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def has_control(text) -> bool:

@@ -19,6 +19,13 @@ _DATE_FORMS = (
 )
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
+# The databases' INTEGER (PostgreSQL's int4): every id and whole-number column. A value outside it can
+# match no row, and SQLite cannot even bind one past 64 bits.
+DB_INT_MIN, DB_INT_MAX = -(2**31), 2**31 - 1
+# Dates a search or a reporting period may name: date arithmetic (a year back, a day on) stays in range.
+QUERY_DATE_MIN, QUERY_DATE_MAX = date(1900, 1, 1), date(2999, 12, 31)
+_WHOLE = re.compile(r"[+-]?[0-9]{1,40}")
+
 
 def parse_date(value) -> date:
     """A real calendar date from a date, ``2021-07-31``, ``2021/7/31``, ``2021.7.31`` or ``2021年7月31日``."""
@@ -37,6 +44,32 @@ def parse_date(value) -> date:
             except ValueError as error:
                 raise InputError(_("不是有效的日期：%(value)s", value=text)) from error
     raise InputError(_("应为日期，格式YYYY-MM-DD"))
+
+
+def parse_query_date(value) -> date:
+    """A date as :func:`parse_date` reads it, within QUERY_DATE_MIN…QUERY_DATE_MAX (filters, periods)."""
+    day = parse_date(value)
+    if not QUERY_DATE_MIN <= day <= QUERY_DATE_MAX:
+        raise InputError(
+            _(
+                "日期应在%(low)s至%(high)s之间",
+                low=QUERY_DATE_MIN.isoformat(),
+                high=QUERY_DATE_MAX.isoformat(),
+            )
+        )
+    return day
+
+
+def parse_query_int(value, low: int = DB_INT_MIN, high: int = DB_INT_MAX) -> int:
+    """A whole number typed in a URL (a filter, an id, a page position), within the database's INTEGER
+    range unless narrower bounds are given; ASCII or full-width digits only."""
+    text = fold_width(str(value)).strip()
+    if not _WHOLE.fullmatch(text):
+        raise InputError(_("应为整数"))
+    number = int(text)
+    if not low <= number <= high:
+        raise InputError(_("应在%(low)d–%(high)d之间", low=low, high=high))
+    return number
 
 
 def _number_text(value) -> str:

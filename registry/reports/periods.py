@@ -9,7 +9,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from ..domain import InputError
-from ..domain.values import parse_date
+from ..domain.values import parse_query_date
 
 PRESETS = ("ytd", "months", "quarter", "year", "last_year", "custom")
 
@@ -59,7 +59,7 @@ def resolve(args, today: date | None = None) -> Period:
         return Period(date(year, 1, 1), date(year, 12, 31), preset)
     if preset == "last_year":
         return Period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 31), preset)
-    start, end = parse_date(args.get("start") or ""), parse_date(args.get("end") or "")
+    start, end = parse_query_date(args.get("start") or ""), parse_query_date(args.get("end") or "")
     if end < start:
         raise InputError(_("截止日期不能早于起始日期"))
     if (end - start).days > 366 * 30:

@@ -24,6 +24,7 @@ from wtforms import HiddenField, StringField
 
 from .. import permissions
 from ..domain import InputError
+from ..domain.values import parse_query_int
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
 from ..models import ReportSnapshot
@@ -134,9 +135,9 @@ def _indicator(code: str) -> ind.Indicator:
 def drill(code: str):
     indicator = _indicator(code)
     period = _period()
-    try:
-        after = int(request.args.get("after") or 0)
-    except ValueError:
+    try:  # a position that is no id of the database's range starts at the first page
+        after = parse_query_int(request.args.get("after") or 0, low=0)
+    except InputError:
         after = 0
     rows, next_after, count = service.drill_page(indicator, period, after)
     return render_template(
