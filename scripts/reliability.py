@@ -216,13 +216,17 @@ def kill_during_import(base: str, server: subprocess.Popen, database: Path, pass
     )
     # A new account's password is one-time: the clerk sets their own first.
     change = opener.open(base + "/account/password").read().decode()
-    new = "the clerk's own long passphrase"
-    opener.open(
+    new = "a long passphrase of the science bureau"
+    changed = opener.open(
         base + "/account/password",
         data=urllib.parse.urlencode(
             {"current": password, "new": new, "confirm": new, "csrf_token": csrf(change)}
         ).encode(),
     )
+    if changed.url.endswith("/account/password"):  # still on the form: the change was refused
+        sys.exit(
+            "the clerk's password change was refused:\n" + re.sub(r"<[^>]+>", " ", changed.read().decode())
+        )
     before = count(database)
     rows = "\n".join(f"导入中企业{n},,创业团队(未注册),压力测试镇" for n in range(IMPORT_ROWS))
     content = ("企业名称,统一社会信用代码,主体类型,所在镇街\n" + rows + "\n").encode()
@@ -250,7 +254,10 @@ def kill_during_import(base: str, server: subprocess.Popen, database: Path, pass
         .read()
         .decode()
     )
-    token = re.search(r"/imports/([\w-]+)/confirm", preview).group(1)
+    found = re.search(r"/imports/([\w-]+)/confirm", preview)
+    if found is None:  # the preview refused the file: say why instead of failing later
+        sys.exit("the import preview offered no confirm:\n" + re.sub(r"<[^>]+>", " ", preview)[-3000:])
+    token = found.group(1)
 
     outcome = {}
 
