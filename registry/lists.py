@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, String, cast, func, literal, select, union_all
 
 from .domain import InputError
@@ -275,8 +276,6 @@ def enum_filter(name: str, label: str, column, enum) -> Filter:
 
 
 def archived_filter(model) -> Filter:
-    from flask_babel import lazy_gettext as _l
-
     def apply(query, value):
         if value == "all":
             return query
@@ -294,6 +293,17 @@ def archived_filter(model) -> Filter:
 
 def date_filter(name: str, label: str, apply) -> Filter:
     return Filter(name, label, apply, parse_query_date, input_type="date")
+
+
+PERIOD_LABELS = (_l("起始日期"), _l("截止日期"))
+
+
+def date_range(column, names=("from", "to"), labels=PERIOD_LABELS) -> list[Filter]:
+    """Two filters: ``column`` on or after the first date, on or before the second (both inclusive)."""
+    return [
+        date_filter(names[0], labels[0], lambda q, v: q.where(column >= v)),
+        date_filter(names[1], labels[1], lambda q, v: q.where(column <= v)),
+    ]
 
 
 def count_facet(model, column, label_column=None, join=None, label_key=None):

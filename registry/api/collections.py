@@ -5,27 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
-
 from ..certifications.listing import SPEC as CERTIFICATION_SPEC
 from ..certifications.services import CERTIFICATION
-from ..domain.text import clean_name
 from ..enterprises.listing import SPEC as ENTERPRISE_SPEC
-from ..enterprises.listing import search as search_firms
 from ..enterprises.services import ENTERPRISE
-from ..enums import ExitReason, IncubatorKind, Level
-from ..finance.routes import LOAN_SPEC, OUTREACH_SPEC
+from ..finance.filters import LOAN_SPEC, OUTREACH_SPEC
 from ..finance.services import LOAN, OUTREACH
+from ..incubation.filters import INCUBATOR_SPEC, TENANCY_SPEC
 from ..incubation.services import INCUBATOR, TENANCY
-from ..listing.routes import CANDIDATE_SPEC, TRAINING_SPEC
+from ..listing.filters import CANDIDATE_SPEC, TRAINING_SPEC
 from ..listing.services import CANDIDATE, TRAINING, current_stage
-from ..lists import Filter, ListSpec, Sort, archived_filter, date_filter, enum_filter, enum_parser
-from ..models import Enterprise, Incubator, Tenancy
+from ..lists import ListSpec
 from ..records.fields import to_json
 from ..records.kind import RecordKind
-from ..reference.routes import PARK_SPEC, TAG_SPEC, TOWN_SPEC
+from ..reference.filters import PARK_SPEC, TAG_SPEC, TOWN_SPEC
 from ..reference.services import PARK, TAG, TOWN
 
 
@@ -55,45 +48,6 @@ class Collection:
 
 def _stamp(value):
     return value.isoformat(timespec="seconds") + "Z" if value is not None else None
-
-
-INCUBATOR_SPEC = ListSpec(
-    model=Incubator,
-    base=lambda user: INCUBATOR.visible(user, select(Incubator)),
-    search=lambda q, text: q.where(Incubator.name.contains(clean_name(text), autoescape=True)),
-    filters=[
-        enum_filter("kind", _l("类型"), Incubator.kind, IncubatorKind),
-        enum_filter("level", _l("级别"), Incubator.level, Level),
-        Filter("town", _l("镇街"), lambda q, v: q.where(Incubator.town_id == v), int),
-        archived_filter(Incubator),
-    ],
-    sorts=[Sort("name", _l("名称"), Incubator.name)],
-    default_sort="id",
-)
-
-TENANCY_SPEC = ListSpec(
-    model=Tenancy,
-    base=lambda user: TENANCY.visible(
-        user, select(Tenancy).join(Enterprise, Enterprise.id == Tenancy.enterprise_id)
-    ),
-    search=search_firms,
-    filters=[
-        Filter("incubator", _l("孵化载体"), lambda q, v: q.where(Tenancy.incubator_id == v), int),
-        Filter(
-            "open",
-            _l("在孵"),
-            lambda q, v: q.where(Tenancy.left_on.is_(None) if v == "1" else Tenancy.left_on.is_not(None)),
-            enum_parser(lambda: ("0", "1")),
-        ),
-        enum_filter("exit_reason", _l("离孵原因"), Tenancy.exit_reason, ExitReason),
-        date_filter("moved_in_from", _l("入驻起"), lambda q, v: q.where(Tenancy.moved_in_on >= v)),
-        date_filter("moved_in_to", _l("入驻止"), lambda q, v: q.where(Tenancy.moved_in_on <= v)),
-        archived_filter(Tenancy),
-    ],
-    sorts=[Sort("moved_in_on", _l("入驻日期"), Tenancy.moved_in_on, kind="date")],
-    default_sort="id",
-    eager=(joinedload(Tenancy.enterprise),),
-)
 
 
 def _candidate_extra(record) -> dict:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import aliased, joinedload
 
-from ..enterprises.listing import search as search_firms
+from ..enterprises.listing import firm_owned_spec
 from ..enums import CertificationStatus, Level
 from ..lists import (
     Facet,
@@ -18,22 +18,14 @@ from ..lists import (
     archived_filter,
     count_facet,
     date_filter,
+    date_range,
     enum_filter,
     enum_parser,
 )
-from ..models import Certification, CertificationKind, Enterprise
+from ..models import Certification, CertificationKind
 from ..records.fields import CodeChoice
 from .services import CERTIFICATION
-
-
-def valid_on(day: date):
-    """SQL: the certification is valid on ``day`` (DESIGN.md §4, "valid at end")."""
-    return and_(
-        Certification.status.in_(["approved", "revoked"]),
-        Certification.approved_on <= day,
-        or_(Certification.valid_until.is_(None), Certification.valid_until >= day),
-        or_(Certification.revoked_on.is_(None), Certification.revoked_on > day),
-    )
+from .validity import valid_on
 
 
 def expiring_within(days: int, today: date | None = None):
@@ -63,12 +55,9 @@ def _year(text: str) -> int:
     return year
 
 
-SPEC = ListSpec(
-    model=Certification,
-    base=lambda user: CERTIFICATION.visible(
-        user, select(Certification).join(Enterprise, Enterprise.id == Certification.enterprise_id)
-    ),
-    search=search_firms,
+SPEC = firm_owned_spec(
+    Certification,
+    CERTIFICATION,
     filters=[
         Filter(
             "kind",
@@ -94,8 +83,11 @@ SPEC = ListSpec(
             lambda: [(str(b), str(b)) for b in range(1, 11)],
         ),
         date_filter("valid_on", _l("在该日有效"), lambda q, v: q.where(valid_on(v))),
-        date_filter("approved_from", _l("认定日期起"), lambda q, v: q.where(Certification.approved_on >= v)),
-        date_filter("approved_to", _l("认定日期止"), lambda q, v: q.where(Certification.approved_on <= v)),
+        *date_range(
+            Certification.approved_on,
+            names=("approved_from", "approved_to"),
+            labels=(_l("认定日期起"), _l("认定日期止")),
+        ),
         Filter(
             "expiring",
             _l("N天内到期"),
@@ -110,7 +102,6 @@ SPEC = ListSpec(
             enum_parser(lambda: ("1", "0")),
             lambda: [("1", str(_l("是"))), ("0", str(_l("否")))],
         ),
-        archived_filter(Certification),
     ],
     facets=[
         Facet(
@@ -137,7 +128,22 @@ SPEC = ListSpec(
         Sort("year", _l("年度"), Certification.year, nullable=True, kind="int"),
     ],
     default_sort="-id",
-    eager=(joinedload(Certification.enterprise), joinedload(Certification.kind_ref)),
+    eager=(joinedload(Certification.kind_ref),),
+)
+
+KIND_SPEC = ListSpec(
+    model=CertificationKind,
+    base=lambda user: select(CertificationKind),
+    search=lambda q, text: q.where(
+        CertificationKind.name.contains(text, autoescape=True)
+        | CertificationKind.code.contains(text, autoescape=True)
+    ),
+    filters=[archived_filter(CertificationKind)],
+    sorts=[
+        Sort("code", _l("代码"), CertificationKind.code),
+        Sort("name", _l("名称"), CertificationKind.name),
+    ],
+    default_sort="id",
 )
 
 

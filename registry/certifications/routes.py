@@ -9,19 +9,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import HiddenField, StringField
 
 from ..domain import InputError
 from ..domain.values import parse_query_date
 from ..enums import CertificationStatus, Level
 from ..forms import options
-from ..lists import ListSpec, Sort, archived_filter
-from ..models import CertificationKind
 from ..pages import Column, RecordPages
 from ..views import flash_outcome, get_or_abort, run_write
 from . import services
-from .listing import SPEC, due_for_renewal
+from .listing import KIND_SPEC, SPEC, due_for_renewal
 from .services import CERTIFICATION, KIND, SCHEMA
 
 
@@ -135,21 +132,6 @@ def renewals():
         days=services.RENEWAL_DAYS,
     )
 
-
-KIND_SPEC = ListSpec(
-    model=CertificationKind,
-    base=lambda user: select(CertificationKind),
-    search=lambda q, text: q.where(
-        CertificationKind.name.contains(text, autoescape=True)
-        | CertificationKind.code.contains(text, autoescape=True)
-    ),
-    filters=[archived_filter(CertificationKind)],
-    sorts=[
-        Sort("code", _l("代码"), CertificationKind.code),
-        Sort("name", _l("名称"), CertificationKind.name),
-    ],
-    default_sort="id",
-)
 
 KIND_PAGES = RecordPages(
     kind=KIND,

@@ -8,14 +8,15 @@ from datetime import date
 from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from sqlalchemy import String, and_, cast, column, exists, false, func, literal, or_, select, table, union_all
+from sqlalchemy import String, and_, cast, column, false, func, literal, or_, select, table, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..certifications.validity import held_on
 from ..domain.text import name_key
 from ..domain.uscc import normalise_uscc
 from ..enums import FounderGroup, Industry, LegalForm
 from ..extensions import db
-from ..lists import Facet, Filter, ListSpec, Sort, count_facet
+from ..lists import Facet, Filter, ListSpec, Sort, archived_filter, count_facet, enum_filter, enum_parser
 from ..models import (
     Certification,
     CertificationKind,
@@ -63,55 +64,44 @@ def name_contains(key: str):
     return Enterprise.id.in_(select(Enterprise.id).where(Enterprise.name_key.contains(key, autoescape=True)))
 
 
-def holds_valid(kind_code: str, on: date | None = None):
-    """SQL: the enterprise holds a valid certification of this kind on ``on`` (today by default)."""
-    on = on or date.today()
-    return exists().where(
-        Certification.enterprise_id == Enterprise.id,
-        Certification.kind == kind_code,
-        Certification.archived_at.is_(None),
-        Certification.status.in_(["approved", "revoked"]),
-        Certification.approved_on <= on,
-        or_(Certification.valid_until.is_(None), Certification.valid_until >= on),
-        or_(Certification.revoked_on.is_(None), Certification.revoked_on > on),
-    )
-
-
 def holders(kind_code: str, on: date | None = None):
     """SQL: the ids of the enterprises holding a valid certification of this kind on ``on`` (today by
     default) — read from the certifications' (kind, approved_on) index, not per firm."""
-    on = on or date.today()
     return select(Certification.enterprise_id).where(
-        Certification.kind == kind_code,
-        Certification.archived_at.is_(None),
-        Certification.status.in_(["approved", "revoked"]),
-        Certification.approved_on <= on,
-        or_(Certification.valid_until.is_(None), Certification.valid_until >= on),
-        or_(Certification.revoked_on.is_(None), Certification.revoked_on > on),
+        held_on(on or date.today(), Certification.kind == kind_code)
     )
 
 
-def _archived(query, value):
-    if value == "all":
-        return query
-    return query.where(
-        Enterprise.archived_at.is_not(None) if value == "1" else Enterprise.archived_at.is_(None)
+def firm_owned_spec(
+    model,
+    kind,
+    *,
+    filters: list[Filter],
+    sorts: list[Sort],
+    default_sort: str,
+    facets: list[Facet] | None = None,
+    eager: tuple = (),
+    firm_optional: bool = False,
+) -> ListSpec:
+    """The list of a kind of record that belongs to a firm (certifications, outreach, loans, candidates,
+    tenancies): the rows ``kind`` lets the user see, joined to their firm so the firm's name or USCC finds
+    them, then ``filters`` and the archived filter, with the firm loaded alongside each row.
+
+    ``firm_optional``: a row may have no firm (outreach to a town); it stays in the list unless searched.
+    """
+    return ListSpec(
+        model=model,
+        base=lambda user: kind.visible(
+            user,
+            select(model).join(Enterprise, Enterprise.id == model.enterprise_id, isouter=firm_optional),
+        ),
+        search=search,
+        filters=[*filters, archived_filter(model)],
+        facets=facets or [],
+        sorts=sorts,
+        default_sort=default_sort,
+        eager=(joinedload(model.enterprise), *eager),
     )
-
-
-def _archived_value(text: str) -> str:
-    if text not in ("0", "1", "all"):
-        raise ValueError(text)
-    return text
-
-
-def _enum_value(enum):
-    def parse(text: str) -> str:
-        if text not in enum.codes():
-            raise ValueError(text)
-        return text
-
-    return parse
 
 
 def _choices() -> dict[str, list[tuple[str, str]]]:
@@ -181,7 +171,6 @@ def _founder_facet(ids):
 
 
 def _certification_facet(ids):
-    today = date.today()
     return (
         select(
             CertificationKind.code,
@@ -190,14 +179,7 @@ def _certification_facet(ids):
         )
         .select_from(Certification)
         .join(CertificationKind, CertificationKind.code == Certification.kind)
-        .where(
-            Certification.enterprise_id.in_(ids),
-            Certification.archived_at.is_(None),
-            Certification.status.in_(["approved", "revoked"]),
-            Certification.approved_on <= today,
-            or_(Certification.valid_until.is_(None), Certification.valid_until >= today),
-            or_(Certification.revoked_on.is_(None), Certification.revoked_on > today),
-        )
+        .where(held_on(date.today(), Certification.enterprise_id.in_(ids)))
         .group_by(CertificationKind.code, CertificationKind.name)
         .order_by(func.count(func.distinct(Certification.enterprise_id)).desc(), CertificationKind.code)
     )
@@ -222,20 +204,8 @@ SPEC = ListSpec(
             int,
             _park_choices,
         ),
-        Filter(
-            "industry",
-            _l("行业门类"),
-            lambda q, v: q.where(Enterprise.industry == v),
-            _enum_value(Industry),
-            Industry.choices,
-        ),
-        Filter(
-            "legal_form",
-            _l("主体类型"),
-            lambda q, v: q.where(Enterprise.legal_form == v),
-            _enum_value(LegalForm),
-            LegalForm.choices,
-        ),
+        enum_filter("industry", _l("行业门类"), Enterprise.industry, Industry),
+        enum_filter("legal_form", _l("主体类型"), Enterprise.legal_form, LegalForm),
         Filter(
             "founder_group",
             _l("创业者群体"),
@@ -246,7 +216,7 @@ SPEC = ListSpec(
                     )
                 )
             ),
-            _enum_value(FounderGroup),
+            enum_parser(FounderGroup.codes),
             FounderGroup.choices,
         ),
         Filter(
@@ -269,14 +239,7 @@ SPEC = ListSpec(
             str,
             _kind_choices,
         ),
-        Filter(
-            "archived",
-            _l("归档状态"),
-            _archived,
-            _archived_value,
-            lambda: [("0", str(_l("在册"))), ("1", str(_l("已归档"))), ("all", str(_l("全部")))],
-            default="0",
-        ),
+        archived_filter(Enterprise),
     ],
     facets=[
         Facet(

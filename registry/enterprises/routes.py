@@ -25,11 +25,11 @@ from ..models import (
     PledgeLoan,
     Tag,
     Tenancy,
-    Town,
     Training,
     training_participants,
 )
 from ..records import writer
+from ..reference.filters import town_choices
 from ..views import flash_outcome, get_or_abort, history, run_write
 from .listing import SPEC
 from .services import ENTERPRISE, SCHEMA, PossibleDuplicate
@@ -41,10 +41,7 @@ EnterpriseForm = form_class(SCHEMA, "EnterpriseForm")
 
 def choices(form) -> None:
     """Fill the select boxes that come from the database."""
-    form.town_id.choices = [("", "—")] + [
-        (str(t.id), t.name)
-        for t in db.session.scalars(select(Town).where(Town.archived_at.is_(None)).order_by(Town.code))
-    ]
+    form.town_id.choices = town_choices(blank=True)
     form.park_id.choices = [("", "—")] + [
         (str(p.id), p.name)
         for p in db.session.scalars(select(Park).where(Park.archived_at.is_(None)).order_by(Park.name))

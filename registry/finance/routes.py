@@ -4,30 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import distinct, func, select
-from sqlalchemy.orm import joinedload
 
-from ..enterprises.listing import search as search_firms
 from ..enums import IpType, LoanStatus, OutreachForm
 from ..extensions import db
 from ..forms import options
-from ..lists import Facet, Filter, ListSpec, Sort, archived_filter, count_facet, date_filter, enum_filter
-from ..models import Enterprise, Outreach, PledgeLoan, Town
+from ..models import Outreach, PledgeLoan
 from ..pages import Column, RecordPages
+from ..reference.filters import town_choices
+from .filters import LOAN_SPEC, OUTREACH_SPEC
 from .services import LOAN, OUTREACH
 
 
 def _towns(form) -> None:
-    form.town_id.choices = options(
-        [("", "—")]
-        + [
-            (t.id, t.name)
-            for t in db.session.scalars(select(Town).where(Town.archived_at.is_(None)).order_by(Town.code))
-        ]
-    )
-
-
-def _town_choices():
-    return [(str(t.id), t.name) for t in db.session.scalars(select(Town).order_by(Town.code))]
+    form.town_id.choices = options(town_choices(blank=True))
 
 
 def outreach_summary(query):
@@ -44,25 +33,6 @@ def outreach_summary(query):
         (_l("覆盖镇街"), row[2], _l("个")),
     ]
 
-
-OUTREACH_SPEC = ListSpec(
-    model=Outreach,
-    base=lambda user: OUTREACH.visible(
-        user, select(Outreach).outerjoin(Enterprise, Enterprise.id == Outreach.enterprise_id)
-    ),
-    search=search_firms,
-    filters=[
-        date_filter("from", _l("起始日期"), lambda q, v: q.where(Outreach.held_on >= v)),
-        date_filter("to", _l("截止日期"), lambda q, v: q.where(Outreach.held_on <= v)),
-        enum_filter("form", _l("形式"), Outreach.form, OutreachForm),
-        Filter("town", _l("宣传镇街"), lambda q, v: q.where(Outreach.town_id == v), int, _town_choices),
-        archived_filter(Outreach),
-    ],
-    facets=[Facet("form", _l("形式"), count_facet(Outreach, Outreach.form), enum=OutreachForm)],
-    sorts=[Sort("held_on", _l("日期"), Outreach.held_on, kind="date")],
-    default_sort="-held_on",
-    eager=(joinedload(Outreach.enterprise), joinedload(Outreach.town)),
-)
 
 OUTREACH_PAGES = RecordPages(
     kind=OUTREACH,
@@ -111,39 +81,6 @@ def loan_summary(query):
         (_l("贷款企业"), firms, _l("家")),
     ]
 
-
-def _lenders():
-    return [
-        (name, name)
-        for name in db.session.scalars(select(PledgeLoan.lender).distinct().order_by(PledgeLoan.lender))
-    ]
-
-
-LOAN_SPEC = ListSpec(
-    model=PledgeLoan,
-    base=lambda user: LOAN.visible(
-        user, select(PledgeLoan).join(Enterprise, Enterprise.id == PledgeLoan.enterprise_id)
-    ),
-    search=search_firms,
-    filters=[
-        date_filter("from", _l("起始日期"), lambda q, v: q.where(PledgeLoan.registered_on >= v)),
-        date_filter("to", _l("截止日期"), lambda q, v: q.where(PledgeLoan.registered_on <= v)),
-        Filter("lender", _l("贷款银行"), lambda q, v: q.where(PledgeLoan.lender == v), str, _lenders),
-        enum_filter("status", _l("状态"), PledgeLoan.status, LoanStatus),
-        enum_filter("ip_type", _l("质押物类型"), PledgeLoan.ip_type, IpType),
-        archived_filter(PledgeLoan),
-    ],
-    facets=[
-        Facet("status", _l("状态"), count_facet(PledgeLoan, PledgeLoan.status), enum=LoanStatus),
-        Facet("ip_type", _l("质押物类型"), count_facet(PledgeLoan, PledgeLoan.ip_type), enum=IpType),
-    ],
-    sorts=[
-        Sort("registered_on", _l("登记日期"), PledgeLoan.registered_on, kind="date"),
-        Sort("amount_wan", _l("金额"), PledgeLoan.amount_wan, kind="decimal"),
-    ],
-    default_sort="-registered_on",
-    eager=(joinedload(PledgeLoan.enterprise),),
-)
 
 LOAN_PAGES = RecordPages(
     kind=LOAN,

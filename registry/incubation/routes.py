@@ -14,21 +14,15 @@ from sqlalchemy.orm import selectinload
 from ..enterprises.services import PossibleDuplicate
 from ..extensions import db
 from ..forms import ArchiveForm, VersionForm, fill, form_data, options
-from ..models import ChangeLog, Enterprise, Incubator, Tenancy, Town
+from ..models import ChangeLog, Enterprise, Incubator, Tenancy
 from ..records import writer
+from ..reference.filters import town_choices
 from ..views import flash_outcome, get_or_abort, run_write
 from . import services
 from .forms import ExitForm, IncubatorForm, RegisterTenantForm, TenancyForm
 from .services import INCUBATOR, INCUBATOR_SCHEMA, TENANCY, TENANCY_SCHEMA
 
 bp = Blueprint("incubation", __name__)
-
-
-def _town_choices():
-    return [("", "—")] + [
-        (str(t.id), t.name)
-        for t in db.session.scalars(select(Town).where(Town.archived_at.is_(None)).order_by(Town.code))
-    ]
 
 
 @bp.route("/incubators/")
@@ -62,7 +56,7 @@ def create_incubator():
     if not INCUBATOR.allowed(current_user, "create"):
         abort(403)
     form = IncubatorForm()
-    form.town_id.choices = _town_choices()
+    form.town_id.choices = town_choices(blank=True)
     if form.validate_on_submit():
         record = run_write(
             form, lambda: writer.create(INCUBATOR, current_user, form_data(form, INCUBATOR_SCHEMA))
@@ -80,7 +74,7 @@ def edit_incubator(incubator_id: int):
     if not INCUBATOR.allowed(current_user, "update", record):
         abort(403)
     form = IncubatorForm()
-    form.town_id.choices = _town_choices()
+    form.town_id.choices = town_choices(blank=True)
     if not form.is_submitted():
         fill(form, INCUBATOR_SCHEMA, record)
     elif form.validate():
@@ -182,7 +176,7 @@ def register_tenant():
     form.incubator_id.choices = _managed_choices()
     if not form.incubator_id.choices:
         abort(403)
-    form.town_id.choices = _town_choices()
+    form.town_id.choices = town_choices(blank=True)
     if not form.is_submitted() and request.args.get("incubator"):
         form.incubator_id.data = request.args["incubator"]
     duplicates, hidden_duplicates = [], False

@@ -10,64 +10,19 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import and_, distinct, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from wtforms import HiddenField, SelectField, StringField
 
 from .. import permissions
-from ..enterprises.listing import search as search_firms
 from ..enums import FINAL_STAGES, Board, ListingTier, Stage, TrainingTopic
 from ..extensions import db
 from ..forms import options
-from ..lists import (
-    Facet,
-    Filter,
-    ListSpec,
-    Sort,
-    archived_filter,
-    count_facet,
-    date_filter,
-    enum_filter,
-    enum_parser,
-)
-from ..models import Enterprise, ListingCandidate, Training, training_participants
+from ..models import ListingCandidate, Training, training_participants
 from ..pages import Column, RecordPages
 from ..views import flash_outcome, get_or_abort, run_write
 from . import services
+from .filters import CANDIDATE_SPEC, TRAINING_SPEC
 from .services import CANDIDATE, TRAINING, stage_now
-
-CANDIDATE_SPEC = ListSpec(
-    model=ListingCandidate,
-    base=lambda user: CANDIDATE.visible(
-        user, select(ListingCandidate).join(Enterprise, Enterprise.id == ListingCandidate.enterprise_id)
-    ),
-    search=search_firms,
-    filters=[
-        enum_filter("tier", _l("层级"), ListingCandidate.tier, ListingTier),
-        enum_filter("target_board", _l("拟上市板块"), ListingCandidate.target_board, Board),
-        Filter(
-            "stage",
-            _l("当前阶段"),
-            lambda q, v: q.where(stage_now() == v),
-            enum_parser(Stage.codes),
-            Stage.choices,
-        ),
-        date_filter("from", _l("入库起始"), lambda q, v: q.where(ListingCandidate.entered_on >= v)),
-        date_filter("to", _l("入库截止"), lambda q, v: q.where(ListingCandidate.entered_on <= v)),
-        archived_filter(ListingCandidate),
-    ],
-    facets=[
-        Facet("tier", _l("层级"), count_facet(ListingCandidate, ListingCandidate.tier), enum=ListingTier),
-        Facet(
-            "target_board",
-            _l("拟上市板块"),
-            count_facet(ListingCandidate, ListingCandidate.target_board),
-            enum=Board,
-        ),
-    ],
-    sorts=[Sort("entered_on", _l("入库日期"), ListingCandidate.entered_on, kind="date")],
-    default_sort="-entered_on",
-    eager=(joinedload(ListingCandidate.enterprise), selectinload(ListingCandidate.stages)),
-)
 
 
 class StageForm(FlaskForm):
@@ -162,22 +117,6 @@ def training_summary(query):
     ).one()
     return [(_l("培训"), count, _l("场")), (_l("参加企业"), firms, _l("家"))]
 
-
-TRAINING_SPEC = ListSpec(
-    model=Training,
-    base=lambda user: TRAINING.visible(user, select(Training)),
-    search=lambda q, text: q.where(Training.title.contains(text, autoescape=True)),
-    filters=[
-        date_filter("from", _l("起始日期"), lambda q, v: q.where(Training.held_on >= v)),
-        date_filter("to", _l("截止日期"), lambda q, v: q.where(Training.held_on <= v)),
-        enum_filter("topic", _l("主题"), Training.topic, TrainingTopic),
-        archived_filter(Training),
-    ],
-    facets=[Facet("topic", _l("主题"), count_facet(Training, Training.topic), enum=TrainingTopic)],
-    sorts=[Sort("held_on", _l("日期"), Training.held_on, kind="date")],
-    default_sort="-held_on",
-    eager=(selectinload(Training.participants),),
-)
 
 TRAINING_PAGES = RecordPages(
     kind=TRAINING,

@@ -3,56 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from ..extensions import db
 from ..forms import options
-from ..lists import ListSpec, Sort, archived_filter
-from ..models import Park, Tag, Town
 from ..pages import Column, RecordPages
+from .filters import PARK_SPEC, TAG_SPEC, TOWN_SPEC, town_choices
 from .services import PARK, TAG, TOWN
 
 
-def _name_search(model):
-    return lambda q, text: q.where(model.name.contains(text, autoescape=True))
-
-
-TOWN_SPEC = ListSpec(
-    model=Town,
-    base=lambda user: select(Town),
-    search=_name_search(Town),
-    filters=[archived_filter(Town)],
-    sorts=[Sort("code", _l("代码"), Town.code), Sort("name", _l("名称"), Town.name)],
-    default_sort="code",
-)
-PARK_SPEC = ListSpec(
-    model=Park,
-    base=lambda user: select(Park),
-    search=_name_search(Park),
-    filters=[archived_filter(Park)],
-    sorts=[Sort("name", _l("名称"), Park.name)],
-    default_sort="name",
-    eager=(joinedload(Park.town),),
-)
-TAG_SPEC = ListSpec(
-    model=Tag,
-    base=lambda user: select(Tag),
-    search=_name_search(Tag),
-    filters=[archived_filter(Tag)],
-    sorts=[Sort("code", _l("代码"), Tag.code), Sort("name", _l("名称"), Tag.name)],
-    default_sort="code",
-)
-
-
 def _park_towns(form) -> None:
-    form.town_id.choices = options(
-        [("", "—")]
-        + [
-            (t.id, t.name)
-            for t in db.session.scalars(select(Town).where(Town.archived_at.is_(None)).order_by(Town.code))
-        ]
-    )
+    form.town_id.choices = options(town_choices(blank=True))
 
 
 TOWN_PAGES = RecordPages(

@@ -1,4 +1,5 @@
-"""SQL conditions the indicators are made of (DESIGN.md §4): active tenancies, "valid at end", stage at end…
+"""SQL conditions the indicators are made of (DESIGN.md §4): active tenancies, stage at end…
+("valid at end" is certifications/validity.py, shared with the lists)
 
 Each is a function of the period's dates that returns SQL, never a Python loop over rows.
 """
@@ -9,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import and_, func, literal, or_, select
 
+from ..certifications.validity import valid_on
 from ..models import (
     Certification,
     Enterprise,
@@ -51,19 +53,9 @@ def certifications(kind: str, level: str | None = None):
     return conditions
 
 
-def valid_at(end: date):
-    """DESIGN.md §4 "valid at end"."""
-    return and_(
-        Certification.status.in_(["approved", "revoked"]),
-        Certification.approved_on <= end,
-        or_(Certification.valid_until.is_(None), Certification.valid_until >= end),
-        or_(Certification.revoked_on.is_(None), Certification.revoked_on > end),
-    )
-
-
 def cert_valid(kind, level=None, *extra):
     return lambda start, end: select(Certification.id).where(
-        *certifications(kind, level), valid_at(end), *extra
+        *certifications(kind, level), valid_on(end), *extra
     )
 
 

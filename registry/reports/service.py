@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
+from ..certifications.validity import held_on
 from ..db import write_transaction
 from ..domain.text import CONTROL
 from ..extensions import db
@@ -281,9 +282,8 @@ def chart_data(period: Period) -> dict:
         select(CertificationKind.name, Certification.level, func.count())
         .join(CertificationKind, CertificationKind.code == Certification.kind)
         .where(
-            Certification.archived_at.is_(None),
             conditions.live_enterprise(Certification.enterprise_id),
-            conditions.valid_at(period.end),
+            held_on(period.end),
         )
         .group_by(CertificationKind.name, Certification.level)
         .order_by(CertificationKind.name)
