@@ -175,7 +175,3 @@ def _referenced_name(field, value) -> str:
         record = db.session.scalar(select(model).where(model.code == str(value)))
     name = getattr(record, "name", None)
     return str(name) if name else str(value)
-
-
-def is_post() -> bool:
-    return request.method == "POST"

@@ -8,7 +8,7 @@ from datetime import date
 from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from sqlalchemy import String, and_, cast, column, exists, false, func, literal, or_, select, table, union_all
+from sqlalchemy import String, and_, cast, column, false, func, literal, or_, select, table, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..domain.text import name_key
@@ -61,20 +61,6 @@ def name_contains(key: str):
     # PostgreSQL's trigram index answers LIKE '%…%' itself; both read every name for shorter text, once,
     # as a set of ids (not row by row along the name index, which costs the whole index for few matches).
     return Enterprise.id.in_(select(Enterprise.id).where(Enterprise.name_key.contains(key, autoescape=True)))
-
-
-def holds_valid(kind_code: str, on: date | None = None):
-    """SQL: the enterprise holds a valid certification of this kind on ``on`` (today by default)."""
-    on = on or date.today()
-    return exists().where(
-        Certification.enterprise_id == Enterprise.id,
-        Certification.kind == kind_code,
-        Certification.archived_at.is_(None),
-        Certification.status.in_(["approved", "revoked"]),
-        Certification.approved_on <= on,
-        or_(Certification.valid_until.is_(None), Certification.valid_until >= on),
-        or_(Certification.revoked_on.is_(None), Certification.revoked_on > on),
-    )
 
 
 def holders(kind_code: str, on: date | None = None):
