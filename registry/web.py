@@ -60,7 +60,8 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
-    from .views import ACTION_LABELS, OBJECT_LABELS, change_rows, url_with
+    from .audit.display import ACTION_LABELS, OBJECT_LABELS, change_rows, describe
+    from .views import url_with
 
     # Globals (not a context processor) so imported macros see them too.
     app.jinja_env.globals.update(
@@ -68,6 +69,7 @@ def init_app(app: Flask) -> None:
         get_locale=get_locale,
         url_with=url_with,
         change_rows=change_rows,
+        describe_changes=describe,
         action_labels=ACTION_LABELS,
         object_labels=OBJECT_LABELS,
     )
