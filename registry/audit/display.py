@@ -7,6 +7,7 @@ page's values name and reads their names in one statement per referenced table, 
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -39,7 +40,7 @@ OBJECT_LABELS = {
 }
 
 Row = tuple[str, str, str]  # (field label, before, after)
-_ROWS = "_change_rows"  # where :func:`describe` leaves an entry's rows
+_ROWS = "_change_rows"  # where :func:`describe` leaves an entry's rows: (language, rows)
 
 
 def _field_label(name: str) -> str:
@@ -96,18 +97,18 @@ def describe(entries):
     """The entries, each with its rows ready for :func:`change_rows`: the names of every record the
     entries refer to are read at once (one statement per referenced table)."""
     entries = list(entries)
-    fresh = [entry for entry in entries if _ROWS not in entry.__dict__]
+    language = str(get_locale())
+    fresh = [entry for entry in entries if entry.__dict__.get(_ROWS, (None,))[0] != language]
     names = resolve_names(ref for entry in fresh for ref in _references(entry))
     for entry in fresh:
-        setattr(entry, _ROWS, _rows(entry, names))
+        setattr(entry, _ROWS, (language, _rows(entry, names)))
     return entries
 
 
 def change_rows(entry: ChangeLog) -> list[Row]:
     """(field label, before, after) for a change-log entry, with codes shown as their labels."""
-    if _ROWS not in entry.__dict__:
-        describe([entry])
-    return entry.__dict__[_ROWS]
+    describe([entry])  # nothing to read when the entry's page was described already
+    return entry.__dict__[_ROWS][1]
 
 
 def history(
