@@ -48,10 +48,12 @@ def create_app(config: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    from . import db as _engine_events  # noqa: F401 — registers the SQLite connection set-up
     from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
     db.init_app(app)
+    from .db import init_app as init_engines
+
+    init_engines(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     bootstrap.init_app(app)

@@ -13,9 +13,8 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import current_app
+from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from .extensions import db
@@ -23,28 +22,31 @@ from .extensions import db
 WRITE_OPTION = "registry_write"
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_connect(dbapi_connection, _record) -> None:
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
-    # Let SQLAlchemy's "begin" event below issue BEGIN, so the kind of transaction is ours to choose.
-    dbapi_connection.isolation_level = None
-    try:
-        busy_ms = int(current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
-    except RuntimeError:  # no app context: an engine made outside the app, e.g. by a test tool
-        busy_ms = 30_000
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
-    cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.close()
+def init_app(app: Flask) -> None:
+    """Set up the app's own engines (not every engine in the process): SQLite pragmas and our BEGIN."""
+    busy_ms = int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", 30_000))
+
+    def _sqlite_connect(dbapi_connection, _record) -> None:
+        if not isinstance(dbapi_connection, sqlite3.Connection):
+            return
+        # Let the "begin" event below issue BEGIN, so the kind of transaction is ours to choose.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name != "sqlite":
+                continue
+            event.listen(engine, "connect", _sqlite_connect)
+            event.listen(engine, "begin", _sqlite_begin)
 
 
-@event.listens_for(Engine, "begin")
 def _sqlite_begin(connection) -> None:
-    if connection.dialect.name != "sqlite":
-        return
     immediate = connection.get_execution_options().get(WRITE_OPTION)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 

@@ -9,94 +9,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    HiddenField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import HiddenField, StringField
 
 from .records import fields as f
 from .records.errors import ValidationFailed
+from .records.fields.inputs import CheckboxesField, options, searchable
 
-
-def options(pairs) -> list[SelectChoice]:
-    """Choices for select boxes and checkbox groups from (value, label) pairs."""
-    return [SelectChoice(str(value), label) for value, label in pairs]
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def searchable() -> dict:
-    """Attributes that turn a long <select> into one people can type into (static/js/registry.js); without
-    JavaScript it stays an ordinary select."""
-    return {"data-searchable": "", "data-no-results": _l("没有匹配的选项"), "data-clear": _l("清除")}
-
-
-def _wtf_field(field: f.Field):
-    label = field.label
-    description = field.help or ""
-    if isinstance(field, f.Text) and field.multiline:
-        return TextAreaField(
-            label, description=description, render_kw={"rows": 3, "maxlength": field.max_length}
-        )
-    if isinstance(field, f.Text):
-        return StringField(label, description=description, render_kw={"maxlength": field.max_length})
-    if isinstance(field, f.Date):
-        return StringField(label, description=description, render_kw={"type": "date"})
-    if isinstance(field, (f.Integer, f.Money)):
-        return StringField(label, description=description, render_kw={"inputmode": "decimal"})
-    if isinstance(field, f.Boolean):
-        return BooleanField(label, description=description)
-    if isinstance(field, f.Choice):
-        blank = [] if field.required else [("", "—")]
-        return SelectField(
-            label,
-            description=description,
-            choices=options(blank + field.enum.choices()),
-            validate_choice=False,
-        )
-    if isinstance(field, f.ChoiceSet):
-        return CheckboxesField(
-            label, description=description, choices=options(field.enum.choices()), validate_choice=False
-        )
-    if isinstance(field, f.Reference) and field.key is not None:  # a firm: typed, with suggestions
-        return StringField(
-            label,
-            description=description or _l("输入统一社会信用代码或完整名称，可从提示中选择"),
-            render_kw={
-                "list": f"{field.name}-options",
-                "data-lookup": "/enterprises/lookup",
-                "autocomplete": "off",
-            },
-        )
-    if isinstance(field, f.ReferenceSet):
-        return TextAreaField(
-            label,
-            description=description or _l("每行一个：统一社会信用代码或完整名称"),
-            render_kw={"rows": 4},
-        )
-    if isinstance(field, f.CodeChoice):
-        return SelectField(label, description=description, choices=[], validate_choice=False)
-    if isinstance(field, f.TagSet):
-        return CheckboxesField(label, description=description, choices=[], validate_choice=False)
-    if isinstance(field, f.Reference):  # a town, park or incubator: a select people can type into
-        return SelectField(
-            label, description=description, choices=[], validate_choice=False, render_kw=searchable()
-        )
-    return StringField(label, description=description)
+__all__ = ["CheckboxesField", "options", "searchable"]  # for the hand-written forms
 
 
 def form_class(schema: f.Schema, name: str, *, exclude: tuple[str, ...] = (), versioned: bool = True):
     """A FlaskForm class with one input per schema field (and a hidden ``version`` for edits)."""
-    attributes = {field.name: _wtf_field(field) for field in schema.fields if field.name not in exclude}
+    attributes = {field.name: field.form_field() for field in schema.fields if field.name not in exclude}
     if versioned:
         attributes["version"] = HiddenField()
     attributes["field_order"] = [field.name for field in schema.fields if field.name not in exclude]
@@ -122,28 +46,10 @@ def show_errors(form: FlaskForm, error: ValidationFailed) -> None:
 def fill(form: FlaskForm, schema: f.Schema, record) -> None:
     """Load a record's values into a fresh (GET) form."""
     for field in schema.fields:
-        if field.name not in form:
-            continue
-        value = getattr(record, field.name)
-        if isinstance(field, f.TagSet):
-            value = [str(tag.code) for tag in value]
-        elif isinstance(field, f.Date):
-            value = value.isoformat() if value else ""
-        elif isinstance(field, f.Reference) and field.key is not None:
-            value = field.key(value)
-        elif isinstance(field, f.Reference):
-            value = str(value) if value is not None else ""
-        elif isinstance(field, f.ReferenceSet):
-            value = "\n".join(field_key(field, v) for v in value)
-        elif value is None:
-            value = "" if not isinstance(field, f.ChoiceSet) else []
-        form[field.name].data = value
+        if field.name in form:
+            form[field.name].data = field.form_value(getattr(record, field.name))
     if "version" in form:
         form.version.data = str(record.version)
-
-
-def field_key(field, value) -> str:
-    return field.key(value) if getattr(field, "key", None) else str(value)
 
 
 ARCHIVE_REASON_LABEL = _l("归档原因")

@@ -267,10 +267,6 @@ def enum_parser(codes):
     return parse
 
 
-def equals_filter(name: str, label: str, column, choices=None, parse=str, **kw) -> Filter:
-    return Filter(name, label, lambda q, v: q.where(column == v), parse, choices, **kw)
-
-
 def enum_filter(name: str, label: str, column, enum) -> Filter:
     return Filter(name, label, lambda q, v: q.where(column == v), enum_parser(enum.codes), enum.choices)
 

@@ -12,13 +12,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from . import lists
+from .audit.display import history
 from .exports import csv_response, xlsx_response
-from .extensions import db
 from .forms import ArchiveForm, VersionForm, fill, form_class, form_data
-from .records import fields as f
 from .records import writer
 from .records.kind import RecordKind
-from .views import display, flash_outcome, get_or_abort, history, run_write
+from .views import flash_outcome, get_or_abort, run_write
 
 
 @dataclass
@@ -146,14 +145,7 @@ class RecordPages:
         for fld in self.kind.schema.fields:
             if fld.name in self.exclude:
                 continue
-            value = getattr(record, fld.name)
-            if isinstance(fld, f.Reference):
-                target = db.session.get(fld.model, value) if value is not None else None
-                shown = str(target) if target is not None else "—"
-            elif isinstance(fld, f.Money):
-                shown = f"{value:,.2f}" if value is not None else "—"
-            else:
-                shown = display(self.kind, fld.name, f.to_json_value(fld, value))
+            shown = fld.show(getattr(record, fld.name))
             rows.append((fld.label, shown))
         return rows
 

@@ -1,17 +1,17 @@
-"""Request-wide web helpers: a request id for the change log, template globals and the URL's ids."""
+"""Request-wide web helpers: the request id's start, security headers, template globals and the URL's ids."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
-from flask import Flask, g
+from flask import Flask
 from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
 from . import enums
 from .domain.values import DB_INT_MAX
+from .records.context import current_request_id, new_request_id
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -30,18 +30,6 @@ SECURITY_HEADERS = {
 }
 
 
-def request_id() -> str:
-    """The id of the current request, shared by every change-log row it writes.
-
-    Always made here: an id sent by the client (``X-Request-ID``) is ignored, or anyone could file their
-    writes under another request's id, an import's say, and hide them in "what did this import change".
-    The response carries the id, so a client can still quote it.
-    """
-    if "request_id" not in g:
-        g.request_id = uuid.uuid4().hex
-    return g.request_id
-
-
 class RecordId(IntegerConverter):
     """``<int:…>`` in a route: a record's id. A number past the database's INTEGER range names no record:
     more than ten digits match no route, and a ten-digit one past the range is read as 0, which no record
@@ -58,16 +46,22 @@ class RecordId(IntegerConverter):
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = RecordId  # before any blueprint adds its routes
 
+    @app.before_request
+    def _start_request_id() -> None:
+        # Made on the server for every request; the response carries it, so a client can still quote it.
+        new_request_id()
+
     @app.after_request
     def _tag_response(response):
-        response.headers.setdefault("X-Request-ID", request_id())
+        response.headers.setdefault("X-Request-ID", current_request_id())
         for header, value in SECURITY_HEADERS.items():
             response.headers.setdefault(header, value)
         if app.config.get("HTTPS"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
-    from .views import ACTION_LABELS, OBJECT_LABELS, change_rows, url_with
+    from .audit.display import ACTION_LABELS, OBJECT_LABELS, change_rows, describe
+    from .views import url_with
 
     # Globals (not a context processor) so imported macros see them too.
     app.jinja_env.globals.update(
@@ -75,6 +69,7 @@ def init_app(app: Flask) -> None:
         get_locale=get_locale,
         url_with=url_with,
         change_rows=change_rows,
+        describe_changes=describe,
         action_labels=ACTION_LABELS,
         object_labels=OBJECT_LABELS,
     )

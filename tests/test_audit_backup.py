@@ -12,12 +12,12 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from registry import create_app
+from registry.audit.display import change_rows
 from registry.backup import backup_to, restore_from, sqlite_path
 from registry.enterprises.services import ENTERPRISE
 from registry.extensions import db
 from registry.models import ChangeLog, Enterprise
 from registry.records import writer
-from registry.views import change_rows
 
 from .factories import make_enterprise, make_incubator, make_town
 

@@ -11,7 +11,6 @@ from registry.domain.uscc import (
     ALPHABET,
     WEIGHTS,
     check_character,
-    is_valid_uscc,
     normalise_uscc,
     validate_uscc,
 )
@@ -111,7 +110,6 @@ def test_check_character_agrees_with_reference(first17):
 @pytest.mark.parametrize("code", VALID)
 def test_valid_codes_are_accepted_unchanged(code):
     assert validate_uscc(code) == code
-    assert is_valid_uscc(code) is True
 
 
 @pytest.mark.parametrize("code", VALID)
@@ -224,7 +222,6 @@ def test_wrong_check_character_fails_with_code_check_saying_what_it_should_be(co
     assert "第18位" in caught.value.message
     assert f"应为“{expected}”" in caught.value.message
     assert f"实际为“{code[17]}”" in caught.value.message
-    assert is_valid_uscc(code) is False
 
 
 def test_input_error_is_a_value_error_whose_str_is_the_message():
@@ -240,7 +237,7 @@ def test_messages_are_the_same_chinese_text_inside_an_app_context(app_context):
     assert caught.value.message == "校验码错误（第18位应为“6”，实际为“7”）"
 
 
-# --- normalise_uscc / is_valid_uscc ---------------------------------------------------------------
+# --- normalise_uscc / every kind of failure ---------------------------------------------------------------
 
 
 def test_normalise_folds_width_strips_and_upper_cases_only():
@@ -248,8 +245,9 @@ def test_normalise_folds_width_strips_and_upper_cases_only():
 
 
 @pytest.mark.parametrize("raw", ["", "914403001922038217", "91440300192203821", "9144030019220382I6"])
-def test_is_valid_uscc_is_false_for_each_kind_of_failure(raw):
-    assert is_valid_uscc(raw) is False
+def test_each_kind_of_failure_is_refused(raw):
+    with pytest.raises(InputError):
+        validate_uscc(raw)
 
 
 # --- Properties -----------------------------------------------------------------------------------
@@ -259,7 +257,6 @@ def test_is_valid_uscc_is_false_for_each_kind_of_failure(raw):
 @SETTINGS
 def test_every_generated_valid_code_is_accepted(code):
     assert validate_uscc(code) == code
-    assert is_valid_uscc(code)
 
 
 @given(valid_codes, st.sampled_from(["", " ", "\t", "\u3000", "\n "]), st.booleans(), st.booleans())
@@ -284,7 +281,6 @@ def test_any_single_character_change_of_a_valid_code_fails(code, position, repla
     with pytest.raises(InputError) as caught:
         validate_uscc(changed)
     assert caught.value.code in {"length", "character", "check"}
-    assert not is_valid_uscc(changed)
     if replacement in REF_ALPHABET:
         # Weights are non-zero mod the prime 31, so one substitution always changes the sum mod 31.
         assert caught.value.code == "check"

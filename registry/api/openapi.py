@@ -48,39 +48,8 @@ def _errors(*codes: str) -> dict:
     }
 
 
-def _nullable(schema: dict) -> dict:
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        return schema | {"type": [*kind, "null"]} if "null" not in kind else schema
-    if kind:
-        out = schema | {"type": [kind, "null"]}
-        if "enum" in out:
-            out["enum"] = [*out["enum"], None]
-        return out
-    return schema
-
-
 def field_schema(field: f.Field, *, output: bool = False) -> dict:
-    schema = dict(field.json_schema())
-    schema["title"] = str(field.label)
-    if field.help:
-        schema["description"] = str(field.help)
-    if isinstance(field, (f.ChoiceSet, f.TagSet, f.ReferenceSet, f.Boolean)):
-        return schema
-    if output and isinstance(field, f.Money):
-        return {"type": ["string", "null"], "title": schema["title"]}
-    if output and isinstance(field, f.Uscc):
-        return {"type": ["string", "null"], "title": schema["title"]}
-    if output and isinstance(field, f.Integer) and field.blank is not None:
-        return {"type": "integer", "title": schema["title"]}
-    if output or not field.required:
-        schema = _nullable(schema)
-    if output and isinstance(field, f.Date):
-        schema.pop("format", None)  # stored dates are always ISO, but 3.1 validators need no format here
-        schema["type"] = ["string", "null"]
-    if output and isinstance(field, f.Text):
-        schema.pop("maxLength", None)
-    return schema
+    return field.openapi_schema(output=output)
 
 
 def input_schema(schema: f.Schema, *, patch: bool = False) -> dict:
@@ -140,7 +109,7 @@ def list_parameters(spec: ListSpec, schema: f.Schema) -> list[dict]:
         )
     taken = {p["name"] for p in params}
     for fld in schema.fields:
-        if fld.name in taken or isinstance(fld, (f.ChoiceSet, f.TagSet, f.ReferenceSet)):
+        if fld.name in taken or fld.many:
             continue
         params.append(
             {

@@ -168,11 +168,7 @@ def field_filters(coll, args) -> dict:
     own = set(coll.spec.filter_by_name())
     chosen = {}
     for fld in coll.kind.schema.fields:
-        if (
-            fld.name in own
-            or fld.name not in args
-            or isinstance(fld, (f.ChoiceSet, f.TagSet, f.ReferenceSet))
-        ):
+        if fld.name in own or fld.name not in args or fld.many:
             continue
         try:
             with permissions.acting_as(user()):  # a firm outside a manager's scope is as unknown as none

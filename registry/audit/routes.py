@@ -15,7 +15,7 @@ from ..exports import csv_response, xlsx_response
 from ..extensions import db
 from ..lists import Filter, ListSpec, Sort, date_filter
 from ..models import ChangeLog, User
-from ..views import ACTION_LABELS, OBJECT_LABELS, change_rows
+from .display import ACTION_LABELS, OBJECT_LABELS, change_rows, describe
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -110,7 +110,7 @@ COLUMNS = [
 @bp.route("/export.<any(csv, xlsx):fmt>")
 def export(fmt: str):
     args = lists.parse_args(SPEC, request.args)
-    rows = lists.all_rows(SPEC, current_user, args)
+    rows = describe(lists.all_rows(SPEC, current_user, args))
     if fmt == "csv":
         return csv_response("变更日志.csv", COLUMNS, rows)
     return xlsx_response("变更日志.xlsx", COLUMNS, rows, sheet="变更日志")

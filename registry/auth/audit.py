@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..enums import Role
-from ..extensions import db
 from ..models import Incubator
 
 ACCOUNT_EVENTS = {
@@ -35,7 +34,13 @@ def _field_labels() -> dict[str, str]:
     }
 
 
-def _value(name: str, value) -> str:
+def account_references(changes: dict) -> list[tuple[type, str, object]]:
+    """The incubators a row about an account names, for one batched read of their names."""
+    ids = [v for before_after in (changes or {}).get("incubators", []) or [] for v in before_after or []]
+    return [(Incubator, "id", v) for v in ids if isinstance(v, int)]
+
+
+def _value(name: str, value, names) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
@@ -43,20 +48,20 @@ def _value(name: str, value) -> str:
     if name == "roles" and isinstance(value, list):
         return "、".join(Role.label_of(v) for v in value)
     if name == "incubators" and isinstance(value, list):
-        names = []
-        for v in value:
-            incubator = db.session.get(Incubator, v) if isinstance(v, int) else None
-            names.append(incubator.name if incubator is not None else str(v))
-        return "、".join(names)
+        return "、".join(names.get((Incubator, "id", v), str(v)) for v in value)
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return str(value)
 
 
-def account_change_rows(changes: dict) -> list[tuple[str, str, str]]:
+def account_change_rows(changes: dict, names: dict | None = None) -> list[tuple[str, str, str]]:
     """(field label, before, after) for a row about an account: role labels, incubator names, 是/否."""
+    from ..records.fields import resolve_names
+
+    if names is None:
+        names = resolve_names(account_references(changes))
     labels = _field_labels()
     return [
-        (labels.get(name, name), _value(name, before), _value(name, after))
+        (labels.get(name, name), _value(name, before, names), _value(name, after, names))
         for name, (before, after) in (changes or {}).items()
     ]

@@ -20,7 +20,6 @@ from . import data
 from .programmes import ProgrammeRecords
 
 D = date.fromisoformat
-PERIOD_START, PERIOD_END = D("2021-01-01"), D("2021-07-31")
 _USCC_PREFIX = {"company": "91", "individual": "92", "cooperative": "93"}
 _VALIDITY = {"tech_sme": "calendar_year"}  # every other seeded kind is years:3
 

@@ -53,11 +53,3 @@ def validate_uscc(raw: str) -> str:
             code="check",
         )
     return code
-
-
-def is_valid_uscc(raw: str) -> bool:
-    try:
-        validate_uscc(raw)
-    except InputError:
-        return False
-    return True

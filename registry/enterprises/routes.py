@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import lists
+from ..audit.display import history
 from ..certifications.services import CERTIFICATION
 from ..enums import FounderGroup, Industry, LegalForm
 from ..exports import csv_response, xlsx_response
@@ -30,7 +31,7 @@ from ..models import (
 )
 from ..records import writer
 from ..reference.filters import town_choices
-from ..views import flash_outcome, get_or_abort, history, run_write
+from ..views import flash_outcome, get_or_abort, run_write
 from .listing import SPEC
 from .services import ENTERPRISE, SCHEMA, PossibleDuplicate
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime
 from itertools import islice
 
 from flask_babel import gettext as _
@@ -110,29 +109,7 @@ def _cell_value(fld: f.Field, value):
         raise InputError(_("不接受公式（%(formula)s），请复制后“粘贴为数值”", formula=str(value)[:40]))
     if value is None:
         return None
-    if isinstance(value, float) and isinstance(fld, (f.Text, f.Uscc)):
-        value = str(int(value)) if value.is_integer() else str(value)
-    elif (
-        isinstance(value, int)
-        and not isinstance(value, bool)
-        and isinstance(fld, (f.Text, f.Uscc, f.Reference))
-    ):
-        value = str(value)
-    if isinstance(value, datetime) and isinstance(fld, f.Date):
-        return value.date()
-    if isinstance(value, str):
-        value = value.strip()
-        if isinstance(fld, f.Choice):
-            return _codes_by_label(fld).get(value, value)
-        if isinstance(fld, f.ChoiceSet):
-            labels = _codes_by_label(fld)
-            parts = [
-                p
-                for p in value.replace("，", ",").replace("、", ",").replace(";", ",").split(",")
-                if p.strip()
-            ]
-            return [labels.get(p.strip(), p.strip()) for p in parts]
-    return value
+    return fld.import_value(value, _codes_by_label)
 
 
 def _codes_by_label(fld: f.Field) -> dict[str, str]:

@@ -10,19 +10,15 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import with_loader_criteria
 
 from .. import permissions
-from ..db import write_transaction
-from ..domain import InputError
-from ..domain.values import parse_date
 from ..enterprises.services import enterprise_field, enterprise_id_for, enterprise_key
 from ..enums import FINAL_STAGES, Board, ListingTier, Role, Stage, TrainingTopic
 from ..extensions import db
-from ..models import Enterprise, ListingCandidate, StageChange, Training, training_participants, utcnow
+from ..models import Enterprise, ListingCandidate, StageChange, Training, training_participants
 from ..records import writer
 from ..records.catalog import register
-from ..records.changelog import log_change
-from ..records.errors import Conflict, PermissionDenied, ValidationFailed
-from ..records.fields import Choice, Date, ReferenceSet, Schema, Text, named
-from ..records.kind import FirmRecordKind, RecordKind
+from ..records.errors import Conflict, ValidationFailed
+from ..records.fields import Choice, Date, ReferenceSet, Schema, Text
+from ..records.kind import ChildRecordKind, FirmRecordKind, RecordKind
 
 STAGE_ORDER = {stage.value: index for index, stage in enumerate(Stage)}
 
@@ -46,6 +42,13 @@ CANDIDATE_SCHEMA = Schema(
         Choice("tier", _l("层级"), required=True, enum=ListingTier),
         Choice("target_board", _l("拟上市板块"), enum=Board),
         Text("sponsor", _l("保荐/辅导机构"), max_length=100),
+    ]
+)
+
+STAGE_SCHEMA = Schema(
+    [
+        Choice("stage", _l("阶段"), required=True, enum=Stage),
+        Date("changed_on", _l("日期"), required=True),
     ]
 )
 
@@ -141,38 +144,22 @@ class TrainingKind(RecordKind):
                 setattr(record, key, value)
 
 
-CANDIDATE = register(CandidateKind())
-TRAINING = register(TrainingKind())
+class StageKind(ChildRecordKind):
+    """A candidate's next dated stage: stages may be skipped but not dated before the previous one, and
+    ``listed`` / ``withdrawn`` end the pipeline."""
 
+    name = "stage_change"
+    model = StageChange
+    schema = STAGE_SCHEMA
+    parent_archived = ("stage", _l("阶段：该企业已归档"))
 
-def current_stage(candidate: ListingCandidate) -> str | None:
-    return candidate.stages[-1].stage if candidate.stages else None
+    def before(self, parent: ListingCandidate) -> dict:
+        return {"stage": current_stage(parent)}
 
-
-def add_stage(user, candidate_id, version, stage, changed_on) -> StageChange:
-    """Advance a candidate: stages may be skipped but not dated before the previous one, and
-    ``listed`` / ``withdrawn`` end the pipeline. The candidate's version guards against two clerks at once."""
-    with write_transaction():
-        candidate = writer.get_visible(CANDIDATE, user, candidate_id)
-        if not CANDIDATE.allowed(user, "update", candidate):
-            raise PermissionDenied()
-        errors: dict[str, list[str]] = {}
-        if stage not in Stage.codes():
-            errors["stage"] = [_("阶段：“%(value)s”不是可选值", value=str(stage)[:40])]
-        day = None
-        try:
-            day = parse_date(changed_on) if changed_on else None
-            if day is None:
-                errors["changed_on"] = [_("日期：不能为空")]
-        except InputError as error:
-            errors["changed_on"] = [named(_("日期"), error.message)]
-        if errors:
-            raise ValidationFailed(errors)
-        writer.check_version(candidate, version)
-        if candidate.archived_at is not None:
-            raise ValidationFailed.one("stage", _("阶段：该企业已归档"))
-        now = current_stage(candidate)
-        last = candidate.stages[-1].changed_on if candidate.stages else candidate.entered_on
+    def check_under(self, parent: ListingCandidate, values: dict) -> None:
+        stage, day = values["stage"], values["changed_on"]
+        now = current_stage(parent)
+        last = parent.stages[-1].changed_on if parent.stages else parent.entered_on
         if now in FINAL_STAGES:
             raise ValidationFailed.one(
                 "stage", _("阶段：该企业已%(stage)s，不能再变更阶段", stage=Stage.label_of(now))
@@ -185,18 +172,24 @@ def add_stage(user, candidate_id, version, stage, changed_on) -> StageChange:
             raise ValidationFailed.one("changed_on", _("日期：不能早于上一阶段的日期（%(d)s）", d=last))
         if day > date.today():
             raise ValidationFailed.one("changed_on", _("日期：不能晚于今天"))
-        change = StageChange(stage=stage, changed_on=day)
-        candidate.stages.append(change)
-        candidate.updated_at = utcnow()  # a new stage is a change of the candidate: its version moves on
-        db.session.flush()
-        firm = db.session.get(Enterprise, candidate.enterprise_id)
-        log_change(
-            "create",
-            "stage_change",
-            change,
-            {"stage": [now, stage], "changed_on": [None, day.isoformat()]},
-            user,
-            candidate.enterprise_id,
-            f"{firm.name} · {Stage.label_of(stage)}",
-        )
-    return change
+
+    def attach(self, parent: ListingCandidate, record: StageChange) -> None:
+        parent.stages.append(record)
+
+    def label(self, record: StageChange) -> str:
+        return str(Stage.label_of(record.stage))
+
+
+CANDIDATE = register(CandidateKind())
+TRAINING = register(TrainingKind())
+STAGE = StageKind()
+STAGE.parent = CANDIDATE
+
+
+def current_stage(candidate: ListingCandidate) -> str | None:
+    return candidate.stages[-1].stage if candidate.stages else None
+
+
+def add_stage(user, candidate_id, version, stage, changed_on) -> StageChange:
+    """Advance a candidate to ``stage`` on ``changed_on``; ``version`` is the candidate's."""
+    return writer.add_child(STAGE, user, candidate_id, version, {"stage": stage, "changed_on": changed_on})

@@ -63,7 +63,3 @@ class ArchivableMixin:
 
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
     archived_reason: Mapped[str | None] = mapped_column(String(200))
-
-    @property
-    def is_archived(self) -> bool:
-        return self.archived_at is not None

@@ -45,10 +45,6 @@ class ListingCandidate(RecordMixin, ArchivableMixin, db.Model):
         order_by=(StageChange.changed_on, StageChange.id), cascade="all, delete-orphan"
     )
 
-    @property
-    def current_stage(self) -> str | None:
-        return self.stages[-1].stage if self.stages else None
-
     def __str__(self) -> str:
         return self.enterprise.name
 

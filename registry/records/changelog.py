@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import g, has_app_context, has_request_context
 from sqlalchemy import insert
 
 from ..domain.text import CONTROL
 from ..extensions import db
 from ..models import ChangeLog, User
-
-
-def current_request_id() -> str:
-    """The request's id (web, API), or one id per CLI command, so one import is one filter."""
-    if has_request_context():
-        from ..web import request_id
-
-        return request_id()
-    if has_app_context():
-        if "request_id" not in g:
-            g.request_id = uuid.uuid4().hex
-        return g.request_id
-    return uuid.uuid4().hex
+from .context import current_request_id
 
 
 def plain(value):

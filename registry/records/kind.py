@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
 
 from ..models import User
@@ -68,3 +69,26 @@ class FirmRecordKind(RecordKind):
         if permissions.sees_everything(user):
             return query
         return query.where(permissions.tenant_of_managed(user, self.model.enterprise_id))
+
+
+class ChildRecordKind(RecordKind):
+    """A record added under another one (a listing candidate's dated stage), written through its parent:
+    whoever may update the parent may add one, the parent's version guards against two clerks at once and
+    moves on with the addition, and nothing is added under an archived parent."""
+
+    parent: RecordKind
+    # The field and message of the refusal under an archived parent.
+    parent_archived: tuple[str, str] = ("archived_at", _l("记录已归档，请先恢复再修改"))
+
+    def before(self, parent) -> dict:
+        """What the change log shows as the state before the addition (nothing by default)."""
+        return {}
+
+    def check_under(self, parent, values: dict) -> None:
+        """Rules involving the parent and its other children; raise ValidationFailed."""
+
+    def attach(self, parent, record) -> None:  # pragma: no cover — every child kind overrides it
+        raise NotImplementedError
+
+    def label_under(self, parent, record) -> str:
+        return f"{self.parent.label(parent)} · {self.label(record)}"

@@ -22,7 +22,7 @@ from ..models import User, utcnow
 from .changelog import change_row, diff, log_change, log_changes, plain
 from .errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from .fields import Text, named
-from .kind import RecordKind
+from .kind import ChildRecordKind, RecordKind
 
 MAX_ID = 2**31 - 1
 _REASON = Text("archived_reason", "归档原因", max_length=200)
@@ -212,6 +212,42 @@ def update(
             log_change(
                 "update", kind.name, record, changes, user, kind.enterprise_id(record), kind.label(record)
             )
+    return record
+
+
+def add_child(
+    kind: ChildRecordKind, user: User | None, parent_id, version, data: dict, *, strict: bool = False
+):
+    """Add a record under a parent (``version`` is the parent's, as the user saw it); returns it, committed.
+
+    The parent's rules apply: it must be visible to ``user``, ``user`` may update it, the version is the
+    current one and it is not archived; the addition moves the parent's version on and is logged.
+    """
+    with write_transaction(), permissions.acting_as(user):
+        parent = get_visible(kind.parent, user, parent_id)
+        if not kind.parent.allowed(user, "update", parent):
+            raise PermissionDenied()
+        values = kind.schema.clean(data, strict=strict)
+        check_version(parent, version)
+        if parent.archived_at is not None:
+            field, message = kind.parent_archived
+            raise ValidationFailed.one(field, str(message))
+        kind.check_under(parent, values)
+        before = kind.before(parent)
+        record = kind.new()
+        kind.apply(record, values)
+        kind.attach(parent, record)
+        parent.updated_at = utcnow()  # an addition is a change of the parent: its version moves on
+        _flush(kind, record)
+        log_change(
+            "create",
+            kind.name,
+            record,
+            diff(before, kind.snapshot(record)),
+            user,
+            kind.parent.enterprise_id(parent),
+            kind.label_under(parent, record),
+        )
     return record
 
 

@@ -28,7 +28,7 @@ from ..models import (
     Training,
     User,
 )
-from ..records.errors import NotFound, PermissionDenied, ValidationFailed
+from ..records.errors import NotFound, PermissionDenied
 from . import conditions
 from . import indicators as ind
 from .periods import Period
@@ -245,12 +245,6 @@ def get_snapshot(snapshot_id: int) -> ReportSnapshot:
     if snapshot is None:
         raise NotFound()
     return snapshot
-
-
-def validate_title(title: str) -> str:
-    if len(title or "") > 200:
-        raise ValidationFailed.one("title", _("标题：不能超过200个字符"))
-    return title
 
 
 # ---- charts -------------------------------------------------------------------------------------------

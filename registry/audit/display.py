@@ -1,0 +1,133 @@
+"""How change-log entries read on pages and in exports: labels for actions, kinds and fields, values shown
+as people read them (labels for codes, 是/否, the names of referenced records).
+
+A page of entries is read in a constant number of statements: :func:`describe` collects every record the
+page's values name and reads their names in one statement per referenced table, whatever the page's size.
+"""
+
+from __future__ import annotations
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..auth.audit import account_change_rows, account_references
+from ..extensions import db
+from ..models import ChangeLog
+from ..records import catalog
+from ..records.fields import Names, resolve_names
+
+ACTION_LABELS = {"create": _l("新建"), "update": _l("修改"), "archive": _l("归档"), "restore": _l("恢复")}
+OBJECT_LABELS = {
+    "enterprise": _l("企业"),
+    "incubator": _l("孵化载体"),
+    "tenancy": _l("入孵记录"),
+    "certification": _l("资质认定"),
+    "outreach": _l("宣传走访"),
+    "pledge_loan": _l("质押贷款"),
+    "listing_candidate": _l("上市后备"),
+    "stage_change": _l("上市阶段"),
+    "training": _l("培训"),
+    "user": _l("用户"),
+    "certification_kind": _l("资质类别"),
+    "town": _l("镇街"),
+    "park": _l("园区"),
+    "tag": _l("标签"),
+    "report_snapshot": _l("报告快照"),
+    "import": _l("批量导入"),
+}
+
+Row = tuple[str, str, str]  # (field label, before, after)
+_ROWS = "_change_rows"  # where :func:`describe` leaves an entry's rows: (language, rows)
+
+
+def _field_label(name: str) -> str:
+    return {
+        "archived_at": _("归档时间"),
+        "archived_reason": _("归档原因"),
+        "address": _("地址"),  # of a sign-in
+        "created": _("新建"),  # rows of an import
+        "updated": _("更新"),
+        "errors": _("错误行"),
+    }.get(name, name)
+
+
+def _changes(entry: ChangeLog):
+    return (entry.changes or {}).items()
+
+
+def _references(entry: ChangeLog) -> list:
+    if entry.object_type == "user":
+        return account_references(entry.changes)
+    kind = catalog.get(entry.object_type)
+    if kind is None:
+        return []
+    found = []
+    for name, values in _changes(entry):
+        field = kind.schema.by_name.get(name)
+        if field is not None:
+            for value in values:
+                found.extend(field.references(value))
+    return found
+
+
+def _rows(entry: ChangeLog, names: Names) -> list[Row]:
+    if entry.object_type == "user":
+        return account_change_rows(entry.changes, names)
+    kind = catalog.get(entry.object_type)
+    rows = []
+    for name, (before, after) in _changes(entry):
+        field = kind.schema.by_name.get(name) if kind else None
+        if field is None:
+            rows.append((_field_label(name), _plain(before), _plain(after)))
+        else:
+            rows.append((str(field.label), field.display(before, names), field.display(after, names)))
+    return rows
+
+
+def _plain(value) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    return "、".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+
+def describe(entries):
+    """The entries, each with its rows ready for :func:`change_rows`: the names of every record the
+    entries refer to are read at once (one statement per referenced table)."""
+    entries = list(entries)
+    language = str(get_locale())
+    fresh = [entry for entry in entries if entry.__dict__.get(_ROWS, (None,))[0] != language]
+    names = resolve_names(ref for entry in fresh for ref in _references(entry))
+    for entry in fresh:
+        setattr(entry, _ROWS, (language, _rows(entry, names)))
+    return entries
+
+
+def change_rows(entry: ChangeLog) -> list[Row]:
+    """(field label, before, after) for a change-log entry, with codes shown as their labels."""
+    describe([entry])  # nothing to read when the entry's page was described already
+    return entry.__dict__[_ROWS][1]
+
+
+def history(
+    enterprise_id: int | None = None,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    limit: int = 100,
+) -> list[ChangeLog]:
+    """A record's (or a firm's) change-log entries, those about records the signed-in user may see."""
+    from .. import permissions
+
+    query = (
+        select(ChangeLog)
+        .where(permissions.change_log_visible(current_user))
+        .order_by(ChangeLog.at.desc(), ChangeLog.id.desc())
+        .limit(limit)
+    )
+    if enterprise_id is not None:
+        query = query.where(ChangeLog.enterprise_id == enterprise_id)
+    else:
+        query = query.where(ChangeLog.object_type == object_type, ChangeLog.object_id == object_id)
+    return describe(db.session.scalars(query))
