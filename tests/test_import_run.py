@@ -91,8 +91,9 @@ def test_a_run_reads_the_file_through_the_mapping_it_is_given(town):
     assert run.commit().written and run.result.created == 1
     assert db.session.scalar(select(Enterprise.town_id)) == town.id
 
-    with pytest.raises(FileError):  # a required field left out
-        ImportRun.open(BY_NAME["enterprises"], None, content, "企业.xlsx", mapping=Mapping((None,) * 6))
+    for refused in [(None,) * 6, ("name", "uscc", "legal_form", "town_id", "name", None), ("nope",)]:
+        with pytest.raises(FileError):  # a required field left out, a field twice, a field not of the kind
+            ImportRun.open(BY_NAME["enterprises"], None, content, "企业.xlsx", mapping=Mapping(refused))
     with_id = Mapping((ID_COLUMN, None, None, None, "employees", None))
     assert ImportRun.open(BY_NAME["enterprises"], None, content, "企业.xlsx", mapping=with_id).mapping.has_id
 

@@ -35,8 +35,8 @@ class Match:
 
 
 class Matcher:
-    """No matching: a row without an id creates a record. A run makes one matcher and keeps it to the end,
-    so a matcher may remember what earlier rows wrote."""
+    """No matching: a row without an id creates a record. Each pass over a file (a preview, a commit) makes
+    one matcher and keeps it to the last row, so a matcher may remember what earlier rows wrote."""
 
     def loading(self, batch: list[tuple[int, list]], where: dict[str, int]) -> AbstractContextManager:
         """Around the rows of one batch (``where``: a field's column in the cells), e.g. to load at once

@@ -38,14 +38,7 @@ class Mapping:
             if fld is None:
                 raise _unknown(position, header)
             if fld.name in seen:
-                raise FileError(
-                    _(
-                        "列“%(name)s”重复出现（第%(a)d列和第%(b)d列）",
-                        name=header,
-                        a=seen[fld.name],
-                        b=position,
-                    )
-                )
+                raise _twice(header, seen[fld.name], position)
             seen[fld.name] = position
             columns.append(fld.name)
         mapping = cls(tuple(columns))
@@ -53,14 +46,20 @@ class Mapping:
         return mapping
 
     def check(self, spec: ImportSpec, headers: list[str]) -> None:
-        """Refuse a mapping to a field the kind does not have, or one that leaves out a required field
-        (unless rows name the records they update)."""
-        names = {fld.name for fld in spec.fields}
-        for name, index in self.where().items():
+        """Refuse a mapping to a field the kind does not have, to a field twice, or one that leaves out a
+        required field (unless rows name the records they update)."""
+        names, where = {fld.name for fld in spec.fields}, {}
+        for index, name in enumerate(self.columns):
+            header = headers[index] if index < len(headers) else ""
+            if name in (None, ID_COLUMN):
+                continue
             if name not in names:
-                raise _unknown(index + 1, headers[index] if index < len(headers) else "")
+                raise _unknown(index + 1, header)
+            if name in where:
+                raise _twice(header, where[name] + 1, index + 1)
+            where[name] = index
         if not self.has_id:
-            missing = [str(fld.label) for fld in spec.fields if fld.required and fld.name not in self.where()]
+            missing = [str(fld.label) for fld in spec.fields if fld.required and fld.name not in where]
             if missing:
                 raise FileError(_("缺少必填列：%(names)s", names="、".join(missing)))
 
@@ -84,6 +83,10 @@ def _unknown(position: int, header: str) -> FileError:
     )
 
 
+def _twice(header: str, first: int, again: int) -> FileError:
+    return FileError(_("列“%(name)s”重复出现（第%(a)d列和第%(b)d列）", name=header, a=first, b=again))
+
+
 @dataclass
 class Decisions:
     """What the user decided after the preview: each matched row kept as an update or rejected (by row
@@ -96,6 +99,9 @@ class Decisions:
 
 @dataclass(eq=False)
 class ImportRun:
+    """One file imported as one kind by one user. ``open`` reads its headers into a mapping; ``preview``
+    and ``commit`` each pass over its rows and leave their ``result``."""
+
     spec: ImportSpec
     user: object  # the changes are recorded under this user (None: the system)
     content: bytes = field(repr=False)
@@ -126,16 +132,15 @@ class ImportRun:
         else:
             mapping.check(spec, table.headers)
         return cls(
-            spec,
-            user,
-            content,
-            filename,
-            table.sheet,
-            table.headers,
-            mapping,
-            decisions or Decisions(),
-            None,
-            table,
+            spec=spec,
+            user=user,
+            content=content,
+            filename=filename,
+            sheet=table.sheet,
+            headers=table.headers,
+            mapping=mapping,
+            decisions=decisions or Decisions(),
+            _table=table,
         )
 
     def _rows(self) -> Table:
