@@ -11,8 +11,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from registry.extensions import db
-from registry.imports.reader import open_table
-from registry.imports.service import run
+from registry.imports.run import Decisions, ImportRun
 from registry.imports.spec import BY_NAME
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -48,9 +47,14 @@ def csv_bytes(rows, headers=HEADERS, encoding="utf-8-sig", delimiter=",") -> byt
     return buffer.getvalue().encode(encoding)
 
 
-def preview(content, filename="企业.xlsx", kind="enterprises", **kw):
-    spec = BY_NAME[kind]
-    return run(open_table(content, filename, spec.sheet_names), spec, None, **kw)
+def preview(
+    content, filename="企业.xlsx", kind="enterprises", commit=False, valid_only=False, decisions=None
+):
+    """The result of a preview (or with ``commit``, of writing) ``content`` as the system user."""
+    run = ImportRun.open(
+        BY_NAME[kind], None, content, filename, decisions=Decisions(decisions or {}, valid_only)
+    )
+    return run.commit() if commit else run.preview()
 
 
 def count(model) -> int:

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.imports import routes
+from registry.imports import run
 from registry.imports.spec import BY_NAME
 from registry.models import ChangeLog, Enterprise
 
@@ -200,7 +200,7 @@ def test_the_error_workbook_is_made_from_the_preview_without_validating_again(cl
     def validating_again(*args, **kwargs):
         raise AssertionError("the error workbook validated the file again")
 
-    monkeypatch.setattr(routes, "run", validating_again)
+    monkeypatch.setattr(run, "execute", validating_again)
     with client.get(f"/imports/{token}/errors.xlsx") as response:
         assert response.status_code == 200
         rows = list(load_workbook(io.BytesIO(response.get_data())).active.iter_rows(values_only=True))

@@ -140,8 +140,7 @@ def move_stay_to_other_incubator(client, world, app):
 
 
 def import_foreign_stays(client, world, app):
-    from registry.imports.reader import open_table
-    from registry.imports.service import run
+    from registry.imports.run import Decisions, ImportRun
     from registry.imports.spec import BY_NAME
     from registry.models import User
 
@@ -156,10 +155,10 @@ def import_foreign_stays(client, world, app):
     )
     with app.test_request_context():
         manager = db.session.scalar(select(User).where(User.username == "mgr"))
-        spec = BY_NAME["tenancies"]
-        result = run(
-            open_table(content, "入孵.xlsx", spec.sheet_names), spec, manager, commit=True, valid_only=True
+        run = ImportRun.open(
+            BY_NAME["tenancies"], manager, content, "入孵.xlsx", decisions=Decisions(valid_only=True)
         )
+        result = run.commit()
         assert result.created == 0 and len(result.error_lines()) == 3
         db.session.remove()
 

@@ -13,7 +13,8 @@ from ..domain import InputError
 from ..extensions import db
 from ..models import User
 from .reader import NoSheet, open_table
-from .service import FileError, run
+from .run import Decisions, ImportRun
+from .service import FileError
 from .spec import SPECS, find_spec
 
 EXIT_ERRORS, EXIT_FILE = 1, 2
@@ -44,20 +45,13 @@ def import_command(
             raise click.ClickException(f"No user {username}")
     try:
         spec = _spec_for(kind, content, path)
-        table = open_table(content, path.name, spec.sheet_names)
-        result = run(
-            table,
-            spec,
-            user,
-            commit=not dry_run,
-            valid_only=valid_only,
-            progress=lambda row: click.echo(f"  … row {row}", err=True),
-        )
+        run = ImportRun.open(spec, user, content, path.name, decisions=Decisions(valid_only=valid_only))
+        result = run.preview(_progress) if dry_run else run.commit(_progress)
     except (FileError, InputError) as error:
         click.echo(f"Refused: {error.message}", err=True)
         sys.exit(EXIT_FILE)
     click.echo(
-        f"{spec.name} from {path.name} ({table.sheet}): {result.created} to create, {result.updated} to update, "
+        f"{spec.name} from {path.name} ({run.sheet}): {result.created} to create, {result.updated} to update, "
         f"{result.unchanged} unchanged, {result.rejected} rejected, {result.error_count} rows in error"
     )
     for line in result.error_lines():
@@ -70,6 +64,10 @@ def import_command(
         return
     click.echo("Nothing written: fix the rows above, or use --valid-only.", err=True)
     sys.exit(EXIT_ERRORS)
+
+
+def _progress(row: int) -> None:
+    click.echo(f"  … row {row}", err=True)
 
 
 def _spec_for(kind: str | None, content: bytes, path: Path):

@@ -18,10 +18,10 @@ from ..extensions import db
 from ..forms import options
 from ..models import ChangeLog
 from . import store
-from .reader import open_table
-from .service import FileError, run
+from .run import Decisions, ImportRun
+from .service import FileError
 from .spec import BY_NAME, SPECS
-from .workbook import error_report, template
+from .workbook import template
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
@@ -64,20 +64,19 @@ def upload():
         if upload is None or not upload.filename:
             form.file.errors = [_("请选择要导入的文件")]
         else:
-            content = upload.read()
             try:
-                table = open_table(content, upload.filename, spec.sheet_names)
-                result = run(table, spec, current_user, commit=False)
+                run = ImportRun.open(spec, current_user, upload.read(), upload.filename)
+                run.preview()
             except (FileError, InputError) as error:
                 form.file.errors = [error.message]
             else:
-                token = store.save(content, upload.filename, spec.name, current_user.id, result.errors)
+                token = store.save(run)
                 return render_template(
                     "imports/preview.html",
                     spec=spec,
-                    result=result,
+                    result=run.result,
                     token=token,
-                    filename=upload.filename,
+                    filename=run.filename,
                     confirm=ConfirmForm(token=token),
                 )
     return render_template("imports/upload.html", form=form, specs=_allowed_specs())
@@ -101,6 +100,15 @@ def _stored(token: str):
     return found
 
 
+def _kept_run(token: str, decisions: Decisions | None = None) -> ImportRun:
+    """The kept run of ``token`` (only the uploader's), its file read again; InputError if it can't be."""
+    content, facts = _stored(token)
+    spec = _spec(facts["kind"])
+    return ImportRun.open(
+        spec, current_user, content, facts["filename"], mapping=store.mapping(facts), decisions=decisions
+    )
+
+
 def _decisions() -> dict[int, str]:
     decisions = {}
     for key, value in request.form.items():
@@ -122,13 +130,9 @@ def confirm(token: str):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    content, facts = _stored(token)
-    spec = _spec(facts["kind"])
     try:
-        table = open_table(content, facts["filename"], spec.sheet_names)
-        result = run(
-            table, spec, current_user, commit=True, valid_only=form.valid_only.data, decisions=_decisions()
-        )
+        run = _kept_run(token, Decisions(_decisions(), valid_only=form.valid_only.data))
+        result = run.commit()
     except (FileError, InputError) as error:
         return _refused(error.message)
     if result.written:
@@ -137,9 +141,9 @@ def confirm(token: str):
         store.save_errors(token, result.errors)
     return render_template(
         "imports/done.html",
-        spec=spec,
+        spec=run.spec,
         result=result,
-        filename=facts["filename"],
+        filename=run.filename,
         token=token,
         confirm=ConfirmForm(token=token),
     )
@@ -149,25 +153,19 @@ def confirm(token: str):
 def errors(token: str):
     """The rows in error as uploaded, with their reasons: the reasons are those the last validation of the
     upload kept (a file of 200,000 rows takes most of a minute to validate again)."""
-    content, facts = _stored(token)
-    spec = _spec(facts["kind"])
     try:
+        run = _kept_run(token)
         found = store.load_errors(token)
         if found is None:  # kept before the reasons were: validate once, and keep them
-            result = run(open_table(content, facts["filename"], spec.sheet_names), spec, current_user)
-            found = result.errors
+            found = run.preview().errors
             store.save_errors(token, found)
-        messages: dict[int, list[str]] = {}
-        for row, message in found:
-            messages.setdefault(row, []).append(message)
-        table = open_table(content, facts["filename"], spec.sheet_names)
-        rows = [(number, cells, messages[number]) for number, cells in table.rows if number in messages]
+        report = run.error_report(found)
     except (FileError, InputError) as error:
         return _refused(error.message)
     return send_file(
-        io.BytesIO(error_report(table.headers, rows)),
+        io.BytesIO(report),
         as_attachment=True,
-        download_name=_("导入错误_%(name)s.xlsx", name=facts["filename"].rsplit(".", 1)[0]),
+        download_name=_("导入错误_%(name)s.xlsx", name=run.filename.rsplit(".", 1)[0]),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 

@@ -1,4 +1,5 @@
-"""What can be imported: a record kind, its sheet names, its columns, and how rows find existing records."""
+"""What can be imported: a record kind, its sheet names, its columns, and how rows find existing records
+(the spec's ``matcher``, matching.py)."""
 
 from __future__ import annotations
 
@@ -6,22 +7,19 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from sqlalchemy import select
 
 from ..certifications.services import CERTIFICATION
-from ..domain.text import name_key
-from ..domain.uscc import normalise_uscc
-from ..enterprises.services import ENTERPRISE, firms_matching
-from ..extensions import db
+from ..enterprises.services import ENTERPRISE
 from ..finance.services import LOAN, OUTREACH
 from ..incubation.services import INCUBATOR, TENANCY
 from ..listing.services import CANDIDATE, TRAINING
-from ..models import Enterprise
 from ..records import fields as f
 from ..records.kind import RecordKind
 from ..reference.services import PARK, TAG, TOWN
+from .matching import FirmMatcher, Matcher
 
-ID_HEADERS = ("id", "编号")
+ID_HEADERS = ("id", "编号")  # headers of the column that names the record a row updates
+ID_COLUMN = "id"  # that column in a mapping
 
 
 def spellings(text) -> tuple[str, ...]:
@@ -47,6 +45,7 @@ class ImportSpec:
     kind: RecordKind
     title: str  # the sheet's Chinese name
     example: dict  # one filled-in row for the template
+    matcher: type[Matcher] = Matcher  # how a row finds the record it is about (made once per run)
 
     @property
     def sheet_names(self) -> tuple[str, ...]:
@@ -82,6 +81,7 @@ SPECS = [
             "founder_groups": "退役军人,女性",
             "tags": "kechuang-china",
         },
+        matcher=FirmMatcher,
     ),
     ImportSpec(
         "incubators",
@@ -169,29 +169,3 @@ BY_NAME = {spec.name: spec for spec in SPECS}
 
 def find_spec(name: str) -> ImportSpec | None:
     return BY_NAME.get(name) or next((s for s in SPECS if str(s.title) == name), None)
-
-
-def existing_enterprise(values: dict) -> tuple[Enterprise | None, str]:
-    """An existing firm the row describes: by USCC, else by the duplicate key of its name."""
-    code = values.get("uscc")
-    code = normalise_uscc(code) if isinstance(code, str) and code.strip() else None
-    name = values.get("name")
-    key = name_key(name) if isinstance(name, str) and name.strip() else None
-    known = firms_matching(code, key)
-    if code:
-        if known is not None:
-            firm = next((f for f in known if f.uscc == code), None)
-        else:
-            firm = db.session.scalar(select(Enterprise).where(Enterprise.uscc == code))
-        if firm is not None:
-            return firm, "uscc"
-    if key:
-        if known is not None:
-            firm = next((f for f in known if f.name_key == key), None)
-        else:
-            firm = db.session.scalar(select(Enterprise).where(Enterprise.name_key == key).limit(1))
-        # Same name but two different codes: two firms (a branch, a namesake), not one.
-        different_codes = firm is not None and firm.uscc and code and firm.uscc != code
-        if firm is not None and not different_codes:
-            return firm, "name"
-    return None, ""

@@ -1,5 +1,6 @@
-"""Uploaded files kept between preview and confirm (in the instance folder, owner-only, for a day), with
-the rows in error that the preview found, so the error workbook is made without validating again."""
+"""Previewed import runs kept between preview and confirm (in the instance folder, owner-only, for a day):
+the uploaded file, its kind, user and column mapping, and the rows in error that the preview found, so the
+error workbook is made without validating again."""
 
 from __future__ import annotations
 
@@ -9,8 +10,14 @@ import secrets
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
+
+from .run import Mapping
+
+if TYPE_CHECKING:
+    from .run import ImportRun
 
 MAX_AGE = 24 * 3600
 SUFFIXES = (".bin", ".json", ".errors.json")
@@ -31,18 +38,29 @@ def _write(path: Path, data: bytes) -> None:
         out.write(data)
 
 
-def save(
-    content: bytes, filename: str, kind: str, user_id: int | None, errors: Iterable[tuple[int, str]] = ()
-) -> str:
+def save(run: ImportRun) -> str:
+    """Keep a previewed run: its file, kind, user and column mapping, and the rows its preview found in
+    error. Returns the token that names it."""
     _sweep()
     token = secrets.token_urlsafe(18)
-    _write(folder() / f"{token}.bin", content)
-    _write(
-        folder() / f"{token}.json",
-        json.dumps({"filename": filename, "kind": kind, "user_id": user_id}).encode(),
-    )
-    save_errors(token, errors)
+    _write(folder() / f"{token}.bin", run.content)
+    facts = {
+        "filename": run.filename,
+        "kind": run.spec.name,
+        "user_id": getattr(run.user, "id", None),
+        "mapping": list(run.mapping.columns),
+    }
+    _write(folder() / f"{token}.json", json.dumps(facts).encode())
+    save_errors(token, run.result.errors if run.result is not None else ())
     return token
+
+
+def mapping(facts: dict) -> Mapping | None:
+    """The column mapping a kept run was previewed with (None for an upload kept without one)."""
+    columns = facts.get("mapping")
+    if not isinstance(columns, list) or not all(c is None or isinstance(c, str) for c in columns):
+        return None
+    return Mapping(tuple(columns))
 
 
 def save_errors(token: str, errors: Iterable[tuple[int, str]]) -> None:
