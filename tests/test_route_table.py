@@ -12,23 +12,20 @@ from datetime import date
 import pytest
 
 from registry.extensions import db
-from registry.models import (
-    Certification,
-    ChangeLog,
-    ListingCandidate,
-    Outreach,
-    PledgeLoan,
-    ReportSnapshot,
-    Training,
-)
+from registry.models import ChangeLog, ReportSnapshot
 
 from .factories import (
     PASSWORDS,
+    make_candidate,
+    make_certification,
     make_enterprise,
     make_incubator,
+    make_loan,
+    make_outreach,
     make_tag,
     make_tenancy,
     make_town,
+    make_training,
     make_user,
 )
 
@@ -141,17 +138,12 @@ def world(app):
         firm = stay.enterprise
         day = date(2021, 5, 1)
         records = {
-            "certifications": Certification(
-                enterprise=firm, kind="tech_sme", level="national", status="applied", applied_on=day
-            ),
-            "outreach": Outreach(held_on=day, enterprise=firm, form="visit"),
-            "pledge_loans": PledgeLoan(
-                enterprise=firm, lender="行", ip_type="patent", registered_on=day, amount_wan=1
-            ),
-            "listing_candidates": ListingCandidate(enterprise=firm, entered_on=day, tier="key"),
-            "trainings": Training(held_on=day, title="培训", topic="ip", participants=[firm]),
+            "certifications": make_certification(firm, applied_on=day),
+            "outreach": make_outreach(held_on=day, enterprise=firm),
+            "pledge_loans": make_loan(firm, lender="行", registered_on=day),
+            "listing_candidates": make_candidate(firm, entered_on=day, tier="key"),
+            "trainings": make_training([firm], held_on=day, title="培训"),
         }
-        db.session.add_all(records.values())
         tag = make_tag()
         db.session.flush()
         snapshot = ReportSnapshot(title="快照", start=day, end=day, values=[])
