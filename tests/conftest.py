@@ -12,6 +12,7 @@ import os
 
 import pytest
 import pytest_flask.plugin
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import delete, text
 
@@ -117,6 +118,22 @@ def town(ctx):
     town = factories.make_town(name="太平街道", code="taiping")
     db.session.commit()
     return town
+
+
+class SeparateClient(FlaskClient):
+    """A test client whose every request runs in an application context of its own."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def other_client(app):
+    """A second browser session beside pytest-flask's ``client``. That client keeps its last request's
+    context pushed until its next request, and a request made meanwhile by another client would reuse that
+    context's ``g`` and with it the signed-in user (Flask issue #4823); this client's requests do not."""
+    return SeparateClient(app, app.response_class, use_cookies=True)
 
 
 @pytest.fixture
