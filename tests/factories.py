@@ -173,6 +173,27 @@ def make_training(participants: Iterable[Enterprise] = (), **kw) -> Training:
     )
 
 
+def make_park(**kw):
+    from registry.models import Park
+
+    return _added(Park(name=kw.pop("name", f"测试园区{next(_serial)}"), **kw))
+
+
+def make_snapshot(**kw):
+    from registry.models import ReportSnapshot
+
+    start = kw.pop("start", DAY)
+    return _added(
+        ReportSnapshot(
+            title=kw.pop("title", "快照"),
+            start=start,
+            end=kw.pop("end", start),
+            values=kw.pop("values", []),
+            **kw,
+        )
+    )
+
+
 def make_tag(code: str = "kechuang-china", name: str = "科创中国平台注册"):
     from registry.models import Tag
 

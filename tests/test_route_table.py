@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from registry.extensions import db
-from registry.models import ChangeLog, ReportSnapshot
+from registry.models import ChangeLog
 
 from .factories import (
     PASSWORDS,
@@ -22,6 +22,8 @@ from .factories import (
     make_incubator,
     make_loan,
     make_outreach,
+    make_park,
+    make_snapshot,
     make_tag,
     make_tenancy,
     make_town,
@@ -145,9 +147,8 @@ def world(app):
             "trainings": make_training([firm], held_on=day, title="培训"),
         }
         tag = make_tag()
-        db.session.flush()
-        snapshot = ReportSnapshot(title="快照", start=day, end=day, values=[])
-        db.session.add(snapshot)
+        snapshot = make_snapshot(title="快照", start=day)
+        park = make_park(name="园区", town=town)
         db.session.add(
             ChangeLog(
                 action="create", object_type="enterprise", object_id=firm.id, request_id="abc123", changes={}
@@ -155,13 +156,7 @@ def world(app):
         )
         db.session.commit()
         ids = {name: record.id for name, record in records.items()}
-        ids |= {"certification_kinds": 1, "towns": town.id, "parks": None, "tags": tag.id}
-        from registry.models import Park
-
-        park = Park(name="园区", town=town)
-        db.session.add(park)
-        db.session.commit()
-        ids["parks"] = park.id
+        ids |= {"certification_kinds": 1, "towns": town.id, "parks": park.id, "tags": tag.id}
         bystander = make_user("bystander", [RW])
         return {
             "other_user": bystander.id,
