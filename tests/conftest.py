@@ -1,4 +1,5 @@
-"""Fixtures in the style of Flask's tutorial: ``app``, ``client``, ``runner``, ``auth`` and small factories.
+"""Fixtures on pytest-flask: the ``app`` here feeds its ``client``, ``config`` and ``live_server``; plus
+``ctx``, ``runner``, ``auth`` and the small factories of ``tests/factories.py``.
 
 The suite runs on SQLite by default and on PostgreSQL when ``REGISTRY_TEST_DATABASE_URL`` is set
 (``.ci/run`` does both). The schema is built once per run by the real migrations; each test then starts
@@ -10,6 +11,8 @@ from __future__ import annotations
 import os
 
 import pytest
+import pytest_flask.plugin
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import delete, text
 
@@ -18,6 +21,9 @@ from registry.extensions import db
 from registry.models import CertificationKind
 
 from . import factories
+
+# The plugin fixture that ``_push_request_context`` below replaces (fail loudly if it is ever renamed).
+assert hasattr(pytest_flask.plugin, "_push_request_context")
 
 SEEDED_KINDS = (
     "tech_sme",
@@ -88,6 +94,16 @@ def _clean_database(request):
         db.session.remove()
 
 
+@pytest.fixture(autouse=True)
+def _push_request_context():
+    """Replaces pytest-flask's fixture of the same name, which pushes a test request context around every
+    test that uses ``app``. The test client's requests would then reuse that context's application context
+    instead of getting their own as in production: one ``g`` (and so one signed-in user) and one database
+    session, whose open transaction hides what the test commits, across all the requests of a test. Tests
+    that call services ask for ``ctx`` instead."""
+    yield
+
+
 @pytest.fixture
 def ctx(app):
     """An application context for tests that call services directly."""
@@ -104,9 +120,20 @@ def town(ctx):
     return town
 
 
+class SeparateClient(FlaskClient):
+    """A test client whose every request runs in an application context of its own."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
-def client(app):
-    return app.test_client()
+def other_client(app):
+    """A second browser session beside pytest-flask's ``client``. That client keeps its last request's
+    context pushed until its next request, and a request made meanwhile by another client would reuse that
+    context's ``g`` and with it the signed-in user (Flask issue #4823); this client's requests do not."""
+    return SeparateClient(app, app.response_class, use_cookies=True)
 
 
 @pytest.fixture

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import delete
 
@@ -13,9 +15,23 @@ from registry.db import write_transaction
 from registry.domain.text import clean_name, name_key
 from registry.domain.uscc import check_character
 from registry.extensions import db
-from registry.models import ChangeLog, Enterprise, Incubator, Town, User
+from registry.models import (
+    Certification,
+    ChangeLog,
+    Enterprise,
+    Incubator,
+    ListingCandidate,
+    Outreach,
+    PledgeLoan,
+    StageChange,
+    Tenancy,
+    Town,
+    Training,
+    User,
+)
 
 _serial = itertools.count(1)
+DAY = date(2021, 5, 1)  # the default date of a factory-made record
 PASSWORDS: dict[str, str] = {}
 
 
@@ -82,18 +98,100 @@ def _new_user(username: str, roles: list[str], **kw) -> tuple[User, str]:
     return user, password
 
 
-def make_tenancy(incubator=None, enterprise=None, **kw):
-    from registry.models import Tenancy
-
-    tenancy = Tenancy(
-        incubator=incubator or make_incubator(),
-        enterprise=enterprise or make_enterprise(),
-        moved_in_on=kw.pop("moved_in_on", date(2021, 3, 1)),
-        **kw,
-    )
-    db.session.add(tenancy)
+def _added(record):
+    db.session.add(record)
     db.session.flush()
-    return tenancy
+    return record
+
+
+def make_tenancy(incubator=None, enterprise=None, **kw) -> Tenancy:
+    return _added(
+        Tenancy(
+            incubator=incubator or make_incubator(),
+            enterprise=enterprise or make_enterprise(),
+            moved_in_on=kw.pop("moved_in_on", date(2021, 3, 1)),
+            **kw,
+        )
+    )
+
+
+def make_certification(enterprise=None, **kw) -> Certification:
+    """A national tech-SME application; no dates unless given (an approved one needs ``approved_on``)."""
+    return _added(
+        Certification(
+            enterprise=enterprise or make_enterprise(),
+            kind=kw.pop("kind", "tech_sme"),
+            level=kw.pop("level", "national"),
+            status=kw.pop("status", "applied"),
+            **kw,
+        )
+    )
+
+
+def make_loan(enterprise=None, **kw) -> PledgeLoan:
+    return _added(
+        PledgeLoan(
+            enterprise=enterprise or make_enterprise(),
+            lender=kw.pop("lender", "盘锦银行"),
+            ip_type=kw.pop("ip_type", "patent"),
+            registered_on=kw.pop("registered_on", DAY),
+            amount_wan=Decimal(kw.pop("amount_wan", 1)),
+            **kw,
+        )
+    )
+
+
+def make_candidate(enterprise=None, stages: Iterable[tuple[str, date]] = (), **kw) -> ListingCandidate:
+    """A listing candidate with the given ``(stage, changed_on)`` history (none by default)."""
+    return _added(
+        ListingCandidate(
+            enterprise=enterprise or make_enterprise(),
+            entered_on=kw.pop("entered_on", DAY),
+            tier=kw.pop("tier", "general"),
+            stages=[StageChange(stage=stage, changed_on=day) for stage, day in stages],
+            **kw,
+        )
+    )
+
+
+def make_outreach(**kw) -> Outreach:
+    """A visit on ``DAY`` to the given ``enterprise`` or ``town`` (a new firm when neither is given)."""
+    if "enterprise" not in kw and "town" not in kw:
+        kw["enterprise"] = make_enterprise()
+    return _added(Outreach(held_on=kw.pop("held_on", DAY), form=kw.pop("form", "visit"), **kw))
+
+
+def make_training(participants: Iterable[Enterprise] = (), **kw) -> Training:
+    return _added(
+        Training(
+            held_on=kw.pop("held_on", DAY),
+            title=kw.pop("title", f"培训{next(_serial)}"),
+            topic=kw.pop("topic", "ip"),
+            participants=list(participants),
+            **kw,
+        )
+    )
+
+
+def make_park(**kw):
+    from registry.models import Park
+
+    return _added(Park(name=kw.pop("name", f"测试园区{next(_serial)}"), **kw))
+
+
+def make_snapshot(**kw):
+    from registry.models import ReportSnapshot
+
+    start = kw.pop("start", DAY)
+    return _added(
+        ReportSnapshot(
+            title=kw.pop("title", "快照"),
+            start=start,
+            end=kw.pop("end", start),
+            values=kw.pop("values", []),
+            **kw,
+        )
+    )
 
 
 def make_tag(code: str = "kechuang-china", name: str = "科创中国平台注册"):

@@ -6,9 +6,20 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from registry.extensions import db
-from registry.models import Certification, ListingCandidate, Outreach, PledgeLoan, Training
 
-from .factories import PASSWORDS, make_enterprise, make_incubator, make_tenancy, make_town, make_user
+from .factories import (
+    PASSWORDS,
+    make_candidate,
+    make_certification,
+    make_enterprise,
+    make_incubator,
+    make_loan,
+    make_outreach,
+    make_tenancy,
+    make_town,
+    make_training,
+    make_user,
+)
 
 DAY = date(2021, 5, 1)
 YESTERDAY = date.today() - timedelta(days=1)
@@ -25,22 +36,12 @@ def build_world(app, runner) -> dict:
         foreign = make_enterprise(name="外家科技有限公司", town=town)
         their_stay = make_tenancy(incubator=other, enterprise=foreign)
         records = {
-            "cert": Certification(
-                enterprise=foreign, kind="tech_sme", level="national", status="applied", applied_on=DAY
-            ),
-            "loan": PledgeLoan(
-                enterprise=foreign,
-                lender="某银行",
-                ip_type="patent",
-                registered_on=DAY,
-                amount_wan=1,
-                registration_no="DJ-FOREIGN-7",
-            ),
-            "cand": ListingCandidate(enterprise=foreign, entered_on=DAY, tier="key"),
-            "visit": Outreach(held_on=DAY, enterprise=foreign, form="visit"),
-            "training": Training(held_on=DAY, title="上市培训", topic="listing", participants=[own, foreign]),
+            "cert": make_certification(foreign, applied_on=DAY),
+            "loan": make_loan(foreign, lender="某银行", registered_on=DAY, registration_no="DJ-FOREIGN-7"),
+            "cand": make_candidate(foreign, entered_on=DAY, tier="key"),
+            "visit": make_outreach(held_on=DAY, enterprise=foreign),
+            "training": make_training([own, foreign], held_on=DAY, title="上市培训", topic="listing"),
         }
-        db.session.add_all(records.values())
         db.session.commit()
         ids = {key: record.id for key, record in records.items()}
         ids |= {

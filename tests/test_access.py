@@ -7,9 +7,19 @@ from datetime import date
 import pytest
 
 from registry.extensions import db
-from registry.models import Certification, ListingCandidate, Outreach, PledgeLoan, Training
 
-from .factories import PASSWORDS, make_enterprise, make_incubator, make_tenancy, make_user
+from .factories import (
+    PASSWORDS,
+    make_candidate,
+    make_certification,
+    make_enterprise,
+    make_incubator,
+    make_loan,
+    make_outreach,
+    make_tenancy,
+    make_training,
+    make_user,
+)
 
 ROLES = ["anonymous", "admin", "science_bureau", "incubator_manager", "finance_officer", "report_writer"]
 OK, LOGIN, FORBIDDEN, MISSING = 200, 302, 403, 404
@@ -70,20 +80,13 @@ def test_every_page_answers_each_role_as_declared(client, app, role):
         firm_a, firm_b = stay_a.enterprise, stay_b.enterprise
         day = date(2021, 5, 1)
         records = {
-            "cert_a": Certification(
-                enterprise=firm_a, kind="tech_sme", level="national", status="applied", applied_on=day
-            ),
-            "cert_b": Certification(
-                enterprise=firm_b, kind="tech_sme", level="national", status="applied", applied_on=day
-            ),
-            "visit_b": Outreach(held_on=day, enterprise=firm_b, form="visit"),
-            "loan_a": PledgeLoan(
-                enterprise=firm_a, lender="行", ip_type="patent", registered_on=day, amount_wan=1
-            ),
-            "cand_b": ListingCandidate(enterprise=firm_b, entered_on=day, tier="key"),
-            "training_b": Training(held_on=day, title="培训", topic="ip", participants=[firm_b]),
+            "cert_a": make_certification(firm_a, applied_on=day),
+            "cert_b": make_certification(firm_b, applied_on=day),
+            "visit_b": make_outreach(held_on=day, enterprise=firm_b),
+            "loan_a": make_loan(firm_a, lender="行", registered_on=day),
+            "cand_b": make_candidate(firm_b, entered_on=day, tier="key"),
+            "training_b": make_training([firm_b], held_on=day, title="培训"),
         }
-        db.session.add_all(records.values())
         db.session.commit()
         ids = {
             "inc_a": inc_a.id,

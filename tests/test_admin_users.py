@@ -60,6 +60,10 @@ def test_admin_cannot_remove_their_own_admin_role(client, auth, app):
         data={"display_name": "x", "roles": ["report_writer"], "version": "1", "active": "y"},
     ).get_data(as_text=True)
     assert "不能取消自己的管理员角色" in page
+    with app.app_context():
+        me = db.session.get(User, me.id)
+        assert me.roles == ["admin"]
+        assert me.active and me.version == 1
 
 
 def test_first_day_walk_through(client, auth, app):

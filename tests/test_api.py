@@ -294,15 +294,12 @@ def test_manager_token_sees_and_changes_only_their_incubators(client, token, app
     assert [i["id"] for i in client.get("/api/v1/incubators", headers=h).get_json()["items"]] == [ids[0]]
 
 
-def test_session_auth_needs_the_csrf_token_for_writes(app, client, auth):
+def test_session_auth_needs_the_csrf_token_for_writes(client, config, auth, monkeypatch):
     auth.login()
     assert client.get("/api/v1/towns").status_code == 200
-    app.config["WTF_CSRF_ENABLED"] = True
-    try:
-        response = client.post("/api/v1/towns", json={"code": "x", "name": "某镇"})
-        assert response.status_code == 400
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = False
+    monkeypatch.setitem(config, "WTF_CSRF_ENABLED", True)
+    response = client.post("/api/v1/towns", json={"code": "x", "name": "某镇"})
+    assert response.status_code == 400
 
 
 def test_api_and_html_form_reject_the_same_input_with_the_same_messages(client, token, auth, app):

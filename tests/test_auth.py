@@ -64,20 +64,16 @@ def test_logout_needs_post_and_ends_the_session(client, auth):
     assert client.get("/").status_code == 302
 
 
-def test_logout_requires_csrf_token(app):
-    app.config["WTF_CSRF_ENABLED"] = True
-    try:
-        client = app.test_client()
-        with app.app_context():
-            _, password = create_user("csrf", ["report_writer"])
-        page = client.get("/login").get_data(as_text=True)
-        token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-        client.post("/login", data={"username": "csrf", "password": password, "csrf_token": token})
-        assert client.get("/").status_code == 200
-        assert client.post("/logout").status_code == 400  # no token: refused
-        assert client.get("/").status_code == 200
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = False
+@pytest.mark.options(wtf_csrf_enabled=True)
+def test_logout_requires_csrf_token(app, client):
+    with app.app_context():
+        _, password = create_user("csrf", ["report_writer"])
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post("/login", data={"username": "csrf", "password": password, "csrf_token": token})
+    assert client.get("/").status_code == 200
+    assert client.post("/logout").status_code == 400  # no token: refused
+    assert client.get("/").status_code == 200
 
 
 def test_passwords_are_hashed_and_generated(ctx):

@@ -6,53 +6,38 @@ import html
 import json
 import re
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 
 from registry.extensions import db
 from registry.incubation.services import TENANCY
-from registry.models import Certification, Incubator, ListingCandidate, PledgeLoan, StageChange, Tenancy
+from registry.models import Certification, Incubator, ListingCandidate, PledgeLoan, Tenancy
 from registry.records import writer
 
-from .factories import make_enterprise, make_incubator, make_tenancy
+from .factories import (
+    make_candidate,
+    make_certification,
+    make_enterprise,
+    make_incubator,
+    make_loan,
+    make_tenancy,
+)
 
 TODAY = date.today()
 
 
 def certification(firm, kind="high_tech", **kw) -> Certification:
-    record = Certification(
-        enterprise=firm,
-        kind=kind,
-        level=kw.pop("level", "national"),
-        status=kw.pop("status", "approved"),
-        approved_on=kw.pop("approved_on", TODAY),
-        **kw,
-    )
-    db.session.add(record)
-    return record
+    status, approved_on = kw.pop("status", "approved"), kw.pop("approved_on", TODAY)
+    return make_certification(firm, kind=kind, status=status, approved_on=approved_on, **kw)
 
 
 def loan(firm, registered_on, amount) -> PledgeLoan:
-    record = PledgeLoan(
-        enterprise=firm,
-        lender="盘锦银行",
-        ip_type="patent",
-        registered_on=registered_on,
-        amount_wan=Decimal(amount),
-        status="active",
-    )
-    db.session.add(record)
-    return record
+    return make_loan(firm, registered_on=registered_on, amount_wan=amount, status="active")
 
 
 def candidate(firm, *stages, tier="general") -> ListingCandidate:
-    record = ListingCandidate(enterprise=firm, entered_on=TODAY, tier=tier)
-    record.stages = [StageChange(stage="reserve", changed_on=TODAY)] + [
-        StageChange(stage=s, changed_on=TODAY) for s in stages
-    ]
-    db.session.add(record)
-    return record
+    history = [("reserve", TODAY), *((stage, TODAY) for stage in stages)]
+    return make_candidate(firm, entered_on=TODAY, tier=tier, stages=history)
 
 
 def stat(page: str, key: str) -> str:

@@ -99,7 +99,10 @@ def test_a_bad_filter_value_is_reported_not_a_500(client, auth, county):
         "/enterprises/", query_string={"town": "abc", "industry": "Z", "sort": "evil", "size": "9"}
     )
     assert response.status_code == 200
-    assert len(names_on(response.get_data(as_text=True))) == 5
+    page = response.get_data(as_text=True)
+    assert len(names_on(page)) == 5  # the bad values are ignored
+    reported = re.findall(r'<div class="text-danger small">([^<]+)</div>', page)
+    assert sorted(reported) == sorted(["应为整数", "无效的筛选值"])  # the town and the industry filter
 
 
 def test_facets_count_the_filtered_rows(client, auth, county):

@@ -95,6 +95,10 @@ def test_another_user_cannot_confirm_my_upload(client, auth, app):
     auth.logout()
     auth.login("sb2", roles=("science_bureau",))
     assert client.post(f"/imports/{token}/confirm", data={"token": token}).status_code == 404
+    with app.app_context():
+        assert count(Enterprise) == 0  # nothing imported
+        logged = select(ChangeLog).where(ChangeLog.object_type == "enterprise")
+        assert db.session.scalars(logged).all() == []
 
 
 def test_readers_cannot_import(client, auth):

@@ -11,19 +11,20 @@ from decimal import Decimal
 import pytest
 
 from registry.extensions import db
-from registry.models import (
-    Certification,
-    ListingCandidate,
-    Outreach,
-    PledgeLoan,
-    StageChange,
-    Tag,
-    Tenancy,
-    Training,
-)
 from registry.reports import indicators as ind
 
-from .factories import make_enterprise, make_incubator, make_town
+from .factories import (
+    make_candidate,
+    make_certification,
+    make_enterprise,
+    make_incubator,
+    make_loan,
+    make_outreach,
+    make_tag,
+    make_tenancy,
+    make_town,
+    make_training,
+)
 
 S, E = date(2021, 3, 1), date(2021, 6, 30)
 BEFORE, AFTER = S - timedelta(days=1), E + timedelta(days=1)
@@ -63,16 +64,8 @@ def test_incubators(ctx):
 
 
 def stay(incubator, moved_in, left_on=None, reason=None, firm=None, **kw):
-    tenancy = Tenancy(
-        incubator=incubator,
-        enterprise=firm or make_enterprise(),
-        moved_in_on=moved_in,
-        left_on=left_on,
-        exit_reason=reason or ("moved_out" if left_on else None),
-        **kw,
-    )
-    db.session.add(tenancy)
-    return tenancy
+    exit_reason = reason or ("moved_out" if left_on else None)
+    return make_tenancy(incubator, firm, moved_in_on=moved_in, left_on=left_on, exit_reason=exit_reason, **kw)
 
 
 def test_tenants_active_new_graduated_and_free_space(ctx):
@@ -110,9 +103,7 @@ def test_tenants_by_founder_group(ctx):
 
 
 def cert(firm, kind, level="national", status="approved", **kw):
-    record = Certification(enterprise=firm, kind=kind, level=level, status=status, **kw)
-    db.session.add(record)
-    return record
+    return make_certification(firm, kind=kind, level=level, status=status, **kw)
 
 
 def test_tech_sme_registered_and_valid(firm):
@@ -192,11 +183,10 @@ def test_outreach_counts_distinct_firms_and_towns(ctx):
     a, b, c = make_enterprise(), make_enterprise(), make_enterprise()
     x, y, z = make_town(), make_town(), make_town()
     for held, target in [(S, a), (E, a), (BEFORE, b), (AFTER, c), (S, archived_firm())]:
-        db.session.add(Outreach(held_on=held, enterprise=target, form="visit"))
+        make_outreach(held_on=held, enterprise=target)
     for held, town in [(S, x), (E, x), (AFTER, y), (BEFORE, z)]:
-        db.session.add(Outreach(held_on=held, town=town, form="seminar"))
-    hidden = Outreach(held_on=S, enterprise=b, form="visit", archived_at=ARCHIVED_AT)
-    db.session.add(hidden)
+        make_outreach(held_on=held, town=town, form="seminar")
+    make_outreach(held_on=S, enterprise=b, archived_at=ARCHIVED_AT)
     v = values()
     assert v["ip_pledge.outreach_enterprises"] == 1
     assert v["ip_pledge.outreach_towns"] == 1
@@ -211,40 +201,17 @@ def test_high_value_ip_enterprises(ctx):
 
 def test_loans_and_their_amount(firm):
     for day, amount in [(S, "100.50"), (E, "0.25"), (BEFORE, "99"), (AFTER, "7")]:
-        db.session.add(
-            PledgeLoan(
-                enterprise=firm, lender="行", ip_type="patent", registered_on=day, amount_wan=Decimal(amount)
-            )
-        )
-    db.session.add(
-        PledgeLoan(
-            enterprise=firm,
-            lender="行",
-            ip_type="patent",
-            registered_on=S,
-            amount_wan=Decimal(5),
-            archived_at=ARCHIVED_AT,
-        )
-    )
-    db.session.add(
-        PledgeLoan(
-            enterprise=archived_firm(), lender="行", ip_type="patent", registered_on=S, amount_wan=Decimal(5)
-        )
-    )
+        make_loan(firm, registered_on=day, amount_wan=amount)
+    make_loan(firm, registered_on=S, amount_wan=5, archived_at=ARCHIVED_AT)
+    make_loan(archived_firm(), registered_on=S, amount_wan=5)
     v = values()
     assert v["ip_pledge.loans"] == 2
     assert v["ip_pledge.loan_amount_wan"] == Decimal("100.75")
 
 
-def candidate(entered, tier="general", stages=(), **kw):
-    record = ListingCandidate(
-        enterprise=kw.pop("firm", None) or make_enterprise(), entered_on=entered, tier=tier, **kw
-    )
-    record.stages = [StageChange(stage="reserve", changed_on=entered)] + [
-        StageChange(stage=s, changed_on=d) for s, d in stages
-    ]
-    db.session.add(record)
-    return record
+def candidate(entered, tier="general", stages=(), firm=None, **kw):
+    history = [("reserve", entered), *stages]
+    return make_candidate(firm, entered_on=entered, tier=tier, stages=history, **kw)
 
 
 def test_listing_reserve_new_and_listed(ctx):
@@ -266,25 +233,18 @@ def test_listing_reserve_new_and_listed(ctx):
 def test_listing_trainings_and_their_firms(ctx):
     a, b, c = make_enterprise(), make_enterprise(), make_enterprise()
     gone = archived_firm()
-    db.session.add_all(
-        [
-            Training(held_on=S, title="上市培训1", topic="listing", participants=[a, b, gone]),
-            Training(held_on=E, title="上市培训2", topic="listing", participants=[a]),
-            Training(held_on=AFTER, title="上市培训3", topic="listing", participants=[c]),
-            Training(held_on=S, title="知识产权培训", topic="ip", participants=[c]),
-            Training(
-                held_on=S, title="已归档培训", topic="listing", participants=[c], archived_at=ARCHIVED_AT
-            ),
-        ]
-    )
+    make_training([a, b, gone], held_on=S, title="上市培训1", topic="listing")
+    make_training([a], held_on=E, title="上市培训2", topic="listing")
+    make_training([c], held_on=AFTER, title="上市培训3", topic="listing")
+    make_training([c], held_on=S, title="知识产权培训", topic="ip")
+    make_training([c], held_on=S, title="已归档培训", topic="listing", archived_at=ARCHIVED_AT)
     v = values()
     assert v["listing.trainings"] == 2
     assert v["listing.training_enterprises"] == 2
 
 
 def test_one_indicator_per_tag(ctx):
-    used, unused = Tag(code="kechuang-china", name="科创中国平台注册"), Tag(code="cloud", name="企业上云")
-    db.session.add_all([used, unused])
+    used, _unused = make_tag(), make_tag(code="cloud", name="企业上云")
     make_enterprise().tags = [used]
     archived_firm().tags = [used]
     v = values()

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 
 from registry.extensions import db
-from registry.models import (
-    Certification,
-    ListingCandidate,
-    Outreach,
-    PledgeLoan,
-    StageChange,
-    Training,
-)
 
-from .factories import make_enterprise, make_town
+from .factories import (
+    make_candidate,
+    make_certification,
+    make_enterprise,
+    make_loan,
+    make_outreach,
+    make_town,
+    make_training,
+)
 
 
 def seed(kind: str, n: int, offset: int) -> None:
@@ -27,48 +26,22 @@ def seed(kind: str, n: int, offset: int) -> None:
         firm = make_enterprise(name=f"{kind}{offset + i}", town=town)
         day = date(2021, 1, 1) + timedelta(days=i)
         if kind == "certifications":
-            db.session.add(
-                Certification(
-                    enterprise=firm,
-                    kind="high_tech",
-                    level="national",
-                    status="approved",
-                    applied_on=day,
-                    approved_on=day,
-                    valid_until=day + timedelta(days=1000),
-                )
+            make_certification(
+                firm,
+                kind="high_tech",
+                status="approved",
+                applied_on=day,
+                approved_on=day,
+                valid_until=day + timedelta(days=1000),
             )
         elif kind == "outreach":
-            db.session.add(
-                Outreach(
-                    held_on=day,
-                    enterprise=firm if i % 2 else None,
-                    town=None if i % 2 else town,
-                    form="visit",
-                )
-            )
+            make_outreach(held_on=day, enterprise=firm if i % 2 else None, town=None if i % 2 else town)
         elif kind == "pledge-loans":
-            db.session.add(
-                PledgeLoan(
-                    enterprise=firm,
-                    lender="行",
-                    ip_type="patent",
-                    registered_on=day,
-                    amount_wan=Decimal(10),
-                    status="active",
-                )
-            )
+            make_loan(firm, lender="行", registered_on=day, amount_wan=10, status="active")
         elif kind == "listing-candidates":
-            db.session.add(
-                ListingCandidate(
-                    enterprise=firm,
-                    entered_on=day,
-                    tier="key",
-                    stages=[StageChange(stage="reserve", changed_on=day)],
-                )
-            )
+            make_candidate(firm, entered_on=day, tier="key", stages=[("reserve", day)])
         elif kind == "trainings":
-            db.session.add(Training(held_on=day, title=f"培训{offset + i}", topic="ip", participants=[firm]))
+            make_training([firm], held_on=day, title=f"培训{offset + i}")
     db.session.commit()
 
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from .factories import uscc
+from .factories import make_incubator, uscc
 from .scope_world import build_world, login
 
 
@@ -135,7 +135,7 @@ def test_the_firm_of_a_tenancy_cannot_be_changed_by_anyone(client, world, runner
 
 def test_a_stay_moves_only_between_incubators_its_editor_manages(client, world, runner, app):
     from registry.extensions import db
-    from registry.models import Incubator, User
+    from registry.models import Town, User
 
     path = f"/api/v1/tenancies/{world['own_stay']}"
     h = world["headers"]
@@ -144,9 +144,8 @@ def test_a_stay_moves_only_between_incubators_its_editor_manages(client, world, 
         == 403
     )
     with app.app_context():
-        second = Incubator(name="我的第二孵化器", kind="maker_space", level="county", town_id=world["town"])
-        db.session.add(second)
-        db.session.flush()
+        town = db.session.get(Town, world["town"])
+        second = make_incubator(name="我的第二孵化器", kind="maker_space", town=town)
         manager = db.session.scalar(db.select(User).where(User.username == "mgr"))
         manager.incubators.append(second)
         db.session.commit()

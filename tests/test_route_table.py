@@ -12,23 +12,22 @@ from datetime import date
 import pytest
 
 from registry.extensions import db
-from registry.models import (
-    Certification,
-    ChangeLog,
-    ListingCandidate,
-    Outreach,
-    PledgeLoan,
-    ReportSnapshot,
-    Training,
-)
+from registry.models import ChangeLog
 
 from .factories import (
     PASSWORDS,
+    make_candidate,
+    make_certification,
     make_enterprise,
     make_incubator,
+    make_loan,
+    make_outreach,
+    make_park,
+    make_snapshot,
     make_tag,
     make_tenancy,
     make_town,
+    make_training,
     make_user,
 )
 
@@ -141,21 +140,15 @@ def world(app):
         firm = stay.enterprise
         day = date(2021, 5, 1)
         records = {
-            "certifications": Certification(
-                enterprise=firm, kind="tech_sme", level="national", status="applied", applied_on=day
-            ),
-            "outreach": Outreach(held_on=day, enterprise=firm, form="visit"),
-            "pledge_loans": PledgeLoan(
-                enterprise=firm, lender="行", ip_type="patent", registered_on=day, amount_wan=1
-            ),
-            "listing_candidates": ListingCandidate(enterprise=firm, entered_on=day, tier="key"),
-            "trainings": Training(held_on=day, title="培训", topic="ip", participants=[firm]),
+            "certifications": make_certification(firm, applied_on=day),
+            "outreach": make_outreach(held_on=day, enterprise=firm),
+            "pledge_loans": make_loan(firm, lender="行", registered_on=day),
+            "listing_candidates": make_candidate(firm, entered_on=day, tier="key"),
+            "trainings": make_training([firm], held_on=day, title="培训"),
         }
-        db.session.add_all(records.values())
         tag = make_tag()
-        db.session.flush()
-        snapshot = ReportSnapshot(title="快照", start=day, end=day, values=[])
-        db.session.add(snapshot)
+        snapshot = make_snapshot(title="快照", start=day)
+        park = make_park(name="园区", town=town)
         db.session.add(
             ChangeLog(
                 action="create", object_type="enterprise", object_id=firm.id, request_id="abc123", changes={}
@@ -163,13 +156,7 @@ def world(app):
         )
         db.session.commit()
         ids = {name: record.id for name, record in records.items()}
-        ids |= {"certification_kinds": 1, "towns": town.id, "parks": None, "tags": tag.id}
-        from registry.models import Park
-
-        park = Park(name="园区", town=town)
-        db.session.add(park)
-        db.session.commit()
-        ids["parks"] = park.id
+        ids |= {"certification_kinds": 1, "towns": town.id, "parks": park.id, "tags": tag.id}
         bystander = make_user("bystander", [RW])
         return {
             "other_user": bystander.id,

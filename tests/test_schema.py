@@ -12,10 +12,19 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from registry.extensions import db
-from registry.models import Certification, CertificationKind, Outreach, PledgeLoan, Tenancy
+from registry.models import CertificationKind, PledgeLoan
 from registry.models.search import schema_filter
 
-from .factories import make_enterprise, make_incubator, make_town, uscc
+from .factories import (
+    make_certification,
+    make_enterprise,
+    make_incubator,
+    make_loan,
+    make_outreach,
+    make_tenancy,
+    make_town,
+    uscc,
+)
 
 
 def test_migrated_database_has_no_drift_from_the_models(app):
@@ -117,34 +126,23 @@ def test_enumerations_are_checked_by_the_database(ctx):
 
 def test_one_open_tenancy_per_incubator_and_firm(ctx):
     incubator, firm = make_incubator(), make_enterprise()
-    db.session.add(
-        Tenancy(
-            incubator=incubator,
-            enterprise=firm,
-            moved_in_on=date(2020, 1, 1),
-            left_on=date(2020, 6, 1),
-            exit_reason="moved_out",
-        )
-    )
-    db.session.add(Tenancy(incubator=incubator, enterprise=firm, moved_in_on=date(2021, 1, 1)))
+    closed = {"left_on": date(2020, 6, 1), "exit_reason": "moved_out"}
+    make_tenancy(incubator, firm, moved_in_on=date(2020, 1, 1), **closed)
+    make_tenancy(incubator, firm, moved_in_on=date(2021, 1, 1))
     db.session.commit()  # a closed stay and an open one may coexist
-    _refused(
-        lambda: db.session.add(Tenancy(incubator=incubator, enterprise=firm, moved_in_on=date(2021, 3, 1)))
-    )
+    _refused(lambda: make_tenancy(incubator, firm, moved_in_on=date(2021, 3, 1)))
 
 
 def test_left_on_cannot_precede_moved_in_on(ctx):
     incubator, firm = make_incubator(), make_enterprise()
     db.session.commit()
     _refused(
-        lambda: db.session.add(
-            Tenancy(
-                incubator=incubator,
-                enterprise=firm,
-                moved_in_on=date(2021, 3, 1),
-                left_on=date(2021, 2, 28),
-                exit_reason="graduated",
-            )
+        lambda: make_tenancy(
+            incubator,
+            firm,
+            moved_in_on=date(2021, 3, 1),
+            left_on=date(2021, 2, 28),
+            exit_reason="graduated",
         )
     )
 
@@ -152,52 +150,20 @@ def test_left_on_cannot_precede_moved_in_on(ctx):
 def test_exit_reason_goes_with_left_on(ctx):
     incubator, firm = make_incubator(), make_enterprise()
     db.session.commit()
-    _refused(
-        lambda: db.session.add(
-            Tenancy(
-                incubator=incubator, enterprise=firm, moved_in_on=date(2021, 3, 1), left_on=date(2021, 4, 1)
-            )
-        )
-    )
+    _refused(lambda: make_tenancy(incubator, firm, moved_in_on=date(2021, 3, 1), left_on=date(2021, 4, 1)))
 
 
 @pytest.mark.parametrize("amount", ["0", "-5"])
 def test_loan_amount_must_be_positive(ctx, amount):
     firm = make_enterprise()
     db.session.commit()
-    _refused(
-        lambda: db.session.add(
-            PledgeLoan(
-                enterprise=firm,
-                lender="银行",
-                ip_type="patent",
-                registered_on=date(2021, 1, 1),
-                amount_wan=Decimal(amount),
-            )
-        )
-    )
+    _refused(lambda: make_loan(firm, amount_wan=amount))
 
 
 def test_money_keeps_two_decimals_exactly(ctx):
     firm = make_enterprise()
-    db.session.add(
-        PledgeLoan(
-            enterprise=firm,
-            lender="银行",
-            ip_type="patent",
-            registered_on=date(2021, 1, 1),
-            amount_wan=Decimal("4950.50"),
-        )
-    )
-    db.session.add(
-        PledgeLoan(
-            enterprise=firm,
-            lender="银行",
-            ip_type="patent",
-            registered_on=date(2021, 2, 1),
-            amount_wan=Decimal("0.10"),
-        )
-    )
+    make_loan(firm, registered_on=date(2021, 1, 1), amount_wan="4950.50")
+    make_loan(firm, registered_on=date(2021, 2, 1), amount_wan="0.10")
     db.session.commit()
     total = db.session.scalar(select(db.func.sum(PledgeLoan.amount_wan)))
     assert total == Decimal("4950.60")
@@ -207,34 +173,20 @@ def test_money_keeps_two_decimals_exactly(ctx):
 def test_outreach_has_exactly_one_target(ctx, targets):
     town, firm = make_town(), make_enterprise()
     db.session.commit()
-    fields = {"enterprise": firm, "town": town} if targets == "both" else {}
-    _refused(lambda: db.session.add(Outreach(held_on=date(2021, 4, 1), form="visit", **fields)))
+    fields = {"enterprise": firm, "town": town} if targets == "both" else {"enterprise": None}
+    _refused(lambda: make_outreach(**fields))
 
 
 def test_approved_certification_needs_approved_on(ctx):
     firm = make_enterprise()
     db.session.commit()
-    _refused(
-        lambda: db.session.add(
-            Certification(enterprise=firm, kind="tech_sme", level="national", status="approved")
-        )
-    )
+    _refused(lambda: make_certification(firm, status="approved"))
 
 
 def test_certification_kind_must_exist(ctx):
     firm = make_enterprise()
     db.session.commit()
-    _refused(
-        lambda: db.session.add(
-            Certification(
-                enterprise=firm,
-                kind="no_such_kind",
-                level="national",
-                status="applied",
-                applied_on=date(2021, 1, 1),
-            )
-        )
-    )
+    _refused(lambda: make_certification(firm, kind="no_such_kind", applied_on=date(2021, 1, 1)))
 
 
 def test_stale_version_update_matches_no_row(ctx):

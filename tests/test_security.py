@@ -88,9 +88,9 @@ def test_sign_out_invalidates_the_old_cookie_server_side(client, auth):
     assert client.get("/").status_code == 302
 
 
-def test_password_change_ends_other_sessions_but_not_this_one(app, auth, client):
+def test_password_change_ends_other_sessions_but_not_this_one(auth, client, other_client):
     auth.login("rw", roles=("report_writer",))
-    other = app.test_client()
+    other = other_client
     other.post("/login", data={"username": "rw", "password": PASSWORDS["rw"]})
     assert other.get("/").status_code == 200
     new = "a long new passphrase for the bureau"
@@ -173,28 +173,25 @@ def test_session_cookie_is_httponly_and_samesite(client, auth):
     assert "HttpOnly" in header and "SameSite=Lax" in header
 
 
-def test_every_state_changing_form_carries_a_csrf_token(app, client, auth):
+def test_every_state_changing_form_carries_a_csrf_token(app, client, auth, monkeypatch):
     """With CSRF on, a POST without the token is refused on every form endpoint."""
     auth.login()
-    app.config["WTF_CSRF_ENABLED"] = True
-    try:
-        posts = [
-            rule
-            for rule in app.url_map.iter_rules()
-            if "POST" in rule.methods and not rule.rule.startswith("/api/") and rule.endpoint != "auth.login"
-        ]
-        assert posts
-        for rule in posts:
-            url = rule.rule.replace("<int:record_id>", "1").replace("<int:enterprise_id>", "1")
-            url = (
-                url.replace("<int:incubator_id>", "1")
-                .replace("<int:tenancy_id>", "1")
-                .replace("<int:user_id>", "1")
-            )
-            url = url.replace("<any(approve, reject, revoke):action>", "approve").replace("<token>", "x")
-            assert client.post(url, data={"x": "1"}).status_code in (400, 403, 404), url
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = False
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    posts = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods and not rule.rule.startswith("/api/") and rule.endpoint != "auth.login"
+    ]
+    assert posts
+    for rule in posts:
+        url = rule.rule.replace("<int:record_id>", "1").replace("<int:enterprise_id>", "1")
+        url = (
+            url.replace("<int:incubator_id>", "1")
+            .replace("<int:tenancy_id>", "1")
+            .replace("<int:user_id>", "1")
+        )
+        url = url.replace("<any(approve, reject, revoke):action>", "approve").replace("<token>", "x")
+        assert client.post(url, data={"x": "1"}).status_code in (400, 403, 404), url
 
 
 def test_token_creation_and_role_changes_are_logged(ctx):
@@ -232,12 +229,11 @@ def test_behind_a_configured_proxy_the_limit_counts_the_real_client_address(tmp_
         db.engine.dispose()
 
 
-def test_cli_created_passwords_are_one_time(runner, app):
+def test_cli_created_passwords_are_one_time(runner, client):
     password = (
         runner.invoke(args=["users", "create", "newbie", "--role", "report_writer"])
         .output.strip()
         .splitlines()[-1]
     )
-    client = app.test_client()
     client.post("/login", data={"username": "newbie", "password": password})
     assert client.get("/").headers["Location"] == "/account/password"

@@ -18,7 +18,7 @@ from registry.models import ChangeLog, Enterprise, Training
 from registry.records import writer
 from registry.records.errors import StaleVersion
 
-from .factories import make_enterprise, make_tag, make_user
+from .factories import make_enterprise, make_tag, make_training, make_user
 
 
 @pytest.fixture
@@ -38,9 +38,7 @@ def _set_up(app) -> dict:
         other = make_enterprise(name="集合版本参训有限公司")
         make_tag("cloud", "企业上云")
         make_tag("kechuang-china", "科创中国平台注册")
-        training = Training(held_on=date(2021, 6, 1), title="上市培训", topic="listing", version=1)
-        training.participants = [firm]
-        db.session.add(training)
+        training = make_training([firm], held_on=date(2021, 6, 1), title="上市培训", topic="listing")
         db.session.commit()
         return {"firm": firm.id, "other": other.id, "training": training.id}
 

@@ -59,8 +59,7 @@ def test_write_transaction_rolls_back_everything_on_error(ctx):
     db.session.commit()
     with pytest.raises(RuntimeError), write_transaction():
         db.session.get(Enterprise, firm.id).employees = 99
-        db.session.add(Enterprise(name="半途", name_key="半途", town_id=firm.town_id))
-        db.session.flush()
+        make_enterprise(name="半途", town=firm.town)
         raise RuntimeError("fail half-way")
     assert db.session.get(Enterprise, firm.id).employees == 1
     assert db.session.scalar(db.select(db.func.count()).select_from(Enterprise)) == 1

@@ -1,14 +1,13 @@
 """Real-browser tests: Debian's Chromium driven by Playwright against the app served on 127.0.0.1.
 
-The app runs in a werkzeug server thread on a fresh SQLite database built by the real migrations and the
-demo data; the browser is the system's ``/usr/bin/chromium`` (never a downloaded build). Run with
-``make browser``; the default ``make test`` does not collect this folder.
+The app is built here on a fresh SQLite database by the real migrations and the demo data, and pytest-flask's
+``live_server`` serves it from a separate process; the browser is the system's ``/usr/bin/chromium`` (never a
+downloaded build). Run with ``make browser``; the default ``make test`` does not collect this folder.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +15,6 @@ import pytest
 from flask_migrate import upgrade
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from registry import create_app
 from registry.auth.services import create_user
@@ -36,6 +34,21 @@ CHROMIUM_ARGS = [
 ]
 MANAGED = "盘山县众创空间"  # the test manager's incubator
 OTHER = "盘锦现代农业创业大厦"  # an incubator the test manager does not manage
+ACCOUNTS = [
+    ("admin", ["admin"], None),
+    ("kejiju", ["science_bureau"], None),
+    ("zhuren", ["incubator_manager"], MANAGED),
+    ("xiezuo", ["report_writer"], None),
+    ("english", ["admin"], None),
+    ("fanyi", ["finance_officer"], None),
+]
+
+
+def pytest_configure(config):
+    """Serve on 127.0.0.1 rather than pytest-flask's default ``localhost`` (which the browser may try as ::1
+    first), unless ``--live-server-host`` says otherwise."""
+    if config.getoption("live_server_host") == "localhost":
+        config.option.live_server_host = "127.0.0.1"
 
 
 @dataclass
@@ -47,8 +60,9 @@ class Site:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    """The app on a free port of 127.0.0.1, with demo data and one account per role."""
+def app(tmp_path_factory):
+    """The app on a migrated SQLite database with the demo data and one account per role (in
+    ``app.extensions["browser_tests"]``), complete before ``live_server`` starts serving it."""
     database = tmp_path_factory.mktemp("browser") / "registry.sqlite3"
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "browser-tests-only"})
     with app.app_context():
@@ -56,27 +70,26 @@ def site(tmp_path_factory):
         load_demo_data()
         incubators = {i.name: i.id for i in db.session.scalars(select(Incubator))}
         passwords = {}
-        for username, roles, managed in [
-            ("admin", ["admin"], []),
-            ("kejiju", ["science_bureau"], []),
-            ("zhuren", ["incubator_manager"], [incubators[MANAGED]]),
-            ("xiezuo", ["report_writer"], []),
-            ("english", ["admin"], []),
-            ("fanyi", ["finance_officer"], []),
-        ]:
-            _user, passwords[username] = create_user(username, roles, managed, display_name=username)
+        for username, roles, managed in ACCOUNTS:
+            managed_ids = [incubators[managed]] if managed else []
+            _user, passwords[username] = create_user(username, roles, managed_ids, display_name=username)
         _user, passwords["newcomer"] = create_user(
             "newcomer", ["science_bureau"], display_name="新同事", must_change_password=True
         )
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Site(f"http://127.0.0.1:{server.server_port}", app, passwords, incubators)
-    server.shutdown()
-    thread.join()
+        # The server process is a fork of this one: it must not inherit this process's open connections.
+        db.engine.dispose()
+    app.extensions["browser_tests"] = {"passwords": passwords, "incubators": incubators}
+    yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def site(live_server) -> Site:
+    """The served app: its address, the app (to read the database) and the accounts' passwords."""
+    app = live_server.app
+    return Site(live_server.url(), app, **app.extensions["browser_tests"])
 
 
 @pytest.fixture(scope="session")
