@@ -29,6 +29,7 @@ class Column:
     sort: str | None = None
     link: bool = False  # the column links to the record's page
     numeric: bool = False
+    badges: Callable[[object], list[tuple[str, str]]] | None = None  # (text, CSS class) after the value
 
 
 @dataclass
@@ -48,32 +49,68 @@ class RecordPages:
     detail_context: Callable | None = None  # record → extra template variables
     list_actions: list[tuple[str, str]] = field(default_factory=list)  # (label, endpoint) beside "new"
     form_template: str = "records/form.html"
+    list_template: str = "records/list.html"
     search_placeholder: str = ""
+    create_label: str = ""  # the "new" button, e.g. 登记企业
+    empty_text: str = ""  # shown when no row matches
+    facet_label: Callable | None = None  # (facet, value, label) → shown text of a facet entry
+    prepare_rows: Callable | None = None  # list page's rows → None; one query for the whole page
+    show_fields: bool = True  # the detail page lists the schema fields (records/detail.html)
+    archived_message: str = ""
+    # Errors of the write path the user may overrule by ticking a box (e.g. a possible duplicate): the
+    # write is retried with ``confirmed=True`` and the form shows ``error.matches``.
+    confirmable: tuple[type[Exception], ...] = ()
+    # Where the pages live: an existing blueprint (with the kind's other routes) under a path, the
+    # endpoint names and the name of the record id in URLs. Defaults: a blueprint of its own.
+    blueprint: Blueprint | None = None
+    path: str = ""
+    endpoints: dict[str, str] = field(default_factory=dict)
+    id_arg: str = "record_id"
 
     def __post_init__(self) -> None:
         self.form = form_class(self.kind.schema, f"{self.kind.name.title()}Form", exclude=self.exclude)
-        self.bp = Blueprint(self.name, __name__, url_prefix=f"/{self.name.replace('_', '-')}")
-        self.bp.add_url_rule("/", "index", login_required(self.index))
-        self.bp.add_url_rule("/export.<any(csv, xlsx):fmt>", "export", login_required(self.export))
-        self.bp.add_url_rule("/new", "create", login_required(self.create), methods=["GET", "POST"])
-        self.bp.add_url_rule("/<int:record_id>", "detail", login_required(self.detail))
-        self.bp.add_url_rule(
-            "/<int:record_id>/edit", "edit", login_required(self.edit), methods=["GET", "POST"]
-        )
-        self.bp.add_url_rule(
-            "/<int:record_id>/archive", "archive", login_required(self.archive), methods=["POST"]
-        )
-        self.bp.add_url_rule(
-            "/<int:record_id>/restore", "restore", login_required(self.restore), methods=["POST"]
-        )
+        if self.blueprint is None:
+            self.bp = Blueprint(self.name, __name__, url_prefix=f"/{self.name.replace('_', '-')}")
+        else:
+            self.bp = self.blueprint
+        one = f"{self.path}/<int:{self.id_arg}>"
+        rules = [
+            ("index", f"{self.path}/", self.index, ["GET"]),
+            ("export", f"{self.path}/export.<any(csv, xlsx):fmt>", self.export, ["GET"]),
+            ("create", f"{self.path}/new", self.create, ["GET", "POST"]),
+            ("detail", one, self._by_id(self.detail), ["GET"]),
+            ("edit", f"{one}/edit", self._by_id(self.edit), ["GET", "POST"]),
+            ("archive", f"{one}/archive", self._by_id(self.archive), ["POST"]),
+            ("restore", f"{one}/restore", self._by_id(self.restore), ["POST"]),
+        ]
+        for action, rule, view, methods in rules:
+            self.bp.add_url_rule(rule, self.endpoint(action), login_required(view), methods=methods)
+
+    def _by_id(self, view: Callable) -> Callable:
+        def by_id(**kwargs):
+            return view(kwargs[self.id_arg])
+
+        by_id.__name__ = view.__name__
+        return by_id
+
+    def endpoint(self, action: str) -> str:
+        """The endpoint name (within the blueprint) of one of the pages."""
+        return self.endpoints.get(action, action)
+
+    def url(self, action: str, record_id: int | None = None, **values) -> str:
+        if record_id is not None:
+            values[self.id_arg] = record_id
+        return url_for(f"{self.bp.name}.{self.endpoint(action)}", **values)
 
     # ---- list -----------------------------------------------------------------------------------
     def index(self):
         args = lists.parse_args(self.spec, request.args)
         page = lists.run(self.spec, current_user, args)
         summary = self.summary(lists.filtered(self.spec, current_user, args)) if self.summary else []
+        if self.prepare_rows:
+            self.prepare_rows(page.items)
         return render_template(
-            "records/list.html",
+            self.list_template,
             pages=self,
             page=page,
             spec=self.spec,
@@ -96,47 +133,63 @@ class RecordPages:
             self.prepare_form(form)
         return form
 
+    def _write(self, form, write: Callable, **kwargs):
+        """Run a form's write; a confirmable error becomes the list of matches the form shows."""
+        if not self.confirmable:
+            return run_write(form, lambda: write({}), **kwargs), []
+        confirmed = {"confirmed": request.form.get("confirm_duplicate") == "1"}
+        try:
+            return run_write(form, lambda: write(confirmed), passthrough=self.confirmable, **kwargs), []
+        except self.confirmable as error:
+            return None, error.matches
+
     def create(self):
         if not self.kind.allowed(current_user, "create"):
             abort(403)
         form = self._form()
+        matches = []
         if not form.is_submitted():
             for key, value in request.args.items():  # e.g. ?enterprise_id=5 from a firm's page
                 if key in form and key in self.kind.schema.by_name:
                     form[key].data = value
         elif form.validate():
-            record = run_write(
-                form, lambda: writer.create(self.kind, current_user, form_data(form, self.kind.schema))
+            record, matches = self._write(
+                form,
+                lambda extra: writer.create(
+                    self.kind, current_user, form_data(form, self.kind.schema), **extra
+                ),
             )
             if record is not None:
                 flash(_("已保存：%(label)s。", label=self.kind.label(record)), "success")
-                return redirect(url_for(".detail", record_id=record.id))
-        return render_template(self.form_template, pages=self, form=form, record=None)
+                return redirect(self.url("detail", record.id))
+        return render_template(self.form_template, pages=self, form=form, record=None, duplicates=matches)
 
     def edit(self, record_id: int):
         record = get_or_abort(self.kind, record_id)
         if not self.kind.allowed(current_user, "update", record):
             abort(403)
         form = self._form()
+        matches = []
         if not form.is_submitted():
             fill(form, self.kind.schema, record)
         elif form.validate():
-            saved = run_write(
+            saved, matches = self._write(
                 form,
-                lambda: writer.update(
+                lambda extra: writer.update(
                     self.kind,
                     current_user,
                     record_id,
                     form.version.data,
                     form_data(form, self.kind.schema),
                     partial=True,
+                    **extra,
                 ),
                 on_stale=lambda current: fill(form, self.kind.schema, current),
             )
             if saved is not None:
                 flash(_("已保存。"), "success")
-                return redirect(url_for(".detail", record_id=record_id))
-        return render_template(self.form_template, pages=self, form=form, record=record)
+                return redirect(self.url("detail", record_id))
+        return render_template(self.form_template, pages=self, form=form, record=record, duplicates=matches)
 
     # ---- detail ---------------------------------------------------------------------------------
     def fields_of(self, record) -> list[tuple[str, str]]:
@@ -151,19 +204,20 @@ class RecordPages:
 
     def detail(self, record_id: int):
         record = get_or_abort(self.kind, record_id)
+        context = {
+            "pages": self,
+            "record": record,
+            "can_edit": self.kind.allowed(current_user, "update", record),
+            "can_archive": self.kind.allowed(current_user, "archive", record),
+            "archive_form": ArchiveForm(),
+            "restore_form": VersionForm(),
+        }
         extra = self.detail_context(record) if self.detail_context else {}
-        return render_template(
-            self.detail_template,
-            pages=self,
-            record=record,
-            fields=self.fields_of(record),
-            history=history(object_type=self.kind.name, object_id=record.id),
-            can_edit=self.kind.allowed(current_user, "update", record),
-            can_archive=self.kind.allowed(current_user, "archive", record),
-            archive_form=ArchiveForm(),
-            restore_form=VersionForm(),
-            **extra,
-        )
+        if "history" not in extra:
+            context["history"] = history(object_type=self.kind.name, object_id=record.id)
+        if self.show_fields:
+            context["fields"] = self.fields_of(record)
+        return render_template(self.detail_template, **(context | extra))
 
     def archive(self, record_id: int):
         form = ArchiveForm()
@@ -174,8 +228,8 @@ class RecordPages:
                     self.kind, current_user, record_id, form.version.data, form.archived_reason.data
                 ),
             )
-            flash_outcome(done, form, _("已归档。"))
-        return redirect(url_for(".detail", record_id=record_id))
+            flash_outcome(done, form, self.archived_message or _("已归档。"))
+        return redirect(self.url("detail", record_id))
 
     def restore(self, record_id: int):
         form = VersionForm()
@@ -184,4 +238,4 @@ class RecordPages:
                 form, lambda: writer.restore(self.kind, current_user, record_id, form.version.data)
             )
             flash_outcome(done, form, _("已恢复。"))
-        return redirect(url_for(".detail", record_id=record_id))
+        return redirect(self.url("detail", record_id))

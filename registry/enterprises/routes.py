@@ -1,10 +1,12 @@
-"""Enterprise pages: list with search, filters, facets and export; detail with history; forms."""
+"""Enterprise pages on the shared record pages: list with search, filters, facets and export; detail with
+the firm's records in other areas; forms that warn of a possible duplicate; the firm picker's lookup."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,10 +15,8 @@ from .. import lists
 from ..audit.display import history
 from ..certifications.services import CERTIFICATION
 from ..enums import FounderGroup, Industry, LegalForm
-from ..exports import csv_response, xlsx_response
 from ..extensions import db
 from ..finance.services import LOAN
-from ..forms import ArchiveForm, VersionForm, fill, form_class, form_data
 from ..incubation.services import TENANCY
 from ..listing.services import CANDIDATE, TRAINING
 from ..models import (
@@ -29,15 +29,10 @@ from ..models import (
     Training,
     training_participants,
 )
-from ..records import writer
+from ..pages import Column, RecordPages
 from ..reference.filters import town_choices
-from ..views import flash_outcome, get_or_abort, run_write
 from .listing import SPEC
 from .services import ENTERPRISE, SCHEMA, PossibleDuplicate
-
-bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
-
-EnterpriseForm = form_class(SCHEMA, "EnterpriseForm")
 
 
 def choices(form) -> None:
@@ -75,71 +70,8 @@ EXPORT_COLUMNS = [
 ]
 
 
-@bp.route("/")
-@login_required
-def index():
-    args = lists.parse_args(SPEC, request.args)
-    page = lists.run(SPEC, current_user, args)
-    return render_template(
-        "enterprises/list.html",
-        page=page,
-        spec=SPEC,
-        can_create=ENTERPRISE.allowed(current_user, "create"),
-    )
-
-
-@bp.route("/export.<any(csv, xlsx):fmt>")
-@login_required
-def export(fmt: str):
-    args = lists.parse_args(SPEC, request.args)
-    rows = lists.all_rows(SPEC, current_user, args)
-    name = _("企业名录")
-    if fmt == "csv":
-        return csv_response(f"{name}.csv", EXPORT_COLUMNS, rows)
-    return xlsx_response(f"{name}.xlsx", EXPORT_COLUMNS, rows, sheet=name)
-
-
-@bp.route("/lookup")
-@login_required
-def lookup():
-    """Firms matching ``q`` by name or USCC, for the pickers in forms (JSON)."""
-    args = lists.parse_args(SPEC, {"q": request.args.get("q", ""), "size": "20"})
-    if not args.q:
-        return jsonify({"items": []})
-    page = lists.run(SPEC, current_user, args, with_facets=False, with_count=False)
-    return jsonify(
-        {"items": [{"id": e.id, "name": e.name, "uscc": e.uscc, "town": e.town.name} for e in page.items]}
-    )
-
-
-@bp.route("/new", methods=["GET", "POST"])
-@login_required
-def create():
-    if not ENTERPRISE.allowed(current_user, "create"):
-        abort(403)
-    form = EnterpriseForm()
-    choices(form)
-    duplicates = []
-    if form.validate_on_submit():
-        confirmed = request.form.get("confirm_duplicate") == "1"
-        try:
-            record = run_write(
-                form,
-                lambda: writer.create(ENTERPRISE, current_user, form_data(form, SCHEMA), confirmed=confirmed),
-                passthrough=(PossibleDuplicate,),
-            )
-        except PossibleDuplicate as error:
-            record, duplicates = None, error.matches
-        if record is not None:
-            flash(_("已登记企业“%(name)s”。", name=record.name), "success")
-            return redirect(url_for(".detail", enterprise_id=record.id))
-    return render_template("enterprises/form.html", form=form, record=None, duplicates=duplicates)
-
-
-@bp.route("/<int:enterprise_id>")
-@login_required
-def detail(enterprise_id: int):
-    record = get_or_abort(ENTERPRISE, enterprise_id)
+def firm_context(record) -> dict:
+    """The firm's records in the other areas, for its page."""
     user = current_user
     # Each part through its own kind's visibility: a manager sees the stays in their own incubators only.
     related = {
@@ -172,75 +104,68 @@ def detail(enterprise_id: int):
             .order_by(Training.held_on.desc())
         ).all(),
     }
-    return render_template(
-        "enterprises/detail.html",
-        record=record,
-        related=related,
-        history=history(enterprise_id=record.id),
-        can_edit=ENTERPRISE.allowed(current_user, "update", record),
-        can_archive=ENTERPRISE.allowed(current_user, "archive", record),
-        archive_form=ArchiveForm(),
-        restore_form=VersionForm(),
+    return {"related": related, "history": history(enterprise_id=record.id)}
+
+
+def _facet_label(facet, value, label):
+    if facet.name == "industry":
+        return f"{value} {Industry.label_of(value)}"
+    return facet.enum.label_of(value) if facet.enum else (label or value)
+
+
+PAGES = RecordPages(
+    kind=ENTERPRISE,
+    spec=SPEC,
+    name="enterprises",
+    title=_l("企业名录"),
+    unit=_l("家"),
+    columns=[
+        Column(
+            SCHEMA["name"].label,
+            lambda e: e.name,
+            sort="name",
+            link=True,
+            badges=lambda e: [
+                (FounderGroup.label_of(g), "text-bg-info-subtle text-info-emphasis") for g in e.founder_groups
+            ],
+        ),
+        Column(SCHEMA["uscc"].label, lambda e: e.uscc, sort="uscc"),
+        Column(lazy_pgettext("one", "镇街"), lambda e: e.town.name),
+        Column(SCHEMA["legal_form"].label, lambda e: LegalForm.label_of(e.legal_form)),
+        Column(SCHEMA["established_on"].label, lambda e: e.established_on, sort="established_on"),
+        Column(SCHEMA["employees"].label, lambda e: e.employees, sort="employees", numeric=True),
+        Column(
+            SCHEMA["tags"].label,
+            lambda e: "",
+            badges=lambda e: [(t.name, "text-bg-light border") for t in e.tags],
+        ),
+    ],
+    export_columns=EXPORT_COLUMNS,
+    prepare_form=choices,
+    wide=("founder_groups", "tags", "notes", "address"),
+    form_template="enterprises/form.html",
+    detail_template="enterprises/detail.html",
+    detail_context=firm_context,
+    show_fields=False,
+    search_placeholder=_l("企业名称或统一社会信用代码（简繁体均可）"),
+    create_label=_l("登记企业"),
+    empty_text=_l("没有符合条件的企业。"),
+    facet_label=_facet_label,
+    archived_message=_l("已归档。归档的企业不再出现在列表和统计中，历史记录保留。"),
+    confirmable=(PossibleDuplicate,),
+    id_arg="enterprise_id",
+)
+bp = PAGES.bp
+
+
+@bp.route("/lookup")
+@login_required
+def lookup():
+    """Firms matching ``q`` by name or USCC, for the pickers in forms (JSON)."""
+    args = lists.parse_args(SPEC, {"q": request.args.get("q", ""), "size": "20"})
+    if not args.q:
+        return jsonify({"items": []})
+    page = lists.run(SPEC, current_user, args, with_facets=False, with_count=False)
+    return jsonify(
+        {"items": [{"id": e.id, "name": e.name, "uscc": e.uscc, "town": e.town.name} for e in page.items]}
     )
-
-
-@bp.route("/<int:enterprise_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(enterprise_id: int):
-    record = get_or_abort(ENTERPRISE, enterprise_id)
-    if not ENTERPRISE.allowed(current_user, "update", record):
-        abort(403)
-    form = EnterpriseForm()
-    choices(form)
-    duplicates = []
-    if not form.is_submitted():
-        fill(form, SCHEMA, record)
-    elif form.validate():
-        confirmed = request.form.get("confirm_duplicate") == "1"
-        try:
-            saved = run_write(
-                form,
-                lambda: writer.update(
-                    ENTERPRISE,
-                    current_user,
-                    enterprise_id,
-                    form.version.data,
-                    form_data(form, SCHEMA),
-                    confirmed=confirmed,
-                ),
-                on_stale=lambda current: fill(form, SCHEMA, current),
-                passthrough=(PossibleDuplicate,),
-            )
-        except PossibleDuplicate as error:
-            saved, duplicates = None, error.matches
-        if saved is not None:
-            flash(_("已保存。"), "success")
-            return redirect(url_for(".detail", enterprise_id=enterprise_id))
-    return render_template("enterprises/form.html", form=form, record=record, duplicates=duplicates)
-
-
-@bp.route("/<int:enterprise_id>/archive", methods=["POST"])
-@login_required
-def archive(enterprise_id: int):
-    form = ArchiveForm()
-    if form.validate_on_submit():
-        done = run_write(
-            form,
-            lambda: writer.archive(
-                ENTERPRISE, current_user, enterprise_id, form.version.data, form.archived_reason.data
-            ),
-        )
-        flash_outcome(done, form, _("已归档。归档的企业不再出现在列表和统计中，历史记录保留。"))
-    return redirect(url_for(".detail", enterprise_id=enterprise_id))
-
-
-@bp.route("/<int:enterprise_id>/restore", methods=["POST"])
-@login_required
-def restore(enterprise_id: int):
-    form = VersionForm()
-    if form.validate_on_submit():
-        done = run_write(
-            form, lambda: writer.restore(ENTERPRISE, current_user, enterprise_id, form.version.data)
-        )
-        flash_outcome(done, form, _("已恢复。"))
-    return redirect(url_for(".detail", enterprise_id=enterprise_id))
