@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -301,3 +301,32 @@ def test_register_tenant_service_checks_the_incubator_first(ctx):
         register_tenant(manager, data)
     tenancy = register_tenant(manager, data | {"incubator_id": str(mine.id)})
     assert tenancy.incubator_id == mine.id and tenancy.free_space_until is None
+
+
+def test_incubator_list_searches_pages_exports_and_shows_archived(
+    client, app, setting, auth, count_statements
+):
+    """The incubator list is the API's list definition on the shared pages: search, paging, export, archived."""
+    with app.app_context():
+        mine = db.session.get(Incubator, setting["mine"])
+        for _ in range(2):
+            make_tenancy(incubator=mine)
+        make_tenancy(incubator=mine, left_on=date(2025, 1, 1), exit_reason="graduated")
+        for n in range(30):
+            make_incubator(name=f"众创空间{n:02d}")
+        make_incubator(name="旧的孵化器", archived_at=datetime(2024, 1, 1), archived_reason="停用")
+        db.session.commit()
+    auth.login("rw", roles=("report_writer",))
+    page = client.get("/incubators/?q=大厦").get_data(as_text=True)
+    assert "盘锦现代农业创业大厦" in page and "别的孵化器" not in page
+    assert re.search(r'<td class="text-end">2</td>', page)  # current tenants only
+    first = client.get("/incubators/?size=20").get_data(as_text=True)
+    assert 'rel="next"' in first
+    archived = client.get("/incubators/?archived=1").get_data(as_text=True)
+    assert "旧的孵化器" in archived and "别的孵化器" not in archived
+    assert "旧的孵化器" not in client.get("/incubators/").get_data(as_text=True)
+    csv = client.get("/incubators/export.csv?q=众创").get_data(as_text=True)
+    assert "众创空间00" in csv and "众创空间29" in csv and "盘锦" not in csv
+    with count_statements() as counter:
+        client.get("/incubators/?size=50")
+    assert counter.count <= 12

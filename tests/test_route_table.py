@@ -84,6 +84,7 @@ RULES = record_page_rules() | {
     "enterprises.archive":           ("POST", {ADMIN, SB}),
     "enterprises.restore":           ("POST", {ADMIN, SB}),
     "incubation.incubators":         ("GET", ALL),
+    "incubation.export_incubators":  ("GET", ALL),
     "incubation.create_incubator":   ("GET", {ADMIN, SB}),
     "incubation.incubator":          ("GET", READERS),
     "incubation.edit_incubator":     ("GET", {ADMIN, SB}),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..domain.text import clean_name
 from ..enterprises.listing import firm_owned_spec
@@ -24,6 +25,7 @@ INCUBATOR_SPEC = ListSpec(
     ],
     sorts=[Sort("name", _l("名称"), Incubator.name)],
     default_sort="id",
+    eager=(joinedload(Incubator.town),),
 )
 
 TENANCY_SPEC = firm_owned_spec(

@@ -7,9 +7,8 @@ from wtforms import HiddenField, RadioField, SelectField, StringField
 from ..enterprises.services import SCHEMA as ENTERPRISE_SCHEMA
 from ..enums import ExitReason, FounderGroup, LegalForm
 from ..forms import CheckboxesField, form_class, options, searchable
-from .services import INCUBATOR_SCHEMA, TENANCY_SCHEMA
+from .services import TENANCY_SCHEMA
 
-IncubatorForm = form_class(INCUBATOR_SCHEMA, "IncubatorForm")
 TenancyForm = form_class(
     TENANCY_SCHEMA, "TenancyForm", exclude=("incubator_id", "enterprise_id", "left_on", "exit_reason")
 )

@@ -1,4 +1,5 @@
-"""Incubator pages and the incubator manager's tenant flows."""
+"""Incubator pages (the shared record pages with the incubator's tenants on its page) and the incubator
+manager's tenant flows: register a tenant (an existing or a new firm), edit a stay, exit."""
 
 from __future__ import annotations
 
@@ -7,94 +8,30 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..enterprises.services import PossibleDuplicate
+from ..enums import IncubatorKind, Level
 from ..extensions import db
-from ..forms import ArchiveForm, VersionForm, fill, form_data, options
+from ..forms import fill, form_data, options
 from ..models import ChangeLog, Enterprise, Incubator, Tenancy
+from ..pages import Column, RecordPages
 from ..records import writer
 from ..reference.filters import town_choices
-from ..views import flash_outcome, get_or_abort, run_write
+from ..views import get_or_abort, run_write
 from . import services
-from .forms import ExitForm, IncubatorForm, RegisterTenantForm, TenancyForm
+from .filters import INCUBATOR_SPEC
+from .forms import ExitForm, RegisterTenantForm, TenancyForm
 from .services import INCUBATOR, INCUBATOR_SCHEMA, TENANCY, TENANCY_SCHEMA
 
 bp = Blueprint("incubation", __name__)
 
 
-@bp.route("/incubators/")
-@login_required
-def incubators():
-    open_count = (
-        select(func.count())
-        .where(Tenancy.incubator_id == Incubator.id, Tenancy.left_on.is_(None), Tenancy.archived_at.is_(None))
-        .correlate(Incubator)
-        .scalar_subquery()
-    )
-    show_archived = request.args.get("archived") == "1"
-    query = INCUBATOR.visible(
-        current_user, select(Incubator, open_count).options(selectinload(Incubator.town))
-    )
-    query = query.where(
-        Incubator.archived_at.is_not(None) if show_archived else Incubator.archived_at.is_(None)
-    )
-    rows = db.session.execute(query.order_by(Incubator.name)).all()
-    return render_template(
-        "incubation/incubators.html",
-        rows=rows,
-        show_archived=show_archived,
-        can_create=INCUBATOR.allowed(current_user, "create"),
-    )
-
-
-@bp.route("/incubators/new", methods=["GET", "POST"])
-@login_required
-def create_incubator():
-    if not INCUBATOR.allowed(current_user, "create"):
-        abort(403)
-    form = IncubatorForm()
-    form.town_id.choices = town_choices(blank=True)
-    if form.validate_on_submit():
-        record = run_write(
-            form, lambda: writer.create(INCUBATOR, current_user, form_data(form, INCUBATOR_SCHEMA))
-        )
-        if record is not None:
-            flash(_("已添加孵化载体“%(name)s”。", name=record.name), "success")
-            return redirect(url_for(".incubator", incubator_id=record.id))
-    return render_template("incubation/incubator_form.html", form=form, record=None)
-
-
-@bp.route("/incubators/<int:incubator_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_incubator(incubator_id: int):
-    record = get_or_abort(INCUBATOR, incubator_id)
-    if not INCUBATOR.allowed(current_user, "update", record):
-        abort(403)
-    form = IncubatorForm()
-    form.town_id.choices = town_choices(blank=True)
-    if not form.is_submitted():
-        fill(form, INCUBATOR_SCHEMA, record)
-    elif form.validate():
-        saved = run_write(
-            form,
-            lambda: writer.update(
-                INCUBATOR, current_user, incubator_id, form.version.data, form_data(form, INCUBATOR_SCHEMA)
-            ),
-            on_stale=lambda current: fill(form, INCUBATOR_SCHEMA, current),
-        )
-        if saved is not None:
-            flash(_("已保存。"), "success")
-            return redirect(url_for(".incubator", incubator_id=incubator_id))
-    return render_template("incubation/incubator_form.html", form=form, record=record)
-
-
-@bp.route("/incubators/<int:incubator_id>")
-@login_required
-def incubator(incubator_id: int):
-    record = get_or_abort(INCUBATOR, incubator_id)
+def incubator_context(record) -> dict:
+    """The incubator's page: its tenants now and before, their founder groups and the joint history."""
     stays = db.session.scalars(
         TENANCY.visible(current_user, select(Tenancy))
         .where(Tenancy.incubator_id == record.id, Tenancy.archived_at.is_(None))
@@ -115,48 +52,79 @@ def incubator(incubator_id: int):
         .limit(100)
     ).all()
     can_manage = TENANCY.allowed(current_user, "create", None, {"incubator_id": record.id})
-    return render_template(
-        "incubation/incubator.html",
-        record=record,
-        current=current,
-        past=past,
-        groups=groups,
-        history=log,
-        today=date.today(),
-        warn_days=services.FREE_SPACE_WARNING_DAYS,
-        days_left=services.free_space_days_left,
-        can_edit=INCUBATOR.allowed(current_user, "update", record),
-        can_manage=can_manage,
-        archive_form=ArchiveForm(),
-        restore_form=VersionForm(),
+    return {
+        "current": current,
+        "past": past,
+        "groups": groups,
+        "history": log,
+        "today": date.today(),
+        "warn_days": services.FREE_SPACE_WARNING_DAYS,
+        "days_left": services.free_space_days_left,
+        "can_manage": can_manage,
+    }
+
+
+def open_tenants(incubators: list) -> None:
+    """Each incubator's number of current tenants, in one statement for the page."""
+    ids = [i.id for i in incubators]
+    counts = dict(
+        db.session.execute(
+            select(Tenancy.incubator_id, func.count())
+            .where(
+                Tenancy.incubator_id.in_(ids or [-1]),
+                Tenancy.left_on.is_(None),
+                Tenancy.archived_at.is_(None),
+            )
+            .group_by(Tenancy.incubator_id)
+        ).all()
     )
+    for incubator in incubators:
+        incubator.open_tenants = counts.get(incubator.id, 0)
 
 
-@bp.route("/incubators/<int:incubator_id>/archive", methods=["POST"])
-@login_required
-def archive_incubator(incubator_id: int):
-    form = ArchiveForm()
-    if form.validate_on_submit():
-        done = run_write(
-            form,
-            lambda: writer.archive(
-                INCUBATOR, current_user, incubator_id, form.version.data, form.archived_reason.data
-            ),
-        )
-        flash_outcome(done, form, _("已归档。"))
-    return redirect(url_for(".incubator", incubator_id=incubator_id))
-
-
-@bp.route("/incubators/<int:incubator_id>/restore", methods=["POST"])
-@login_required
-def restore_incubator(incubator_id: int):
-    form = VersionForm()
-    if form.validate_on_submit():
-        done = run_write(
-            form, lambda: writer.restore(INCUBATOR, current_user, incubator_id, form.version.data)
-        )
-        flash_outcome(done, form, _("已恢复。"))
-    return redirect(url_for(".incubator", incubator_id=incubator_id))
+INCUBATOR_PAGES = RecordPages(
+    kind=INCUBATOR,
+    spec=INCUBATOR_SPEC,
+    name="incubators",
+    title=_l("孵化载体"),
+    unit=_l("个"),
+    columns=[
+        Column(INCUBATOR_SCHEMA["name"].label, lambda i: i.name, sort="name", link=True),
+        Column(INCUBATOR_SCHEMA["kind"].label, lambda i: IncubatorKind.label_of(i.kind)),
+        Column(INCUBATOR_SCHEMA["level"].label, lambda i: Level.label_of(i.level)),
+        Column(INCUBATOR_SCHEMA["town_id"].label, lambda i: i.town.name),
+        Column(INCUBATOR_SCHEMA["opened_on"].label, lambda i: i.opened_on),
+        Column(_l("在孵企业"), lambda i: i.open_tenants, numeric=True),
+    ],
+    export_columns=[
+        (_l("编号"), lambda i: i.id),
+        (INCUBATOR_SCHEMA["name"].label, lambda i: i.name),
+        (INCUBATOR_SCHEMA["kind"].label, lambda i: IncubatorKind.label_of(i.kind)),
+        (INCUBATOR_SCHEMA["level"].label, lambda i: Level.label_of(i.level)),
+        (INCUBATOR_SCHEMA["town_id"].label, lambda i: i.town.name),
+        (INCUBATOR_SCHEMA["opened_on"].label, lambda i: i.opened_on),
+        (_l("已归档"), lambda i: _("是") if i.archived_at else ""),
+    ],
+    prepare_form=lambda form: setattr(form.town_id, "choices", town_choices(blank=True)),
+    prepare_rows=open_tenants,
+    wide=("address",),
+    detail_template="incubation/incubator.html",
+    detail_context=incubator_context,
+    show_fields=False,
+    search_placeholder=_l("孵化载体名称"),
+    blueprint=bp,
+    path="/incubators",
+    endpoints={
+        "index": "incubators",
+        "export": "export_incubators",
+        "create": "create_incubator",
+        "detail": "incubator",
+        "edit": "edit_incubator",
+        "archive": "archive_incubator",
+        "restore": "restore_incubator",
+    },
+    id_arg="incubator_id",
+)
 
 
 def _managed_choices():
