@@ -15,13 +15,15 @@ from sqlalchemy import select
 
 from ..auth.audit import account_change_rows, account_references
 from ..extensions import db
+from ..listing.services import STAGE
 from ..models import ChangeLog
 from ..records import catalog
 from ..records.fields import Names, resolve_names
 
 ACTION_LABELS = {"create": _l("新建"), "update": _l("修改"), "archive": _l("归档"), "restore": _l("恢复")}
-# The object types' names: every record kind's, and those of what else the change log records.
-OBJECT_LABELS = {kind.name: kind.object_label() for kind in catalog.kinds()} | {
+# The object types' names: every record kind's (and the listing stage's, a kind written under its
+# candidate), and those of what else the change log records.
+OBJECT_LABELS = {kind.name: kind.object_label() for kind in (*catalog.kinds(), STAGE)} | {
     "user": _l("用户"),
     "report_snapshot": _l("报告快照"),
     "import": _l("批量导入"),
