@@ -105,4 +105,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(imports_bp)
     for blueprint in reference_blueprints:
         app.register_blueprint(blueprint)
+    from .menu import build as nav_menu
+
+    app.jinja_env.globals["nav_menu"] = nav_menu
     return app

@@ -116,3 +116,13 @@ def test_every_indicator_drills_down_into_a_declared_kind(app):
             assert service._kind(indicator) is kind
             # Each record behind the number links to a page.
             assert kind.endpoint or type(kind).record_page is not catalog.RecordKind.record_page
+
+
+def test_every_kind_in_the_menu_has_its_list_page_there(app):
+    from registry.menu import entries
+
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    shown = {entry.endpoint for entry in entries()}
+    for kind in KINDS:
+        assert kind.menu is not None and kind.list_endpoint in endpoints, kind.name
+        assert kind.list_endpoint in shown

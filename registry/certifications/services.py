@@ -69,6 +69,7 @@ KIND_SCHEMA = Schema(
 
 class CertificationKindKind(RecordKind):
     name = "certification_kind"
+    menu, list_endpoint = ("certifications", 20), "certification_kinds.index"
     order = 45
     title, plural = _l("资质类别"), "certification_kinds"
     model = CertificationKind
@@ -112,6 +113,7 @@ SCHEMA = Schema(
 
 class CertificationKindOfRecord(FirmRecordKind):
     name = "certification"
+    menu, list_endpoint = ("certifications", 10), "certifications.index"
     order = 40
     title, unit = _l("资质认定"), _l("条")
     endpoint = "certifications.detail"

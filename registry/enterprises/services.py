@@ -167,6 +167,7 @@ def find_duplicates(name: str | None, uscc: str | None, exclude_id: int | None =
 
 class EnterpriseKind(RecordKind):
     name = "enterprise"
+    menu, list_endpoint = ("top", 10), "enterprises.index"
     order = 10
     title = lazy_pgettext("menu", "企业")  # the register's name: "Enterprises"
     log_title = _l("企业")

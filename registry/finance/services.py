@@ -54,6 +54,7 @@ LOAN_SCHEMA = Schema(
 
 class OutreachKind(FirmRecordKind):
     name = "outreach"
+    menu, list_endpoint = ("finance", 10), "outreach.index"
     order = 50
     title, log_title, unit = _l("质押融资宣传走访"), _l("宣传走访"), _l("次")
     endpoint = "outreach.detail"
@@ -87,6 +88,7 @@ class OutreachKind(FirmRecordKind):
 
 class PledgeLoanKind(FirmRecordKind):
     name = "pledge_loan"
+    menu, list_endpoint = ("finance", 20), "pledge_loans.index"
     order = 60
     title, log_title, unit = _l("知识产权质押贷款"), _l("质押贷款"), _l("笔")
     endpoint = "pledge_loans.detail"

@@ -64,6 +64,7 @@ TENANCY_SCHEMA = Schema(
 
 class IncubatorKindOfRecord(RecordKind):
     name = "incubator"
+    menu, list_endpoint = ("top", 20), "incubation.incubators"
     order = 20
     title, unit = _l("孵化载体"), _l("个")
     endpoint, endpoint_arg = "incubation.incubator", "incubator_id"

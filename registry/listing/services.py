@@ -67,6 +67,7 @@ TRAINING_SCHEMA = Schema(
 
 class CandidateKind(FirmRecordKind):
     name = "listing_candidate"
+    menu, list_endpoint = ("finance", 30), "listing_candidates.index"
     order = 70
     title, log_title, unit = _l("上市后备企业"), _l("上市后备"), _l("家")
     endpoint = "listing_candidates.detail"
@@ -122,6 +123,7 @@ class CandidateKind(FirmRecordKind):
 
 class TrainingKind(RecordKind):
     name = "training"
+    menu, list_endpoint = ("finance", 50), "trainings.index"
     order = 80
     title, unit = _l("培训"), _l("场")
     endpoint = "trainings.detail"

@@ -64,6 +64,7 @@ SLOTS = {
     "plural": "the register's code name: `flask import --kind`, the overview card",
     "title": "the register's name (overview)",
     "log_title": "the change log's name for it, if not the title",
+    "menu": "(group, position) in the menu, of its list page list_endpoint; None: not in the menu",
     "unit": "the overview's counting word; None: not counted there",
     "endpoint": "the record's page (with endpoint_arg); None: the change log links to its firm",
     "collection": "the API path segment; None: not in the API",

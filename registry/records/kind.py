@@ -30,6 +30,10 @@ class RecordKind:
     title: str = ""  # what one calls the register (the overview's label)
     log_title: str = ""  # the object type's name in the change log (``title`` when empty)
     unit: str | None = None  # the counting word of the overview (家, 条 …); None: not counted there
+    # The menu: (group, position) of the kind's list page, ``list_endpoint`` (registry/menu.py holds the
+    # groups and the other pages); None: not in the menu.
+    menu: tuple[str, int] | None = None
+    list_endpoint: str = ""
     endpoint: str | None = None  # the record's page, by its id; None: the change log links to its firm
     endpoint_arg: str = "record_id"  # that page's id argument
     collection: str | None = None  # the API's path segment (``/api/v1/<collection>``); None: not in the API

@@ -57,6 +57,7 @@ TAG_SCHEMA = Schema(
 
 class TownKind(RecordKind):
     name = "town"
+    menu, list_endpoint = ("admin", 30), "towns.index"
     order = 90
     title, unit = _l("镇街"), _l("个")
     endpoint = "towns.detail"
@@ -81,6 +82,7 @@ class TownKind(RecordKind):
 
 class ParkKind(RecordKind):
     name = "park"
+    menu, list_endpoint = ("admin", 40), "parks.index"
     order = 91
     title = _l("园区")
     endpoint = "parks.detail"
@@ -99,6 +101,7 @@ class ParkKind(RecordKind):
 
 class TagKind(RecordKind):
     name = "tag"
+    menu, list_endpoint = ("admin", 50), "tags.index"
     order = 92
     title = _l("标签")
     endpoint = "tags.detail"
