@@ -123,6 +123,9 @@ def test_every_kind_in_the_menu_has_its_list_page_there(app):
 
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     shown = {entry.endpoint for entry in entries()}
-    for kind in KINDS:
-        assert kind.menu is not None and kind.list_endpoint in endpoints, kind.name
-        assert kind.list_endpoint in shown
+    in_menu = [kind for kind in KINDS if kind.menu is not None]
+    assert {kind.name for kind in KINDS} - {kind.name for kind in in_menu} == {
+        "tenancy"
+    }  # on incubators' pages
+    for kind in in_menu:
+        assert kind.list_endpoint in endpoints and kind.list_endpoint in shown, kind.name
