@@ -66,18 +66,10 @@ def create_app(config: dict | None = None) -> Flask:
     from .api.routes import bp as api_bp
     from .audit.routes import bp as audit_bp
     from .auth import init_app as init_auth
-    from .certifications.routes import bp as certifications_bp
-    from .certifications.routes import kinds_bp
     from .cli import init_app as init_cli
-    from .enterprises.routes import bp as enterprises_bp
     from .errors import init_app as init_errors
-    from .finance.routes import loans_bp, outreach_bp
     from .imports.routes import bp as imports_bp
-    from .incubation.routes import bp as incubation_bp
-    from .listing.routes import bp as listing_bp
-    from .listing.routes import trainings_bp
     from .main import bp as main_bp
-    from .reference.routes import blueprints as reference_blueprints
     from .reports.routes import bp as reports_bp
     from .web import init_app as init_web
 
@@ -90,19 +82,33 @@ def create_app(config: dict | None = None) -> Flask:
     from .i18n import bp as i18n_bp
 
     app.register_blueprint(i18n_bp)
-    app.register_blueprint(enterprises_bp)
-    app.register_blueprint(incubation_bp)
-    app.register_blueprint(certifications_bp)
-    app.register_blueprint(kinds_bp)
-    app.register_blueprint(outreach_bp)
-    app.register_blueprint(loans_bp)
-    app.register_blueprint(listing_bp)
-    app.register_blueprint(trainings_bp)
+    for blueprint in record_blueprints():  # the pages of every area that declares record kinds
+        app.register_blueprint(blueprint)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(imports_bp)
-    for blueprint in reference_blueprints:
-        app.register_blueprint(blueprint)
+    from .menu import build as nav_menu
+
+    app.jinja_env.globals["nav_menu"] = nav_menu
     return app
+
+
+def record_blueprints() -> list:
+    """The blueprints of the areas whose services declare record kinds (records.catalog.AREAS): those their
+    ``routes`` module defines, directly or as the ``bp`` of its RecordPages."""
+    from importlib import import_module
+
+    from flask import Blueprint
+
+    from .pages import RecordPages
+    from .records.catalog import AREAS
+
+    found: list[Blueprint] = []
+    for area in AREAS:
+        for value in vars(import_module(f"{__name__}.{area}.routes")).values():
+            blueprint = value.bp if isinstance(value, RecordPages) else value
+            if isinstance(blueprint, Blueprint) and blueprint not in found:
+                found.append(blueprint)
+    return found

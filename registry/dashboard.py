@@ -17,8 +17,6 @@ from decimal import Decimal
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
@@ -34,16 +32,12 @@ from .models import (
     Certification,
     CertificationKind,
     ChangeLog,
-    Enterprise,
     Incubator,
     ListingCandidate,
-    Outreach,
-    PledgeLoan,
     Tenancy,
-    Town,
-    Training,
     User,
 )
+from .records import catalog
 from .reports import indicators as ind
 from .reports.conditions import active_tenancy, live_enterprise
 from .reports.periods import Period
@@ -178,30 +172,18 @@ def build(user: User, today: date | None = None) -> Dashboard:
 
 
 # ---- the registry at a glance (county-wide readers) ----------------------------------------------------
-# What the overview counts: (key, label, unit, model). Archived records are left out, as everywhere.
-RECORD_KINDS = (
-    ("enterprises", lazy_pgettext("menu", "企业"), _l("家"), Enterprise),
-    ("incubators", _l("孵化载体"), _l("个"), Incubator),
-    ("tenancies", _l("入孵记录"), _l("条"), Tenancy),
-    ("certifications", _l("资质认定"), _l("条"), Certification),
-    ("outreach", _l("质押融资宣传走访"), _l("次"), Outreach),
-    ("pledge_loans", _l("知识产权质押贷款"), _l("笔"), PledgeLoan),
-    ("listing_candidates", _l("上市后备企业"), _l("家"), ListingCandidate),
-    ("trainings", _l("培训"), _l("场"), Training),
-    ("towns", _l("镇街"), _l("个"), Town),
-)
-
-
 def record_counts() -> list[tuple[str, str, str, int]]:
-    """Every kind's count of non-archived records, in one statement."""
+    """Every counted kind's number of non-archived records, in one statement, as (kind's plural, title, unit,
+    count)."""
+    kinds = catalog.counted()
     parts = [
-        select(literal(key).label("key"), func.count().label("n"))
-        .select_from(model)
-        .where(model.archived_at.is_(None))
-        for key, _label, _unit, model in RECORD_KINDS
+        select(literal(kind.plural).label("key"), func.count().label("n"))
+        .select_from(kind.model)
+        .where(kind.model.archived_at.is_(None))
+        for kind in kinds
     ]
     counts = dict(db.session.execute(union_all(*parts)).all())
-    return [(key, label, unit, counts.get(key, 0)) for key, label, unit, _model in RECORD_KINDS]
+    return [(kind.plural, kind.title, kind.unit, counts.get(kind.plural, 0)) for kind in kinds]
 
 
 # ---- incubator manager ---------------------------------------------------------------------------------
@@ -276,26 +258,13 @@ def recent_changes(incubator_ids: list[int] | None, limit: int = LIST_LIMIT) -> 
     return list(db.session.scalars(query))
 
 
-# Where a change-log entry's record is shown: (endpoint, its argument); other kinds show their firm.
-RECORD_PAGES = {
-    "incubator": ("incubation.incubator", "incubator_id"),
-    "enterprise": ("enterprises.detail", "enterprise_id"),
-    "certification": ("certifications.detail", "record_id"),
-    "outreach": ("outreach.detail", "record_id"),
-    "pledge_loan": ("pledge_loans.detail", "record_id"),
-    "listing_candidate": ("listing_candidates.detail", "record_id"),
-    "training": ("trainings.detail", "record_id"),
-    "town": ("towns.detail", "record_id"),
-    "park": ("parks.detail", "record_id"),
-    "tag": ("tags.detail", "record_id"),
-}
-
-
 def record_url(entry: ChangeLog) -> str | None:
     """The page of the record a change-log entry is about (or of its firm), if there is one."""
-    if entry.object_type in RECORD_PAGES and entry.object_id is not None:
-        endpoint, argument = RECORD_PAGES[entry.object_type]
-        return url_for(endpoint, **{argument: entry.object_id})
+    kind = catalog.get(entry.object_type)
+    page = kind.page(entry.object_id) if kind is not None and entry.object_id is not None else None
+    if page is not None:
+        endpoint, arguments = page
+        return url_for(endpoint, **arguments)
     if entry.enterprise_id is not None:
         return url_for("enterprises.detail", enterprise_id=entry.enterprise_id)
     return None

@@ -16,6 +16,7 @@ from ..incubation.services import INCUBATOR, TENANCY
 from ..listing.filters import CANDIDATE_SPEC, TRAINING_SPEC
 from ..listing.services import CANDIDATE, TRAINING, current_stage
 from ..lists import ListSpec
+from ..records import catalog
 from ..records.fields import to_json
 from ..records.kind import RecordKind
 from ..reference.filters import PARK_SPEC, TAG_SPEC, TOWN_SPEC
@@ -69,19 +70,24 @@ _STAGES_SCHEMA = {
     },
 }
 
+# Each collection's list definition, by kind name; the path segment and title are the kind's own.
+LIST_SPECS = {
+    TOWN.name: TOWN_SPEC,
+    PARK.name: PARK_SPEC,
+    TAG.name: TAG_SPEC,
+    ENTERPRISE.name: ENTERPRISE_SPEC,
+    INCUBATOR.name: INCUBATOR_SPEC,
+    TENANCY.name: TENANCY_SPEC,
+    CERTIFICATION.name: CERTIFICATION_SPEC,
+    OUTREACH.name: OUTREACH_SPEC,
+    LOAN.name: LOAN_SPEC,
+    CANDIDATE.name: CANDIDATE_SPEC,
+    TRAINING.name: TRAINING_SPEC,
+}
+EXTRAS = {CANDIDATE.name: (_candidate_extra, _STAGES_SCHEMA)}
+
 COLLECTIONS = [
-    Collection("towns", TOWN, TOWN_SPEC, "镇街"),
-    Collection("parks", PARK, PARK_SPEC, "园区"),
-    Collection("tags", TAG, TAG_SPEC, "标签"),
-    Collection("enterprises", ENTERPRISE, ENTERPRISE_SPEC, "企业"),
-    Collection("incubators", INCUBATOR, INCUBATOR_SPEC, "孵化载体"),
-    Collection("tenancies", TENANCY, TENANCY_SPEC, "入孵"),
-    Collection("certifications", CERTIFICATION, CERTIFICATION_SPEC, "资质认定"),
-    Collection("outreach", OUTREACH, OUTREACH_SPEC, "宣传走访"),
-    Collection("pledge-loans", LOAN, LOAN_SPEC, "质押贷款"),
-    Collection(
-        "listing-candidates", CANDIDATE, CANDIDATE_SPEC, "上市后备企业", _candidate_extra, _STAGES_SCHEMA
-    ),
-    Collection("trainings", TRAINING, TRAINING_SPEC, "培训"),
+    Collection(kind.collection, kind, LIST_SPECS[kind.name], kind.api_title, *EXTRAS.get(kind.name, ()))
+    for kind in catalog.collections()
 ]
 BY_NAME = {c.name: c for c in COLLECTIONS}

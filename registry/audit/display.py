@@ -15,26 +15,16 @@ from sqlalchemy import select
 
 from ..auth.audit import account_change_rows, account_references
 from ..extensions import db
+from ..listing.services import STAGE
 from ..models import ChangeLog
 from ..records import catalog
 from ..records.fields import Names, resolve_names
 
 ACTION_LABELS = {"create": _l("新建"), "update": _l("修改"), "archive": _l("归档"), "restore": _l("恢复")}
-OBJECT_LABELS = {
-    "enterprise": _l("企业"),
-    "incubator": _l("孵化载体"),
-    "tenancy": _l("入孵记录"),
-    "certification": _l("资质认定"),
-    "outreach": _l("宣传走访"),
-    "pledge_loan": _l("质押贷款"),
-    "listing_candidate": _l("上市后备"),
-    "stage_change": _l("上市阶段"),
-    "training": _l("培训"),
+# The object types' names: every record kind's (and the listing stage's, a kind written under its
+# candidate), and those of what else the change log records.
+OBJECT_LABELS = {kind.name: kind.object_label() for kind in (*catalog.kinds(), STAGE)} | {
     "user": _l("用户"),
-    "certification_kind": _l("资质类别"),
-    "town": _l("镇街"),
-    "park": _l("园区"),
-    "tag": _l("标签"),
     "report_snapshot": _l("报告快照"),
     "import": _l("批量导入"),
 }

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import ClassVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..domain import InputError
 from ..domain.certificates import check_pattern, default_valid_until, parse_validity, validate_certificate_no
@@ -67,6 +69,9 @@ KIND_SCHEMA = Schema(
 
 class CertificationKindKind(RecordKind):
     name = "certification_kind"
+    menu, list_endpoint = ("certifications", 20), "certification_kinds.index"
+    order = 45
+    title, plural = _l("资质类别"), "certification_kinds"
     model = CertificationKind
     schema = KIND_SCHEMA
     write_roles = frozenset({Role.SCIENCE_BUREAU})
@@ -108,6 +113,29 @@ SCHEMA = Schema(
 
 class CertificationKindOfRecord(FirmRecordKind):
     name = "certification"
+    menu, list_endpoint = ("certifications", 10), "certifications.index"
+    order = 40
+    title, unit = _l("资质认定"), _l("条")
+    endpoint = "certifications.detail"
+    collection, api_title = "certifications", "资质认定"
+    plural, import_sheet = "certifications", _l("资质认定")
+    import_example: ClassVar[dict] = {
+        "enterprise_id": "91211122DM0000001L",
+        "kind": "高新技术企业",
+        "level": "国家级",
+        "status": "已认定",
+        "applied_on": "2021-06-28",
+        "approved_on": "2021年12月14日",
+        "certificate_no": "GR202121001046",
+    }
+
+    def drill_options(self) -> tuple:
+        return (joinedload(Certification.enterprise), joinedload(Certification.kind_ref))
+
+    def drill_label(self, record) -> str:
+        product = f"（{record.product_name}）" if record.product_name else ""
+        return f"{record.enterprise.name} · {record.kind_ref.name}{product}"
+
     model = Certification
     schema = SCHEMA
     write_roles = frozenset({Role.SCIENCE_BUREAU})

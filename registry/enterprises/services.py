@@ -6,10 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
+from typing import ClassVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from .. import permissions
 from ..domain.text import name_key
@@ -164,6 +167,26 @@ def find_duplicates(name: str | None, uscc: str | None, exclude_id: int | None =
 
 class EnterpriseKind(RecordKind):
     name = "enterprise"
+    menu, list_endpoint = ("top", 10), "enterprises.index"
+    order = 10
+    title = lazy_pgettext("menu", "企业")  # the register's name: "Enterprises"
+    log_title = _l("企业")
+    unit = _l("家")
+    endpoint, endpoint_arg = "enterprises.detail", "enterprise_id"
+    collection, api_title = "enterprises", "企业"
+    plural, import_sheet = "enterprises", lazy_pgettext("menu", "企业")
+    import_example: ClassVar[dict] = {
+        "name": "盘锦示例科技有限公司",
+        "uscc": "91211122DM0000001L",
+        "legal_form": "企业",
+        "town_id": "太平街道",
+        "industry": "C",
+        "established_on": "2021-07-31",
+        "registered_capital_wan": "500",
+        "employees": "20",
+        "founder_groups": "退役军人,女性",
+        "tags": "kechuang-china",
+    }
     model = Enterprise
     schema = SCHEMA
     write_roles = frozenset({Role.SCIENCE_BUREAU})
@@ -171,6 +194,12 @@ class EnterpriseKind(RecordKind):
 
     def enterprise_id(self, record) -> int | None:
         return record.id
+
+    def drill_options(self) -> tuple:
+        return (joinedload(Enterprise.town),)
+
+    def drill_label(self, record) -> str:
+        return record.name
 
     def visible(self, user, query):
         if permissions.sees_everything(user):

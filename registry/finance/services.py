@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from ..enterprises.services import enterprise_field, name_lookup
 from ..enums import IpType, LoanStatus, OutreachForm, Role
@@ -52,6 +54,18 @@ LOAN_SCHEMA = Schema(
 
 class OutreachKind(FirmRecordKind):
     name = "outreach"
+    menu, list_endpoint = ("finance", 10), "outreach.index"
+    order = 50
+    title, log_title, unit = _l("质押融资宣传走访"), _l("宣传走访"), _l("次")
+    endpoint = "outreach.detail"
+    collection, api_title = "outreach", "宣传走访"
+    plural, import_sheet = "outreach", _l("宣传走访")
+    import_example: ClassVar[dict] = {
+        "held_on": "2021-04-20",
+        "enterprise_id": "91211122DM0000001L",
+        "form": "走访",
+        "attendees": "3",
+    }
     model = Outreach
     schema = OUTREACH_SCHEMA
     write_roles = frozenset({Role.FINANCE_OFFICER})
@@ -74,6 +88,27 @@ class OutreachKind(FirmRecordKind):
 
 class PledgeLoanKind(FirmRecordKind):
     name = "pledge_loan"
+    menu, list_endpoint = ("finance", 20), "pledge_loans.index"
+    order = 60
+    title, log_title, unit = _l("知识产权质押贷款"), _l("质押贷款"), _l("笔")
+    endpoint = "pledge_loans.detail"
+    collection, api_title = "pledge-loans", "质押贷款"
+    plural, import_sheet = "pledge_loans", _l("质押贷款")
+    import_example: ClassVar[dict] = {
+        "enterprise_id": "91211122DM0000001L",
+        "lender": "盘锦银行",
+        "ip_type": "专利",
+        "registered_on": "2021-03-25",
+        "amount_wan": "800",
+        "status": "在贷",
+    }
+
+    def drill_options(self) -> tuple:
+        return (joinedload(PledgeLoan.enterprise),)
+
+    def drill_label(self, record) -> str:
+        return f"{record.enterprise.name} · {record.lender} · {record.amount_wan}万元"
+
     model = PledgeLoan
     schema = LOAN_SCHEMA
     write_roles = frozenset({Role.FINANCE_OFFICER})

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import ClassVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from .. import permissions
 from ..db import write_transaction
@@ -62,6 +64,23 @@ TENANCY_SCHEMA = Schema(
 
 class IncubatorKindOfRecord(RecordKind):
     name = "incubator"
+    menu, list_endpoint = ("top", 20), "incubation.incubators"
+    order = 20
+    title, unit = _l("孵化载体"), _l("个")
+    endpoint, endpoint_arg = "incubation.incubator", "incubator_id"
+    collection, api_title = "incubators", "孵化载体"
+    plural, import_sheet = "incubators", _l("孵化载体")
+    import_example: ClassVar[dict] = {
+        "name": "某某众创空间",
+        "kind": "众创空间",
+        "level": "县级",
+        "town_id": "太平街道",
+        "opened_on": "2020-05-01",
+    }
+
+    def drill_label(self, record) -> str:
+        return record.name
+
     model = Incubator
     schema = INCUBATOR_SCHEMA
     write_roles = frozenset({Role.SCIENCE_BUREAU})
@@ -95,6 +114,25 @@ class IncubatorKindOfRecord(RecordKind):
 
 class TenancyKind(RecordKind):
     name = "tenancy"
+    order = 30
+    title, unit = _l("入孵记录"), _l("条")
+    collection, api_title = "tenancies", "入孵"
+    plural, import_sheet = "tenancies", _l("入孵")
+    import_example: ClassVar[dict] = {
+        "incubator_id": "盘锦现代农业创业大厦",
+        "enterprise_id": "91211122DM0000001L",
+        "moved_in_on": "2021/3/1",
+    }
+
+    def record_page(self, record):
+        return INCUBATOR.page(record.incubator_id)  # a stay is shown on its incubator's page
+
+    def drill_options(self) -> tuple:
+        return (joinedload(Tenancy.enterprise), joinedload(Tenancy.incubator))
+
+    def drill_label(self, record) -> str:
+        return f"{record.enterprise.name} @ {record.incubator.name}"
+
     model = Tenancy
     schema = TENANCY_SCHEMA
     write_roles = frozenset({Role.SCIENCE_BUREAU})

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
-from sqlalchemy.orm import with_loader_criteria
+from sqlalchemy.orm import joinedload, with_loader_criteria
 
 from .. import permissions
 from ..enterprises.services import enterprise_field, enterprise_id_for, enterprise_key
@@ -66,6 +67,25 @@ TRAINING_SCHEMA = Schema(
 
 class CandidateKind(FirmRecordKind):
     name = "listing_candidate"
+    menu, list_endpoint = ("finance", 30), "listing_candidates.index"
+    order = 70
+    title, log_title, unit = _l("上市后备企业"), _l("上市后备"), _l("家")
+    endpoint = "listing_candidates.detail"
+    collection, api_title = "listing-candidates", "上市后备企业"
+    plural, import_sheet = "listing_candidates", _l("上市后备企业")
+    import_example: ClassVar[dict] = {
+        "enterprise_id": "91211122DM0000001L",
+        "entered_on": "2019-03-01",
+        "tier": "重点",
+        "target_board": "科创板",
+    }
+
+    def drill_options(self) -> tuple:
+        return (joinedload(ListingCandidate.enterprise),)
+
+    def drill_label(self, record) -> str:
+        return record.enterprise.name
+
     model = ListingCandidate
     schema = CANDIDATE_SCHEMA
     write_roles = frozenset({Role.FINANCE_OFFICER})
@@ -103,6 +123,22 @@ class CandidateKind(FirmRecordKind):
 
 class TrainingKind(RecordKind):
     name = "training"
+    menu, list_endpoint = ("finance", 50), "trainings.index"
+    order = 80
+    title, unit = _l("培训"), _l("场")
+    endpoint = "trainings.detail"
+    collection, api_title = "trainings", "培训"
+    plural, import_sheet = "trainings", _l("培训")
+    import_example: ClassVar[dict] = {
+        "held_on": "2021-06-17",
+        "title": "资本大讲堂线上培训",
+        "topic": "上市",
+        "enterprise_ids": "91211122DM0000001L",
+    }
+
+    def drill_label(self, record) -> str:
+        return f"{record.held_on} {record.title}"
+
     model = Training
     schema = TRAINING_SCHEMA
     write_roles = frozenset({Role.FINANCE_OFFICER})
@@ -149,6 +185,8 @@ class StageKind(ChildRecordKind):
     ``listed`` / ``withdrawn`` end the pipeline."""
 
     name = "stage_change"
+    order = 75
+    title, plural = _l("上市阶段"), "stage_changes"
     model = StageChange
     schema = STAGE_SCHEMA
     parent_archived = ("stage", _l("阶段：该企业已归档"))

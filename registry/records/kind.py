@@ -23,6 +23,43 @@ class RecordKind:
     # Then only users who see everything read them.
     history_names_other_firms: bool = False
 
+    # ---- presentation: where the kind shows up (the maps of the dashboard, change log, reports, API and
+    # import are read from these; tests/test_kind_catalog.py lists them) ----
+    order: int = 0  # the kind's place in the overview, the API's collections and the import's kinds
+    plural: str = ""  # the register's code name: ``flask import --kind``, the overview card's data-kind
+    title: str = ""  # what one calls the register (the overview's label)
+    log_title: str = ""  # the object type's name in the change log (``title`` when empty)
+    unit: str | None = None  # the counting word of the overview (家, 条 …); None: not counted there
+    # The menu: (group, position) of the kind's list page, ``list_endpoint`` (registry/menu.py holds the
+    # groups and the other pages); None: not in the menu.
+    menu: tuple[str, int] | None = None
+    list_endpoint: str = ""
+    endpoint: str | None = None  # the record's page, by its id; None: the change log links to its firm
+    endpoint_arg: str = "record_id"  # that page's id argument
+    collection: str | None = None  # the API's path segment (``/api/v1/<collection>``); None: not in the API
+    api_title: str = ""  # the API's name for it, in Chinese (OpenAPI summaries)
+    import_sheet: str = ""  # the import sheet's Chinese name; empty: not importable
+    import_example: dict | None = None  # one filled-in row for the import template
+
+    def object_label(self) -> str:
+        return self.log_title or self.title
+
+    def page(self, record_id: int) -> tuple[str, dict] | None:
+        """The endpoint and arguments of a record's page, from its id alone."""
+        return (self.endpoint, {self.endpoint_arg: record_id}) if self.endpoint else None
+
+    def record_page(self, record) -> tuple[str, dict] | None:
+        """The endpoint and arguments of the page that shows ``record`` (a report's drill-down links it)."""
+        return self.page(record.id)
+
+    def drill_options(self) -> tuple:
+        """Loader options for listing this kind's records behind a report's number."""
+        return ()
+
+    def drill_label(self, record) -> str:
+        """A record's line in the list behind a report's number."""
+        return self.label(record)
+
     def label(self, record) -> str:
         return str(record)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -56,6 +57,17 @@ TAG_SCHEMA = Schema(
 
 class TownKind(RecordKind):
     name = "town"
+    menu, list_endpoint = ("admin", 30), "towns.index"
+    order = 90
+    title, unit = _l("镇街"), _l("个")
+    endpoint = "towns.detail"
+    collection, api_title = "towns", "镇街"
+    plural, import_sheet = "towns", _l("镇街")
+    import_example: ClassVar[dict] = {"code": "taiping", "name": "太平街道"}
+
+    def drill_label(self, record) -> str:
+        return record.name
+
     model = Town
     schema = TOWN_SCHEMA
 
@@ -70,6 +82,13 @@ class TownKind(RecordKind):
 
 class ParkKind(RecordKind):
     name = "park"
+    menu, list_endpoint = ("admin", 40), "parks.index"
+    order = 91
+    title = _l("园区")
+    endpoint = "parks.detail"
+    collection, api_title = "parks", "园区"
+    plural, import_sheet = "parks", _l("园区")
+    import_example: ClassVar[dict] = {"name": "高升经济区", "town_id": "高升街道"}
     model = Park
     schema = PARK_SCHEMA
 
@@ -82,6 +101,13 @@ class ParkKind(RecordKind):
 
 class TagKind(RecordKind):
     name = "tag"
+    menu, list_endpoint = ("admin", 50), "tags.index"
+    order = 92
+    title = _l("标签")
+    endpoint = "tags.detail"
+    collection, api_title = "tags", "标签"
+    plural, import_sheet = "tags", _l("标签")
+    import_example: ClassVar[dict] = {"code": "cloud", "name": "企业上云"}
     model = Tag
     schema = TAG_SCHEMA
 

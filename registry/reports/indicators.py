@@ -31,11 +31,10 @@ from ..models import (
     StageChange,
     Tag,
     Tenancy,
-    Town,
-    Training,
     enterprise_tags,
     training_participants,
 )
+from ..records import catalog
 from .conditions import (
     active_tenancy,
     cert_applied,
@@ -65,7 +64,7 @@ class Indicator:
         ids = self.records(start, end).subquery()
         if self.sum_of is None:
             return select(func.count()).select_from(ids).scalar_subquery()
-        model = RECORD_MODELS[self.record_type]
+        model = catalog.get(self.record_type).model
         return (
             select(func.coalesce(func.sum(self.sum_of), 0))
             .where(model.id.in_(select(ids.c[0])))
@@ -358,18 +357,6 @@ def _tag_indicator(tag: Tag) -> Indicator:
             enterprise_tags.c.tag_id == tag_id, live_enterprise(enterprise_tags.c.enterprise_id)
         ),
     )
-
-
-RECORD_MODELS = {
-    "enterprise": Enterprise,
-    "tenancy": Tenancy,
-    "certification": Certification,
-    "incubator": Incubator,
-    "town": Town,
-    "pledge_loan": PledgeLoan,
-    "listing_candidate": ListingCandidate,
-    "training": Training,
-}
 
 
 def all_indicators() -> list[Indicator]:

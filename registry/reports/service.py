@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, tuple_
-from sqlalchemy.orm import joinedload
 
 from ..certifications.validity import held_on
 from ..db import write_transaction
@@ -18,16 +17,13 @@ from ..models import (
     Certification,
     CertificationKind,
     ChangeLog,
-    Enterprise,
     EnterpriseFounderGroup,
-    ListingCandidate,
     PledgeLoan,
     ReportSnapshot,
     Tenancy,
-    Town,
-    Training,
     User,
 )
+from ..records import catalog
 from ..records.errors import NotFound, PermissionDenied
 from . import conditions
 from . import indicators as ind
@@ -63,68 +59,21 @@ def plain_number(value):
 
 
 # ---- the records behind a number --------------------------------------------------------------------
-def _firm(record) -> str:
-    return record.enterprise.name
-
-
-DRILL = {
-    "enterprise": (
-        Enterprise,
-        (joinedload(Enterprise.town),),
-        lambda e: e.name,
-        lambda e: ("enterprises.detail", {"enterprise_id": e.id}),
-    ),
-    "tenancy": (
-        Tenancy,
-        (joinedload(Tenancy.enterprise), joinedload(Tenancy.incubator)),
-        lambda t: f"{t.enterprise.name} @ {t.incubator.name}",
-        lambda t: ("incubation.incubator", {"incubator_id": t.incubator_id}),
-    ),
-    "certification": (
-        Certification,
-        (joinedload(Certification.enterprise), joinedload(Certification.kind_ref)),
-        lambda c: (
-            f"{c.enterprise.name} · {c.kind_ref.name}" + (f"（{c.product_name}）" if c.product_name else "")
-        ),
-        lambda c: ("certifications.detail", {"record_id": c.id}),
-    ),
-    "incubator": (
-        ind.Incubator,
-        (),
-        lambda i: i.name,
-        lambda i: ("incubation.incubator", {"incubator_id": i.id}),
-    ),
-    "town": (Town, (), lambda t: t.name, lambda t: ("towns.detail", {"record_id": t.id})),
-    "pledge_loan": (
-        PledgeLoan,
-        (joinedload(PledgeLoan.enterprise),),
-        lambda p: f"{p.enterprise.name} · {p.lender} · {p.amount_wan}万元",
-        lambda p: ("pledge_loans.detail", {"record_id": p.id}),
-    ),
-    "listing_candidate": (
-        ListingCandidate,
-        (joinedload(ListingCandidate.enterprise),),
-        _firm,
-        lambda c: ("listing_candidates.detail", {"record_id": c.id}),
-    ),
-    "training": (
-        Training,
-        (),
-        lambda t: f"{t.held_on} {t.title}",
-        lambda t: ("trainings.detail", {"record_id": t.id}),
-    ),
-}
+# An indicator's record type is a record kind's name: the kind gives the table, the loader options, each
+# record's line and its page.
+def _kind(indicator: ind.Indicator):
+    return catalog.get(indicator.record_type)
 
 
 def records_query(indicator: ind.Indicator, period: Period):
-    model, eager, _label, _url = DRILL[indicator.record_type]
+    kind = _kind(indicator)
     ids = indicator.records(period.start, period.end).subquery()
-    return select(model).where(model.id.in_(select(ids.c[0]))).options(*eager)
+    return select(kind.model).where(kind.model.id.in_(select(ids.c[0]))).options(*kind.drill_options())
 
 
 def drill_page(indicator: ind.Indicator, period: Period, after: int | None, size: int = 50):
     """A page of the records behind the indicator, by id (paging by key), and the total count."""
-    model = DRILL[indicator.record_type][0]
+    model = _kind(indicator).model
     query = records_query(indicator, period).order_by(model.id)
     if after:
         query = query.where(model.id > after)
@@ -139,7 +88,7 @@ def drill_page(indicator: ind.Indicator, period: Period, after: int | None, size
 
 def all_records(indicator: ind.Indicator, period: Period, batch: int = 1000):
     """Every record behind the indicator, fetched in batches by id (exports stream them)."""
-    model = DRILL[indicator.record_type][0]
+    model = _kind(indicator).model
     after = 0
     while True:
         rows = list(
@@ -154,11 +103,11 @@ def all_records(indicator: ind.Indicator, period: Period, batch: int = 1000):
 
 
 def label(indicator: ind.Indicator, record) -> str:
-    return DRILL[indicator.record_type][2](record)
+    return _kind(indicator).drill_label(record)
 
 
 def link(indicator: ind.Indicator, record):
-    return DRILL[indicator.record_type][3](record)
+    return _kind(indicator).record_page(record)
 
 
 def ids_of(indicator: ind.Indicator, period: Period) -> list[int]:
