@@ -330,3 +330,15 @@ def test_incubator_list_searches_pages_exports_and_shows_archived(
     with count_statements() as counter:
         client.get("/incubators/?size=50")
     assert counter.count <= 12
+
+
+def test_the_incubator_list_offers_its_towns_by_name(client, app, setting, auth):
+    """The town filter is a choice of towns, as on the other lists, not a box for a town's id."""
+    with app.app_context():
+        incubator = db.session.get(Incubator, setting["mine"])
+        town_id, town_name = incubator.town_id, incubator.town.name
+    auth.login("rw", roles=("report_writer",))
+    page = client.get("/incubators/").get_data(as_text=True)
+    assert re.search(rf'<option value="{town_id}"[^>]*>{town_name}</option>', page)
+    chosen = client.get(f"/incubators/?town={town_id}").get_data(as_text=True)
+    assert re.search(rf'<option value="{town_id}" selected[^>]*>{town_name}</option>', chosen)

@@ -11,6 +11,7 @@ from ..enterprises.listing import firm_owned_spec
 from ..enums import ExitReason, IncubatorKind, Level
 from ..lists import Filter, ListSpec, Sort, archived_filter, date_range, enum_filter, enum_parser
 from ..models import Incubator, Tenancy
+from ..reference.filters import town_choices
 from .services import INCUBATOR, TENANCY
 
 INCUBATOR_SPEC = ListSpec(
@@ -20,7 +21,13 @@ INCUBATOR_SPEC = ListSpec(
     filters=[
         enum_filter("kind", _l("类型"), Incubator.kind, IncubatorKind),
         enum_filter("level", _l("级别"), Incubator.level, Level),
-        Filter("town", _l("镇街"), lambda q, v: q.where(Incubator.town_id == v), int),
+        Filter(
+            "town",
+            _l("镇街"),
+            lambda q, v: q.where(Incubator.town_id == v),
+            int,
+            lambda: town_choices(archived=True),
+        ),
         archived_filter(Incubator),
     ],
     sorts=[Sort("name", _l("名称"), Incubator.name)],
