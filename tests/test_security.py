@@ -134,6 +134,19 @@ def test_idle_sessions_time_out(client, auth, app):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
+def test_reads_within_a_minute_leave_the_session_cookie_alone(client, auth, app):
+    """A page's background look-ups must not answer with a session cookie: one that arrives after a form's
+    POST would put back the session from before it (and lose its "已保存" message)."""
+    auth.login("rw", roles=("report_writer",))
+    client.get("/")
+    response = client.get("/enterprises/")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    with client.session_transaction() as session:
+        session["_seen"] = time.time() - 61
+    assert "Set-Cookie" in client.get("/enterprises/").headers  # the idle clock still moves on
+
+
 def test_security_headers_on_every_page(client):
     response = client.get("/login")
     csp = response.headers["Content-Security-Policy"]

@@ -48,6 +48,8 @@ def login():
     return render_template("auth/login.html", form=form), 200
 
 
+SEEN_REFRESH_SECONDS = 60
+
 # Pages a user who must change their password may still open.
 _ALLOWED_BEFORE_CHANGE = {"auth.change_password", "auth.logout", "auth.login", "static", "bootstrap.static"}
 
@@ -65,7 +67,11 @@ def _idle_timeout():
         session.clear()
         flash(_("长时间未操作，已自动退出，请重新登录。"), "warning")
         return redirect(url_for("auth.login", next=request.path))
-    session["_seen"] = now
+    # Refreshed at most once a minute: a changed session is a new cookie on the response, and a page's
+    # background requests (the firm picker's look-ups) answering after a form's POST would otherwise put back
+    # the cookie from before it, losing the POST's message ("已保存").
+    if seen is None or now - seen >= SEEN_REFRESH_SECONDS:
+        session["_seen"] = now
     return None
 
 
