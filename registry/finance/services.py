@@ -7,7 +7,6 @@ from typing import ClassVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
 
 from ..enterprises.services import enterprise_field, name_lookup
 from ..enums import IpType, LoanStatus, OutreachForm, Role
@@ -102,9 +101,6 @@ class PledgeLoanKind(FirmRecordKind):
         "amount_wan": "800",
         "status": "在贷",
     }
-
-    def drill_options(self) -> tuple:
-        return (joinedload(PledgeLoan.enterprise),)
 
     def drill_label(self, record) -> str:
         return f"{record.enterprise.name} · {record.lender} · {record.amount_wan}万元"

@@ -8,7 +8,7 @@ from typing import ClassVar
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
-from sqlalchemy.orm import joinedload, with_loader_criteria
+from sqlalchemy.orm import with_loader_criteria
 
 from .. import permissions
 from ..enterprises.services import enterprise_field, enterprise_id_for, enterprise_key
@@ -79,9 +79,6 @@ class CandidateKind(FirmRecordKind):
         "tier": "重点",
         "target_board": "科创板",
     }
-
-    def drill_options(self) -> tuple:
-        return (joinedload(ListingCandidate.enterprise),)
 
     def drill_label(self, record) -> str:
         return record.enterprise.name

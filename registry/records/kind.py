@@ -107,6 +107,12 @@ class FirmRecordKind(RecordKind):
             return query
         return query.where(permissions.tenant_of_managed(user, self.model.enterprise_id))
 
+    def drill_options(self) -> tuple:
+        """Behind a report's number each record is shown with its firm: loaded in the same statement."""
+        from sqlalchemy.orm import joinedload
+
+        return (joinedload(self.model.enterprise),)
+
 
 class ChildRecordKind(RecordKind):
     """A record added under another one (a listing candidate's dated stage), written through its parent:
