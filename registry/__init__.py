@@ -71,7 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .imports.routes import bp as imports_bp
     from .main import bp as main_bp
     from .reports.routes import bp as reports_bp
-    from .web import init_app as init_web
+    from .web.hooks import init_app as init_web
 
     login_manager.init_app(app)
     init_auth(app)
@@ -82,7 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .i18n import bp as i18n_bp
 
     app.register_blueprint(i18n_bp)
-    for blueprint in record_blueprints():  # the pages of every area that declares record kinds
+    for blueprint in record_blueprints():  # the pages of every area that declares record types
         app.register_blueprint(blueprint)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
@@ -96,14 +96,14 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def record_blueprints() -> list:
-    """The blueprints of the areas whose services declare record kinds (records.catalog.AREAS): those their
+    """The blueprints of the areas whose services declare record types (records.catalog.AREAS): those their
     ``routes`` module defines, directly or as the ``bp`` of its RecordPages."""
     from importlib import import_module
 
     from flask import Blueprint
 
-    from .pages import RecordPages
     from .records.catalog import AREAS
+    from .web.record_pages import RecordPages
 
     found: list[Blueprint] = []
     for area in AREAS:

@@ -21,7 +21,7 @@ from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from . import permissions
-from .certifications.listing import due_for_renewal, renewal_queries
+from .certifications.filters import due_for_renewal, renewal_queries
 from .certifications.services import CERTIFICATION, RENEWAL_DAYS
 from .enums import ListingTier, Role, Stage
 from .extensions import db

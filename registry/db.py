@@ -17,7 +17,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .extensions import db
+from .extensions import RegistrySession, db
 
 WRITE_OPTION = "registry_write"
 
@@ -44,6 +44,16 @@ def init_app(app: Flask) -> None:
                 continue
             event.listen(engine, "connect", _sqlite_connect)
             event.listen(engine, "begin", _sqlite_begin)
+    # The unsaved-flush guard of write_transaction, on the registry's sessions (not every Session in the
+    # process), once however many apps are made.
+    session_class = RegistrySession
+    for name, listener in (
+        ("after_flush", _note_flush),
+        ("after_commit", _clear_flush_note),
+        ("after_rollback", _clear_flush_note),
+    ):
+        if not event.contains(session_class, name, listener):
+            event.listen(session_class, name, listener)
 
 
 def _sqlite_begin(connection) -> None:
@@ -51,14 +61,11 @@ def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-@event.listens_for(Session, "after_flush")
 def _note_flush(session, _context) -> None:
     if not session.info.get("write_depth"):
         session.info["flushed_outside_write"] = True
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
 def _clear_flush_note(session) -> None:
     session.info.pop("flushed_outside_write", None)
 

@@ -5,6 +5,7 @@ from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -24,7 +25,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class RegistrySession(FlaskSession):
+    """The registry's sessions: the write path's events (registry/db.py) listen on this class alone."""
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": RegistrySession})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -1,4 +1,4 @@
-"""The navigation menu: the record kinds' entries come from their declared menu place (``RecordKind.menu``),
+"""The navigation menu: the record types' entries come from their declared menu place (``RecordType.menu``),
 the other pages' entries, the groups and who sees them are declared here."""
 
 from __future__ import annotations
@@ -64,9 +64,9 @@ PAGES = [
 
 
 def entries() -> list[Entry]:
-    """Every entry: the kinds' and the other pages'."""
-    kinds = [Entry(k.menu, k.title, k.list_endpoint) for k in catalog.kinds() if k.menu is not None]
-    return sorted(kinds + PAGES, key=lambda e: e.place[1])
+    """Every entry: the record types' and the other pages'."""
+    typed = [Entry(t.menu, t.title, t.list_endpoint) for t in catalog.record_types() if t.menu is not None]
+    return sorted(typed + PAGES, key=lambda e: e.place[1])
 
 
 def build(roles: list[str]) -> list[Entry | Group]:

@@ -3,7 +3,7 @@ thousandth page costs what the first one does, and empty values come last in eit
 
 The cursor in a page's "next" link is that value and id, encoded for a URL. A cursor that does not decode
 to a value of the sort key's type and an id (:func:`decode_cursor`) is never put in a query: the list's
-arguments report it (registry/lists.py), pages show the first page and the API refuses it.
+arguments report it (registry/list_engine.py), pages show the first page and the API refuses it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from .domain.text import has_control
 from .domain.values import DB_INT_MAX, DB_INT_MIN
 
 if TYPE_CHECKING:
-    from .lists import ListSpec, Sort
+    from .list_engine import ListSpec, Sort
 
 
 def ordered(spec: ListSpec, query: Select, sort: str) -> Select:
@@ -109,7 +109,7 @@ def decode_cursor(key: Sort, cursor: str):
         row_id = _whole(row_id)
         if value is None:
             return (None, row_id) if key.nullable else None
-        return READERS.get(key.kind, _text)(value), row_id
+        return READERS.get(key.value_type, _text)(value), row_id
     except (ValueError, TypeError, binascii.Error, RecursionError):
         return None
 

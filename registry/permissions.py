@@ -2,7 +2,7 @@
 use them to decide which buttons to show.
 
 - ``admin``: everything.
-- ``science_bureau``: enterprises, incubators and their tenancies; certifications and their kinds.
+- ``science_bureau``: enterprises, incubators and their tenancies; certifications and their record types.
 - ``finance_officer``: outreach, pledge loans, the listing reserve and trainings.
 - ``incubator_manager``: the tenancies of the incubators they manage and the records of their *active*
   tenants (a stay that is not archived and has not ended before today); they see nothing else of the
@@ -68,7 +68,7 @@ def tenant_of_managed(user: User | None, enterprise_column):
 
 
 def change_log_visible(user: User | None):
-    """SQL on ChangeLog: the entries about records ``user`` may see. A kind whose entries list other firms
+    """SQL on ChangeLog: the entries about records ``user`` may see. A record type whose entries list other firms
     (a training's participants) shows its history only to those who see everything."""
     from sqlalchemy import and_, true
 
@@ -78,17 +78,21 @@ def change_log_visible(user: User | None):
     if sees_everything(user):
         return true()
     firms = select(Enterprise.id).where(tenant_of_managed(user, Enterprise.id))
-    kinds = [kind for kind in catalog.KINDS.values() if not kind.history_names_other_firms]
+    record_types = [
+        record_type
+        for record_type in catalog.RECORD_TYPES.values()
+        if not record_type.history_names_other_firms
+    ]
     return or_(
         *(
             and_(
-                ChangeLog.object_type == kind.name,
-                ChangeLog.object_id.in_(kind.visible(user, select(kind.model.id))),
+                ChangeLog.object_type == record_type.name,
+                ChangeLog.object_id.in_(record_type.visible(user, select(record_type.model.id))),
             )
-            for kind in kinds
+            for record_type in record_types
         ),
         # Entries of parts of a record (a candidate's stages): shown with the firm they belong to.
-        and_(ChangeLog.object_type.not_in(list(catalog.KINDS)), ChangeLog.enterprise_id.in_(firms)),
+        and_(ChangeLog.object_type.not_in(list(catalog.RECORD_TYPES)), ChangeLog.enterprise_id.in_(firms)),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
-from registry.certifications.services import CERTIFICATION, KIND
+from registry.certifications.services import CERTIFICATION, CERTIFICATION_KIND
 from registry.domain import InputError
 from registry.domain.certificates import check_pattern, validate_certificate_no
 from registry.extensions import db
@@ -37,7 +37,7 @@ def certificate(firm, kind: str, number: str) -> dict:
 
 def test_a_number_against_a_nested_quantifier_pattern_is_refused_without_hanging(ctx):
     writer.create(
-        KIND,
+        CERTIFICATION_KIND,
         None,
         {"code": "gazelle", "name": "瞪羚企业", "validity": "years:2"} | {"number_pattern": CATASTROPHIC},
     )
@@ -60,7 +60,7 @@ def test_the_domain_check_of_a_long_number_returns_a_refusal():
 def test_a_pattern_re2_cannot_run_is_refused_when_the_kind_is_saved(ctx, pattern):
     with pytest.raises(ValidationFailed) as refused:
         writer.create(
-            KIND,
+            CERTIFICATION_KIND,
             None,
             {"code": "gazelle", "name": "瞪羚企业", "validity": "years:2"} | {"number_pattern": pattern},
         )
@@ -75,7 +75,7 @@ def test_the_unsupported_pattern_message_names_the_reason():
 
 def test_a_stored_pattern_re2_cannot_run_refuses_the_number_instead_of_backtracking(ctx):
     """A kind saved before patterns were checked: the number is refused with a reason, never run on re."""
-    writer.create(KIND, None, {"code": "gazelle", "name": "瞪羚企业", "validity": "years:2"})
+    writer.create(CERTIFICATION_KIND, None, {"code": "gazelle", "name": "瞪羚企业", "validity": "years:2"})
     db.session.execute(
         update(CertificationKind)
         .where(CertificationKind.code == "gazelle")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from registry.certifications import services
-from registry.certifications.services import CERTIFICATION, KIND
+from registry.certifications.services import CERTIFICATION, CERTIFICATION_KIND
 from registry.extensions import db
 from registry.models import Certification, ChangeLog
 from registry.records import writer
@@ -172,7 +172,7 @@ def test_a_new_kind_works_everywhere_without_code(client, auth, app):
         firm = make_enterprise(name="新类别企业")
         db.session.commit()
         writer.create(
-            KIND,
+            CERTIFICATION_KIND,
             None,
             {
                 "code": "province_gazelle",
@@ -223,13 +223,15 @@ def test_a_new_kind_works_everywhere_without_code(client, auth, app):
 )
 def test_kind_rules(ctx, data, field):
     with pytest.raises(ValidationFailed) as refused:
-        writer.create(KIND, None, data)
+        writer.create(CERTIFICATION_KIND, None, data)
     assert field in refused.value.errors
 
 
 def test_kind_code_and_name_are_unique(ctx):
     with pytest.raises(Conflict):
-        writer.create(KIND, None, {"code": "high_tech", "name": "另一个", "validity": "years:3"})
+        writer.create(
+            CERTIFICATION_KIND, None, {"code": "high_tech", "name": "另一个", "validity": "years:3"}
+        )
 
 
 def renewal_fixture(on: date):

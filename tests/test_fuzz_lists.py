@@ -77,7 +77,7 @@ def discover() -> tuple[list, list]:
 
     def note_sorts(url, spec, where):
         for sort in spec.sort_by_name().values() if spec is not None else ():
-            sort_cases.setdefault((where, sort.kind, sort.nullable), (url, sort.name))
+            sort_cases.setdefault((where, sort.value_type, sort.nullable), (url, sort.name))
 
     for name, pages in sorted(groups.items()):
         spec = next((s for _p, s in pages if s is not None), None)
@@ -85,7 +85,7 @@ def discover() -> tuple[list, list]:
         entries.append((name, tuple(p for p, _s in pages), params, _sorts(spec)))
         note_sorts(pages[0][0], spec, "page")
     for coll in COLLECTIONS:
-        fields = tuple(fld.name for fld in coll.kind.schema.fields)
+        fields = tuple(fld.name for fld in coll.record_type.schema.fields)
         urls = (f"/api/v1/{coll.name}", f"/api/v1/{coll.name}?format=csv")
         entries.append((f"api_{coll.name}", urls, _params(coll.spec) + fields, _sorts(coll.spec)))
         note_sorts(urls[0], coll.spec, "api")

@@ -1,6 +1,6 @@
 """Text people type is shown as text: markup in any field never reaches a page as markup.
 
-Every free-text field of every record kind (read from the record-kind catalog, so a new field is covered
+Every free-text field of every record type (read from the record-type catalog, so a new field is covered
 without touching this test), user names, archive reasons, a snapshot title, an imported file's name and a
 search query are filled with markup; then every HTML page the app serves (walked from its URL map) is
 read as an admin and must show that markup escaped, in text and in attributes alike.
@@ -37,7 +37,7 @@ from registry.models import (
     User,
 )
 from registry.records import writer
-from registry.records.catalog import KINDS
+from registry.records.catalog import RECORD_TYPES
 from registry.records.errors import ValidationFailed
 from registry.records.fields import Text
 from registry.reports.indicators import all_indicators
@@ -60,7 +60,7 @@ STRUCTURED = {
     ("certification_kind", "validity"): "years:3",
 }
 
-# The non-text fields of one valid record of each kind; ``$x`` is the id (or code) of record x.
+# The non-text fields of one valid record of each record type; ``$x`` is the id (or code) of record x.
 RECORDS = [
     ("town", "town", {}),
     ("park", "park", {"town_id": "$town"}),
@@ -190,14 +190,14 @@ def _resolve(value, made: dict):
 def _create(kind_name: str, base: dict, made: dict, user: User, accepted: set):
     """Create one record with markup in every text field; a field that refuses it gets a plain value.
 
-    ``accepted`` collects the (kind, field) pairs that now hold markup."""
-    kind = KINDS[kind_name]
+    ``accepted`` collects the (record type, field) pairs that now hold markup."""
+    record_type = RECORD_TYPES[kind_name]
     data = {k: _resolve(v, made) for k, v in base.items()}
-    texts = [f for f in kind.schema.fields if isinstance(f, Text)]
+    texts = [f for f in record_type.schema.fields if isinstance(f, Text)]
     data |= {f.name: hostile_for(f, str(len(made))) for f in texts}
     for _attempt in range(len(texts) + 1):
         try:
-            record = writer.create(kind, user, data, confirmed=True)
+            record = writer.create(record_type, user, data, confirmed=True)
             accepted |= {
                 (kind_name, f.name) for f in texts if "<img src=x" in (getattr(record, f.name) or "").lower()
             }
@@ -206,7 +206,10 @@ def _create(kind_name: str, base: dict, made: dict, user: User, accepted: set):
             refused = [name for name in error.errors if name in data and isinstance(data[name], str)]
             assert refused and all(name in {f.name for f in texts} for name in refused), error.errors
             for name in refused:
-                assert (kind_name, name) in STRUCTURED or not kind.schema[name].required, (kind_name, name)
+                assert (kind_name, name) in STRUCTURED or not record_type.schema[name].required, (
+                    kind_name,
+                    name,
+                )
                 data[name] = STRUCTURED.get((kind_name, name))
     raise AssertionError(f"{kind_name} could not be created")
 
@@ -220,15 +223,20 @@ def _fill_the_registry(app) -> dict:
             record = _create(kind_name, base, made, admin, accepted)
             made[key] = getattr(record, "code", None) if kind_name in {"tag", "certification_kind"} else None
             made[key] = made[key] or record.id
-        assert {kind for kind, _key, _base in RECORDS} == set(KINDS), "every record kind has a record here"
+        assert {record_type for record_type, _key, _base in RECORDS} == set(RECORD_TYPES), (
+            "every record type has a record here"
+        )
         every_text = {
-            (n, f.name) for n, kind in KINDS.items() for f in kind.schema.fields if isinstance(f, Text)
+            (n, f.name)
+            for n, record_type in RECORD_TYPES.items()
+            for f in record_type.schema.fields
+            if isinstance(f, Text)
         }
         assert every_text - set(STRUCTURED) == accepted, "every free-text field holds markup"
-        writer.archive(KINDS["park"], admin, made["archived_park"], 1, HOSTILE)
+        writer.archive(RECORD_TYPES["park"], admin, made["archived_park"], 1, HOSTILE)
         firm = db.session.get(Enterprise, made["firm"])
         writer.update(
-            KINDS["enterprise"], admin, firm.id, firm.version, {"notes": HOSTILE + "2"}, partial=True
+            RECORD_TYPES["enterprise"], admin, firm.id, firm.version, {"notes": HOSTILE + "2"}, partial=True
         )
         db.session.commit()
         return made

@@ -11,9 +11,9 @@ from pathlib import Path
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from registry import lists
-from registry.certifications.listing import SPEC as CERTIFICATION_SPEC
-from registry.enterprises.listing import SPEC as ENTERPRISE_SPEC
+from registry import list_engine
+from registry.certifications.filters import SPEC as CERTIFICATION_SPEC
+from registry.enterprises.filters import SPEC as ENTERPRISE_SPEC
 from registry.extensions import db
 from registry.models import Certification
 from registry.reports import indicators
@@ -80,7 +80,7 @@ def test_certification_list_enterprise_list_and_report_agree_on_who_holds_a_vali
     expected = {firms[name].id for name in "aefi"}
 
     def rows(spec, **args):
-        query = lists.filtered(spec, None, lists.parse_args(spec, MultiDict(args)))
+        query = list_engine.filtered(spec, None, list_engine.parse_args(spec, MultiDict(args)))
         return query, db.session.scalars(query).all()
 
     _query, listed = rows(CERTIFICATION_SPEC, kind="high_tech", valid_on=day.isoformat())
@@ -88,7 +88,7 @@ def test_certification_list_enterprise_list_and_report_agree_on_who_holds_a_vali
 
     query, holders = rows(ENTERPRISE_SPEC, certification="high_tech")
     assert {e.id for e in holders} == expected
-    facets = dict((facet.name, counts) for facet, counts in lists.facet_counts(ENTERPRISE_SPEC, query))
+    facets = dict((facet.name, counts) for facet, counts in list_engine.facet_counts(ENTERPRISE_SPEC, query))
     assert ("high_tech", "高新技术企业", len(expected)) in facets["certification"]
 
     records = indicators.get("high_tech.valid").records(day, day).subquery()

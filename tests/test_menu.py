@@ -1,4 +1,4 @@
-"""The navigation menu, built from the record kinds' declared menu places, renders for every role exactly
+"""The navigation menu, built from the record types' declared menu places, renders for every role exactly
 as the hand-written menu did (same entries, order, labels, translations, visibility and active section):
 tests/fixtures/menus.json holds the menus rendered before the menu was read from the catalog."""
 

@@ -91,7 +91,7 @@ def test_search_follows_renames_bulk_inserts_and_deletes(client, auth, app, firm
 
 def test_search_on_sqlite_reads_the_trigram_table(app, firms):
     """The name condition of a search of three characters or more goes through the FTS5 table."""
-    from registry.enterprises.listing import name_contains
+    from registry.enterprises.filters import name_contains
 
     with app.test_request_context():
         sql = str(select(Enterprise.id).where(name_contains("金田塑")).compile(db.engine))

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 
 from ..enums import Role
-from ..forms import CheckboxesField, options
+from ..web.forms import CheckboxesField, options
 
 
 class UserForm(FlaskForm):

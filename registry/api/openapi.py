@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..lists import ListSpec
+from ..list_engine import ListSpec
 from ..records import fields as f
 
 ERROR = {
@@ -77,7 +77,7 @@ def output_schema(coll) -> dict:
         "archived_at": {"type": ["string", "null"]},
         "archived_reason": {"type": ["string", "null"]},
     }
-    properties |= {fld.name: field_schema(fld, output=True) for fld in coll.kind.schema.fields}
+    properties |= {fld.name: field_schema(fld, output=True) for fld in coll.record_type.schema.fields}
     properties |= coll.extra_schema
     return {"type": "object", "properties": properties, "required": ["id", "version"]}
 
@@ -132,8 +132,8 @@ def document(app, collections) -> dict:
     schemas: dict = {"Error": ERROR}
     for coll in collections:
         title = coll.name.replace("-", "_").title().replace("_", "")
-        schemas[f"{title}Input"] = input_schema(coll.kind.schema)
-        schemas[f"{title}Patch"] = input_schema(coll.kind.schema, patch=True)
+        schemas[f"{title}Input"] = input_schema(coll.record_type.schema)
+        schemas[f"{title}Patch"] = input_schema(coll.record_type.schema, patch=True)
         schemas[title] = output_schema(coll)
         item_ref = {"$ref": f"#/components/schemas/{title}"}
         ok_item = {"content": {"application/json": {"schema": item_ref}}}
@@ -141,7 +141,7 @@ def document(app, collections) -> dict:
             "get": {
                 "summary": f"{coll.title}列表",
                 "operationId": f"list_{title}",
-                "parameters": list_parameters(coll.spec, coll.kind.schema),
+                "parameters": list_parameters(coll.spec, coll.record_type.schema),
                 "responses": {
                     "200": {
                         "description": "一页记录，next 为下一页地址",

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import update
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from .. import lists, permissions
+from .. import list_engine, permissions
 from ..auth.services import user_for_token
 from ..enterprises.services import PossibleDuplicate
 from ..exports import csv_response
@@ -167,7 +167,7 @@ def field_filters(coll, args) -> dict:
     """``?field=value`` for any plain schema field the list's own filters don't already name."""
     own = set(coll.spec.filter_by_name())
     chosen = {}
-    for fld in coll.kind.schema.fields:
+    for fld in coll.record_type.schema.fields:
         if fld.name in own or fld.name not in args or fld.many:
             continue
         try:
@@ -182,7 +182,7 @@ def field_filters(coll, args) -> dict:
 @bp.get("/<name>")
 def list_items(name: str):
     coll = collection(name)
-    args = lists.parse_args(coll.spec, request.args)
+    args = list_engine.parse_args(coll.spec, request.args)
     if args.errors.pop("after", None):
         return error(400, _("翻页位置无效"))
     if args.errors:
@@ -193,12 +193,12 @@ def list_items(name: str):
         raise ValidationFailed.one("size", _("size：应为1–100的整数")) from None
     extra = field_filters(coll, request.args)
     if request.args.get("format") == "csv":
-        rows = lists.all_rows(_with_fields(coll, extra), user(), args)
+        rows = list_engine.all_rows(_with_fields(coll, extra), user(), args)
         columns = [("id", lambda r: r.id), ("version", lambda r: r.version)] + [
-            (fld.name, (lambda r, fld=fld: _csv(fld, r))) for fld in coll.kind.schema.fields
+            (fld.name, (lambda r, fld=fld: _csv(fld, r))) for fld in coll.record_type.schema.fields
         ]
         return csv_response(f"{coll.name}.csv", columns, rows)
-    page = lists.run(_with_fields(coll, extra), user(), args, with_facets=False, with_count=False)
+    page = list_engine.run(_with_fields(coll, extra), user(), args, with_facets=False, with_count=False)
     next_url = None
     if page.next_cursor:
         params = request.args.to_dict() | {"after": page.next_cursor}
@@ -237,23 +237,23 @@ def confirmed_duplicate() -> bool:
 @bp.post("/<name>")
 def create_item(name: str):
     coll = collection(name)
-    if not coll.kind.allowed(user(), "create"):
+    if not coll.record_type.allowed(user(), "create"):
         raise PermissionDenied()
-    record = writer.create(coll.kind, user(), body(), strict=True, confirmed=confirmed_duplicate())
+    record = writer.create(coll.record_type, user(), body(), strict=True, confirmed=confirmed_duplicate())
     return jsonify(coll.item(record)), 201
 
 
 @bp.get("/<name>/<int:record_id>")
 def get_item(name: str, record_id: int):
     coll = collection(name)
-    return jsonify(coll.item(writer.get_visible(coll.kind, user(), record_id)))
+    return jsonify(coll.item(writer.get_visible(coll.record_type, user(), record_id)))
 
 
 @bp.patch("/<name>/<int:record_id>")
 def update_item(name: str, record_id: int):
     coll = collection(name)
-    record = writer.get_visible(coll.kind, user(), record_id)
-    if not coll.kind.allowed(user(), "update", record):
+    record = writer.get_visible(coll.record_type, user(), record_id)
+    if not coll.record_type.allowed(user(), "update", record):
         raise PermissionDenied()  # before any word about the body: who may not write learns nothing more
     data = body()
     if "version" not in data:
@@ -262,7 +262,7 @@ def update_item(name: str, record_id: int):
     if not isinstance(version, int) or isinstance(version, bool):
         raise ValidationFailed.one("version", _("version：应为整数"))
     record = writer.update(
-        coll.kind,
+        coll.record_type,
         user(),
         record_id,
         version,
@@ -278,12 +278,12 @@ def update_item(name: str, record_id: int):
 def delete_item(name: str, record_id: int):
     """Archive (records are never deleted). ``?version=`` guards against archiving a changed record."""
     coll = collection(name)
-    record = writer.get_visible(coll.kind, user(), record_id)
-    if not coll.kind.allowed(user(), "archive", record):
+    record = writer.get_visible(coll.record_type, user(), record_id)
+    if not coll.record_type.allowed(user(), "archive", record):
         raise PermissionDenied()
     version = request.args.get("version") or record.version
     reason = request.args.get("reason")
-    archived = writer.archive(coll.kind, user(), record_id, version, reason)
+    archived = writer.archive(coll.record_type, user(), record_id, version, reason)
     return jsonify(coll.item(archived))
 
 
@@ -296,9 +296,9 @@ def add_candidate_stage(record_id: int):
     coll = BY_NAME["listing-candidates"]
     version = data.get("version")
     if version is None:
-        version = writer.get_visible(coll.kind, user(), record_id).version
+        version = writer.get_visible(coll.record_type, user(), record_id).version
     add_stage(user(), record_id, version, data.get("stage"), data.get("changed_on"))
-    return jsonify(coll.item(writer.get_visible(coll.kind, user(), record_id))), 201
+    return jsonify(coll.item(writer.get_visible(coll.record_type, user(), record_id))), 201
 
 
 @bp.get("/openapi.json")

@@ -1,4 +1,4 @@
-"""How change-log entries read on pages and in exports: labels for actions, kinds and fields, values shown
+"""How change-log entries read on pages and in exports: labels for actions, record types and fields, values shown
 as people read them (labels for codes, 是/否, the names of referenced records).
 
 A page of entries is read in a constant number of statements: :func:`describe` collects every record the
@@ -21,9 +21,11 @@ from ..records import catalog
 from ..records.fields import Names, resolve_names
 
 ACTION_LABELS = {"create": _l("新建"), "update": _l("修改"), "archive": _l("归档"), "restore": _l("恢复")}
-# The object types' names: every record kind's (and the listing stage's, a kind written under its
+# The object types' names: every record type's (and the listing stage's, a record type written under its
 # candidate), and those of what else the change log records.
-OBJECT_LABELS = {kind.name: kind.object_label() for kind in (*catalog.kinds(), STAGE)} | {
+OBJECT_LABELS = {
+    record_type.name: record_type.object_label() for record_type in (*catalog.record_types(), STAGE)
+} | {
     "user": _l("用户"),
     "report_snapshot": _l("报告快照"),
     "import": _l("批量导入"),
@@ -51,12 +53,12 @@ def _changes(entry: ChangeLog):
 def _references(entry: ChangeLog) -> list:
     if entry.object_type == "user":
         return account_references(entry.changes)
-    kind = catalog.get(entry.object_type)
-    if kind is None:
+    record_type = catalog.get(entry.object_type)
+    if record_type is None:
         return []
     found = []
     for name, values in _changes(entry):
-        field = kind.schema.by_name.get(name)
+        field = record_type.schema.by_name.get(name)
         if field is not None:
             for value in values:
                 found.extend(field.references(value))
@@ -66,10 +68,10 @@ def _references(entry: ChangeLog) -> list:
 def _rows(entry: ChangeLog, names: Names) -> list[Row]:
     if entry.object_type == "user":
         return account_change_rows(entry.changes, names)
-    kind = catalog.get(entry.object_type)
+    record_type = catalog.get(entry.object_type)
     rows = []
     for name, (before, after) in _changes(entry):
-        field = kind.schema.by_name.get(name) if kind else None
+        field = record_type.schema.by_name.get(name) if record_type else None
         if field is None:
             rows.append((_field_label(name), _plain(before), _plain(after)))
         else:

@@ -9,11 +9,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import lists
+from .. import list_engine
 from ..auth.audit import ACCOUNT_EVENTS
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
-from ..lists import Filter, ListSpec, Sort, date_filter
+from ..list_engine import Filter, ListSpec, Sort, date_filter
 from ..models import ChangeLog, User
 from .display import ACTION_LABELS, OBJECT_LABELS, change_rows, describe
 
@@ -71,7 +71,7 @@ SPEC = ListSpec(
         ),
         Filter("enterprise", _l("企业编号"), lambda q, v: q.where(ChangeLog.enterprise_id == v), int),
     ],
-    sorts=[Sort("at", _l("时间"), ChangeLog.at, kind="datetime")],
+    sorts=[Sort("at", _l("时间"), ChangeLog.at, value_type="datetime")],
     default_sort="-id",
 )
 
@@ -85,8 +85,8 @@ def _admins_only():
 
 @bp.route("/")
 def index():
-    args = lists.parse_args(SPEC, request.args)
-    page = lists.run(SPEC, current_user, args, with_facets=False)
+    args = list_engine.parse_args(SPEC, request.args)
+    page = list_engine.run(SPEC, current_user, args, with_facets=False)
     return render_template("audit/index.html", page=page, spec=SPEC, events=EVENT_LABELS)
 
 
@@ -109,8 +109,8 @@ COLUMNS = [
 
 @bp.route("/export.<any(csv, xlsx):fmt>")
 def export(fmt: str):
-    args = lists.parse_args(SPEC, request.args)
-    rows = describe(lists.all_rows(SPEC, current_user, args))
+    args = list_engine.parse_args(SPEC, request.args)
+    rows = describe(list_engine.all_rows(SPEC, current_user, args))
     if fmt == "csv":
         return csv_response("变更日志.csv", COLUMNS, rows)
     return xlsx_response("变更日志.xlsx", COLUMNS, rows, sheet="变更日志")

@@ -14,12 +14,12 @@ from wtforms import HiddenField, StringField
 from ..domain import InputError
 from ..domain.values import parse_query_date
 from ..enums import CertificationStatus, Level
-from ..forms import options
-from ..pages import Column, RecordPages
-from ..views import flash_outcome, get_or_abort, run_write
+from ..web.forms import options
+from ..web.outcomes import flash_outcome, get_or_abort, run_write
+from ..web.record_pages import Column, RecordPages
 from . import services
-from .listing import KIND_SPEC, SPEC, due_for_renewal
-from .services import CERTIFICATION, KIND, SCHEMA
+from .filters import due_for_renewal
+from .services import CERTIFICATION, CERTIFICATION_KIND, SCHEMA
 
 
 def _prepare(form) -> None:
@@ -31,11 +31,7 @@ def _firm(c):
 
 
 PAGES = RecordPages(
-    kind=CERTIFICATION,
-    spec=SPEC,
-    name="certifications",
-    title=_l("资质认定"),
-    unit=_l("条"),
+    record_type=CERTIFICATION,
     columns=[
         Column(_l("企业"), _firm, link=True),
         Column(
@@ -134,11 +130,7 @@ def renewals():
 
 
 KIND_PAGES = RecordPages(
-    kind=KIND,
-    spec=KIND_SPEC,
-    name="certification_kinds",
-    title=_l("资质类别"),
-    unit=_l("个"),
+    record_type=CERTIFICATION_KIND,
     columns=[
         Column(_l("名称"), lambda k: k.name, link=True, sort="name"),
         Column(_l("代码"), lambda k: k.code, sort="code"),

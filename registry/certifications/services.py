@@ -22,7 +22,7 @@ from ..records import writer
 from ..records.catalog import register
 from ..records.errors import Conflict, ValidationFailed
 from ..records.fields import Boolean, Choice, CodeChoice, Date, Integer, Schema, Text, named
-from ..records.kind import FirmRecordKind, RecordKind
+from ..records.record_type import FirmRecordType, RecordType
 
 LITTLE_GIANT, SRDI_PRODUCT, TECH_SME = "little_giant", "srdi_product", "tech_sme"
 RENEWAL_DAYS = 90
@@ -67,14 +67,20 @@ KIND_SCHEMA = Schema(
 )
 
 
-class CertificationKindKind(RecordKind):
+class CertificationKindType(RecordType):
     name = "certification_kind"
     menu, list_endpoint = ("certifications", 20), "certification_kinds.index"
     order = 45
     title, plural = _l("资质类别"), "certification_kinds"
+    unit = _l("个")
     model = CertificationKind
     schema = KIND_SCHEMA
     write_roles = frozenset({Role.SCIENCE_BUREAU})
+
+    def list_spec(self):
+        from .filters import KIND_SPEC
+
+        return KIND_SPEC
 
     def enterprise_id(self, record) -> None:
         return None
@@ -111,11 +117,12 @@ SCHEMA = Schema(
 )
 
 
-class CertificationKindOfRecord(FirmRecordKind):
+class CertificationType(FirmRecordType):
     name = "certification"
     menu, list_endpoint = ("certifications", 10), "certifications.index"
     order = 40
     title, unit = _l("资质认定"), _l("条")
+    counted = True
     endpoint = "certifications.detail"
     collection, api_title = "certifications", "资质认定"
     plural, import_sheet = "certifications", _l("资质认定")
@@ -128,6 +135,11 @@ class CertificationKindOfRecord(FirmRecordKind):
         "approved_on": "2021年12月14日",
         "certificate_no": "GR202121001046",
     }
+
+    def list_spec(self):
+        from .filters import SPEC
+
+        return SPEC
 
     def drill_options(self) -> tuple:
         return (joinedload(Certification.enterprise), joinedload(Certification.kind_ref))
@@ -211,8 +223,8 @@ class CertificationKindOfRecord(FirmRecordKind):
             raise ValidationFailed(errors)
 
 
-KIND = register(CertificationKindKind())
-CERTIFICATION = register(CertificationKindOfRecord())
+CERTIFICATION_KIND = register(CertificationKindType())
+CERTIFICATION = register(CertificationType())
 
 
 def approve(

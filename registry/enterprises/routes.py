@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import lists
+from .. import list_engine
 from ..audit.display import history
 from ..certifications.services import CERTIFICATION
 from ..enums import FounderGroup, Industry, LegalForm
@@ -29,9 +29,9 @@ from ..models import (
     Training,
     training_participants,
 )
-from ..pages import Column, RecordPages
 from ..reference.filters import town_choices
-from .listing import SPEC
+from ..web.record_pages import Column, RecordPages
+from .filters import SPEC
 from .services import ENTERPRISE, SCHEMA, PossibleDuplicate
 
 
@@ -114,11 +114,7 @@ def _facet_label(facet, value, label):
 
 
 PAGES = RecordPages(
-    kind=ENTERPRISE,
-    spec=SPEC,
-    name="enterprises",
-    title=_l("企业名录"),
-    unit=_l("家"),
+    record_type=ENTERPRISE,
     columns=[
         Column(
             SCHEMA["name"].label,
@@ -162,10 +158,10 @@ bp = PAGES.bp
 @login_required
 def lookup():
     """Firms matching ``q`` by name or USCC, for the pickers in forms (JSON)."""
-    args = lists.parse_args(SPEC, {"q": request.args.get("q", ""), "size": "20"})
+    args = list_engine.parse_args(SPEC, {"q": request.args.get("q", ""), "size": "20"})
     if not args.q:
         return jsonify({"items": []})
-    page = lists.run(SPEC, current_user, args, with_facets=False, with_count=False)
+    page = list_engine.run(SPEC, current_user, args, with_facets=False, with_count=False)
     return jsonify(
         {"items": [{"id": e.id, "name": e.name, "uscc": e.uscc, "town": e.town.name} for e in page.items]}
     )

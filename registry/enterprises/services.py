@@ -1,4 +1,4 @@
-"""The enterprise record kind: schema, rules, permissions and duplicate detection."""
+"""The enterprise record type: schema, rules, permissions and duplicate detection."""
 
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ from ..records.fields import (
     Text,
     Uscc,
 )
-from ..records.kind import RecordKind
 from ..records.memo import memoised
+from ..records.record_type import RecordType
 
 SCHEMA = Schema(
     [
@@ -165,11 +165,13 @@ def find_duplicates(name: str | None, uscc: str | None, exclude_id: int | None =
     return list(db.session.scalars(query))
 
 
-class EnterpriseKind(RecordKind):
+class EnterpriseType(RecordType):
     name = "enterprise"
     menu, list_endpoint = ("top", 10), "enterprises.index"
     order = 10
     title = lazy_pgettext("menu", "企业")  # the register's name: "Enterprises"
+    list_title = _l("企业名录")
+    counted = True
     log_title = _l("企业")
     unit = _l("家")
     endpoint, endpoint_arg = "enterprises.detail", "enterprise_id"
@@ -191,6 +193,11 @@ class EnterpriseKind(RecordKind):
     schema = SCHEMA
     write_roles = frozenset({Role.SCIENCE_BUREAU})
     defers_flush = True  # the unique USCC is a constraint; a bulk run confirms name look-alikes itself
+
+    def list_spec(self):
+        from .filters import SPEC
+
+        return SPEC
 
     def enterprise_id(self, record) -> int | None:
         return record.id
@@ -278,7 +285,7 @@ class EnterpriseKind(RecordKind):
         return values
 
 
-ENTERPRISE = register(EnterpriseKind())
+ENTERPRISE = register(EnterpriseType())
 
 
 def shown_to_acting_user(firms: list[Enterprise]) -> list[Enterprise]:

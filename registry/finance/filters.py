@@ -6,10 +6,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..enterprises.listing import firm_owned_spec
+from ..enterprises.filters import firm_owned_spec
 from ..enums import IpType, LoanStatus, OutreachForm
 from ..extensions import db
-from ..lists import Facet, Filter, Sort, count_facet, date_range, enum_filter
+from ..list_engine import Facet, Filter, Sort, count_facet, date_range, enum_filter
 from ..models import Outreach, PledgeLoan
 from ..reference.filters import town_choices
 from .services import LOAN, OUTREACH
@@ -30,7 +30,7 @@ OUTREACH_SPEC = firm_owned_spec(
         ),
     ],
     facets=[Facet("form", _l("形式"), count_facet(Outreach, Outreach.form), enum=OutreachForm)],
-    sorts=[Sort("held_on", _l("日期"), Outreach.held_on, kind="date")],
+    sorts=[Sort("held_on", _l("日期"), Outreach.held_on, value_type="date")],
     default_sort="-held_on",
     eager=(joinedload(Outreach.town),),
 )
@@ -57,8 +57,8 @@ LOAN_SPEC = firm_owned_spec(
         Facet("ip_type", _l("质押物类型"), count_facet(PledgeLoan, PledgeLoan.ip_type), enum=IpType),
     ],
     sorts=[
-        Sort("registered_on", _l("登记日期"), PledgeLoan.registered_on, kind="date"),
-        Sort("amount_wan", _l("金额"), PledgeLoan.amount_wan, kind="decimal"),
+        Sort("registered_on", _l("登记日期"), PledgeLoan.registered_on, value_type="date"),
+        Sort("amount_wan", _l("金额"), PledgeLoan.amount_wan, value_type="decimal"),
     ],
     default_sort="-registered_on",
 )

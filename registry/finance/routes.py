@@ -7,11 +7,10 @@ from sqlalchemy import distinct, func, select
 
 from ..enums import IpType, LoanStatus, OutreachForm
 from ..extensions import db
-from ..forms import options
 from ..models import Outreach, PledgeLoan
-from ..pages import Column, RecordPages
 from ..reference.filters import town_choices
-from .filters import LOAN_SPEC, OUTREACH_SPEC
+from ..web.forms import options
+from ..web.record_pages import Column, RecordPages
 from .services import LOAN, OUTREACH
 
 
@@ -35,11 +34,7 @@ def outreach_summary(query):
 
 
 OUTREACH_PAGES = RecordPages(
-    kind=OUTREACH,
-    spec=OUTREACH_SPEC,
-    name="outreach",
-    title=_l("知识产权质押融资宣传走访"),
-    unit=_l("次"),
+    record_type=OUTREACH,
     columns=[
         Column(_l("日期"), lambda o: o.held_on, sort="held_on", link=True),
         Column(_l("对象"), lambda o: o.enterprise.name if o.enterprise else o.town.name),
@@ -83,11 +78,7 @@ def loan_summary(query):
 
 
 LOAN_PAGES = RecordPages(
-    kind=LOAN,
-    spec=LOAN_SPEC,
-    name="pledge_loans",
-    title=_l("知识产权质押贷款"),
-    unit=_l("笔"),
+    record_type=LOAN,
     columns=[
         Column(_l("企业"), lambda loan: loan.enterprise.name, link=True),
         Column(_l("贷款银行"), lambda loan: loan.lender),

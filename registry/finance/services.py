@@ -1,4 +1,4 @@
-"""Outreach and pledge-loan record kinds."""
+"""Outreach and pledge-loan record types."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from ..models import Enterprise, Outreach, PledgeLoan, Town
 from ..records.catalog import register
 from ..records.errors import ValidationFailed
 from ..records.fields import Choice, Date, Integer, Money, Reference, Schema, Text
-from ..records.kind import FirmRecordKind
+from ..records.record_type import FirmRecordType
 
 OUTREACH_SCHEMA = Schema(
     [
@@ -51,11 +51,13 @@ LOAN_SCHEMA = Schema(
 )
 
 
-class OutreachKind(FirmRecordKind):
+class OutreachType(FirmRecordType):
     name = "outreach"
     menu, list_endpoint = ("finance", 10), "outreach.index"
     order = 50
     title, log_title, unit = _l("质押融资宣传走访"), _l("宣传走访"), _l("次")
+    list_title = _l("知识产权质押融资宣传走访")
+    counted = True
     endpoint = "outreach.detail"
     collection, api_title = "outreach", "宣传走访"
     plural, import_sheet = "outreach", _l("宣传走访")
@@ -68,6 +70,11 @@ class OutreachKind(FirmRecordKind):
     model = Outreach
     schema = OUTREACH_SCHEMA
     write_roles = frozenset({Role.FINANCE_OFFICER})
+
+    def list_spec(self):
+        from .filters import OUTREACH_SPEC
+
+        return OUTREACH_SPEC
 
     def label(self, record) -> str:
         target = (
@@ -85,11 +92,12 @@ class OutreachKind(FirmRecordKind):
             raise ValidationFailed.one("held_on", _("日期：不能晚于今天"))
 
 
-class PledgeLoanKind(FirmRecordKind):
+class PledgeLoanType(FirmRecordType):
     name = "pledge_loan"
     menu, list_endpoint = ("finance", 20), "pledge_loans.index"
     order = 60
     title, log_title, unit = _l("知识产权质押贷款"), _l("质押贷款"), _l("笔")
+    counted = True
     endpoint = "pledge_loans.detail"
     collection, api_title = "pledge-loans", "质押贷款"
     plural, import_sheet = "pledge_loans", _l("质押贷款")
@@ -101,6 +109,11 @@ class PledgeLoanKind(FirmRecordKind):
         "amount_wan": "800",
         "status": "在贷",
     }
+
+    def list_spec(self):
+        from .filters import LOAN_SPEC
+
+        return LOAN_SPEC
 
     def drill_label(self, record) -> str:
         return f"{record.enterprise.name} · {record.lender} · {record.amount_wan}万元"
@@ -118,5 +131,5 @@ class PledgeLoanKind(FirmRecordKind):
             raise ValidationFailed.one("registered_on", _("登记日期：不能晚于今天"))
 
 
-OUTREACH = register(OutreachKind())
-LOAN = register(PledgeLoanKind())
+OUTREACH = register(OutreachType())
+LOAN = register(PledgeLoanType())

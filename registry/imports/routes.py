@@ -15,8 +15,8 @@ from wtforms import BooleanField, HiddenField, SelectField
 
 from ..domain import InputError
 from ..extensions import db
-from ..forms import options
 from ..models import ChangeLog
+from ..web.forms import options
 from . import store
 from .run import Decisions, ImportRun
 from .service import FileError
@@ -37,7 +37,7 @@ class ConfirmForm(FlaskForm):
 
 
 def _allowed_specs():
-    return [s for s in SPECS if s.kind.allowed(current_user, "create")]
+    return [s for s in SPECS if s.record_type.allowed(current_user, "create")]
 
 
 def _spec(name: str):

@@ -124,7 +124,7 @@ class _Pass:
     """One pass over the rows: each row's cells through its column's field, then through the writer."""
 
     def __init__(self, run: ImportRun, result: Result) -> None:
-        self.kind, self.user, self.result = run.spec.kind, run.user, result
+        self.record_type, self.user, self.result = run.spec.record_type, run.user, result
         self.columns = run.mapping.fields(run.spec)  # per column: a field, ID_COLUMN, or None (left out)
         self.where = run.mapping.where()
         self.decisions = run.decisions.matches
@@ -204,10 +204,10 @@ class _Pass:
 
         def write():
             if target is None:
-                return "created", writer.create(self.kind, self.user, data, confirmed=True)
-            record = writer.get_visible(self.kind, self.user, target)
+                return "created", writer.create(self.record_type, self.user, data, confirmed=True)
+            record = writer.get_visible(self.record_type, self.user, target)
             before = record.version
-            record = writer.update(self.kind, self.user, target, record.version, present, partial=True)
+            record = writer.update(self.record_type, self.user, target, record.version, present, partial=True)
             return ("updated" if record.version != before else "unchanged"), record
 
         try:

@@ -1,4 +1,4 @@
-"""What can be imported: a record kind, its sheet names, its columns, and how rows find existing records
+"""What can be imported: a record type, its sheet names, its columns, and how rows find existing records
 (the spec's ``matcher``, matching.py)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..records import catalog
 from ..records import fields as f
-from ..records.kind import RecordKind
+from ..records.record_type import RecordType
 from .matching import FirmMatcher, Matcher
 
 ID_HEADERS = ("id", "编号")  # headers of the column that names the record a row updates
@@ -34,7 +34,7 @@ def by_spelling(choices) -> dict[str, str]:
 @dataclass(frozen=True)
 class ImportSpec:
     name: str  # --kind on the command line, and the sheet's code name
-    kind: RecordKind
+    record_type: RecordType
     title: str  # the sheet's Chinese name
     example: dict  # one filled-in row for the template
     matcher: type[Matcher] = Matcher  # how a row finds the record it is about (made once per run)
@@ -45,7 +45,7 @@ class ImportSpec:
 
     @property
     def fields(self) -> list[f.Field]:
-        return self.kind.schema.fields
+        return self.record_type.schema.fields
 
     def column(self, header: str) -> f.Field | None:
         """The field a header names: its Chinese label or its DESIGN.md field name."""
@@ -60,8 +60,14 @@ class ImportSpec:
 MATCHERS: dict[str, type[Matcher]] = {"enterprise": FirmMatcher}
 
 SPECS = [
-    ImportSpec(kind.plural, kind, kind.import_sheet, kind.import_example, MATCHERS.get(kind.name, Matcher))
-    for kind in catalog.importable()
+    ImportSpec(
+        record_type.plural,
+        record_type,
+        record_type.import_sheet,
+        record_type.import_example,
+        MATCHERS.get(record_type.name, Matcher),
+    )
+    for record_type in catalog.importable()
 ]
 BY_NAME = {spec.name: spec for spec in SPECS}
 

@@ -7,9 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..domain.text import clean_name
-from ..enterprises.listing import firm_owned_spec
+from ..enterprises.filters import firm_owned_spec
 from ..enums import ExitReason, IncubatorKind, Level
-from ..lists import Filter, ListSpec, Sort, archived_filter, date_range, enum_filter, enum_parser
+from ..list_engine import Filter, ListSpec, Sort, archived_filter, date_range, enum_filter, enum_parser
 from ..models import Incubator, Tenancy
 from ..reference.filters import town_choices
 from .services import INCUBATOR, TENANCY
@@ -51,6 +51,6 @@ TENANCY_SPEC = firm_owned_spec(
             Tenancy.moved_in_on, names=("moved_in_from", "moved_in_to"), labels=(_l("入驻起"), _l("入驻止"))
         ),
     ],
-    sorts=[Sort("moved_in_on", _l("入驻日期"), Tenancy.moved_in_on, kind="date")],
+    sorts=[Sort("moved_in_on", _l("入驻日期"), Tenancy.moved_in_on, value_type="date")],
     default_sort="id",
 )

@@ -6,7 +6,7 @@ from wtforms import HiddenField, RadioField, SelectField, StringField
 
 from ..enterprises.services import SCHEMA as ENTERPRISE_SCHEMA
 from ..enums import ExitReason, FounderGroup, LegalForm
-from ..forms import CheckboxesField, form_class, options, searchable
+from ..web.forms import CheckboxesField, form_class, options, searchable
 from .services import TENANCY_SCHEMA
 
 TenancyForm = form_class(

@@ -16,14 +16,13 @@ from sqlalchemy.orm import selectinload
 from ..enterprises.services import PossibleDuplicate
 from ..enums import IncubatorKind, Level
 from ..extensions import db
-from ..forms import fill, form_data, options
 from ..models import ChangeLog, Enterprise, Incubator, Tenancy
-from ..pages import Column, RecordPages
 from ..records import writer
 from ..reference.filters import town_choices
-from ..views import get_or_abort, run_write
+from ..web.forms import fill, form_data, options
+from ..web.outcomes import get_or_abort, run_write
+from ..web.record_pages import Column, RecordPages
 from . import services
-from .filters import INCUBATOR_SPEC
 from .forms import ExitForm, RegisterTenantForm, TenancyForm
 from .services import INCUBATOR, INCUBATOR_SCHEMA, TENANCY, TENANCY_SCHEMA
 
@@ -83,11 +82,7 @@ def open_tenants(incubators: list) -> None:
 
 
 INCUBATOR_PAGES = RecordPages(
-    kind=INCUBATOR,
-    spec=INCUBATOR_SPEC,
-    name="incubators",
-    title=_l("孵化载体"),
-    unit=_l("个"),
+    record_type=INCUBATOR,
     columns=[
         Column(INCUBATOR_SCHEMA["name"].label, lambda i: i.name, sort="name", link=True),
         Column(INCUBATOR_SCHEMA["kind"].label, lambda i: IncubatorKind.label_of(i.kind)),

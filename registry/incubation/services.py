@@ -1,4 +1,4 @@
-"""Incubator and tenancy record kinds, and the incubator manager's flows (register a tenant, exit)."""
+"""Incubator and tenancy record types, and the incubator manager's flows (register a tenant, exit)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from ..records import writer
 from ..records.catalog import register
 from ..records.errors import Conflict, PermissionDenied, ValidationFailed
 from ..records.fields import Choice, Date, Money, Reference, Schema, Text
-from ..records.kind import RecordKind
+from ..records.record_type import RecordType
 
 FREE_SPACE_YEARS_FOR_VETERANS = 2  # the seed county's policy: two years of free office space
 FREE_SPACE_WARNING_DAYS = 60
@@ -62,11 +62,12 @@ TENANCY_SCHEMA = Schema(
 )
 
 
-class IncubatorKindOfRecord(RecordKind):
+class IncubatorType(RecordType):
     name = "incubator"
     menu, list_endpoint = ("top", 20), "incubation.incubators"
     order = 20
     title, unit = _l("孵化载体"), _l("个")
+    counted = True
     endpoint, endpoint_arg = "incubation.incubator", "incubator_id"
     collection, api_title = "incubators", "孵化载体"
     plural, import_sheet = "incubators", _l("孵化载体")
@@ -77,6 +78,11 @@ class IncubatorKindOfRecord(RecordKind):
         "town_id": "太平街道",
         "opened_on": "2020-05-01",
     }
+
+    def list_spec(self):
+        from .filters import INCUBATOR_SPEC
+
+        return INCUBATOR_SPEC
 
     def drill_label(self, record) -> str:
         return record.name
@@ -112,7 +118,7 @@ class IncubatorKindOfRecord(RecordKind):
             )
 
 
-class TenancyKind(RecordKind):
+class TenancyType(RecordType):
     name = "tenancy"
     order = 30
     title, unit = _l("入孵记录"), _l("条")
@@ -123,6 +129,11 @@ class TenancyKind(RecordKind):
         "enterprise_id": "91211122DM0000001L",
         "moved_in_on": "2021/3/1",
     }
+
+    def list_spec(self):
+        from .filters import TENANCY_SPEC
+
+        return TENANCY_SPEC
 
     def record_page(self, record):
         return INCUBATOR.page(record.incubator_id)  # a stay is shown on its incubator's page
@@ -213,8 +224,8 @@ class TenancyKind(RecordKind):
                 raise Conflict(_("入孵企业：该企业已在此孵化载体在孵，不能重复登记"), field="enterprise_id")
 
 
-INCUBATOR = register(IncubatorKindOfRecord())
-TENANCY = register(TenancyKind())
+INCUBATOR = register(IncubatorType())
+TENANCY = register(TenancyType())
 
 
 def default_free_space_until(moved_in_on: date) -> date:

@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..enterprises.listing import firm_owned_spec
+from ..enterprises.filters import firm_owned_spec
 from ..enums import Board, ListingTier, Stage, TrainingTopic
-from ..lists import (
+from ..list_engine import (
     Facet,
     Filter,
     ListSpec,
@@ -46,7 +46,7 @@ CANDIDATE_SPEC = firm_owned_spec(
             enum=Board,
         ),
     ],
-    sorts=[Sort("entered_on", _l("入库日期"), ListingCandidate.entered_on, kind="date")],
+    sorts=[Sort("entered_on", _l("入库日期"), ListingCandidate.entered_on, value_type="date")],
     default_sort="-entered_on",
     eager=(selectinload(ListingCandidate.stages),),
 )
@@ -61,7 +61,7 @@ TRAINING_SPEC = ListSpec(
         archived_filter(Training),
     ],
     facets=[Facet("topic", _l("主题"), count_facet(Training, Training.topic), enum=TrainingTopic)],
-    sorts=[Sort("held_on", _l("日期"), Training.held_on, kind="date")],
+    sorts=[Sort("held_on", _l("日期"), Training.held_on, value_type="date")],
     default_sort="-held_on",
     eager=(selectinload(Training.participants),),
 )

@@ -16,12 +16,11 @@ from wtforms import HiddenField, SelectField, StringField
 from .. import permissions
 from ..enums import FINAL_STAGES, Board, ListingTier, Stage, TrainingTopic
 from ..extensions import db
-from ..forms import options
 from ..models import ListingCandidate, Training, training_participants
-from ..pages import Column, RecordPages
-from ..views import flash_outcome, get_or_abort, run_write
+from ..web.forms import options
+from ..web.outcomes import flash_outcome, get_or_abort, run_write
+from ..web.record_pages import Column, RecordPages
 from . import services
-from .filters import CANDIDATE_SPEC, TRAINING_SPEC
 from .services import CANDIDATE, TRAINING, stage_now
 
 
@@ -32,11 +31,7 @@ class StageForm(FlaskForm):
 
 
 CANDIDATE_PAGES = RecordPages(
-    kind=CANDIDATE,
-    spec=CANDIDATE_SPEC,
-    name="listing_candidates",
-    title=_l("上市后备企业"),
-    unit=_l("家"),
+    record_type=CANDIDATE,
     columns=[
         Column(_l("企业"), lambda c: c.enterprise.name, link=True),
         Column(_l("层级"), lambda c: ListingTier.label_of(c.tier)),
@@ -119,11 +114,7 @@ def training_summary(query):
 
 
 TRAINING_PAGES = RecordPages(
-    kind=TRAINING,
-    spec=TRAINING_SPEC,
-    name="trainings",
-    title=_l("培训"),
-    unit=_l("场"),
+    record_type=TRAINING,
     columns=[
         Column(_l("日期"), lambda t: t.held_on, sort="held_on"),
         Column(_l("培训名称"), lambda t: t.title, link=True),

@@ -19,7 +19,7 @@ from ..records import writer
 from ..records.catalog import register
 from ..records.errors import Conflict, ValidationFailed
 from ..records.fields import Choice, Date, ReferenceSet, Schema, Text
-from ..records.kind import ChildRecordKind, FirmRecordKind, RecordKind
+from ..records.record_type import ChildRecordType, FirmRecordType, RecordType
 
 STAGE_ORDER = {stage.value: index for index, stage in enumerate(Stage)}
 
@@ -65,11 +65,12 @@ TRAINING_SCHEMA = Schema(
 )
 
 
-class CandidateKind(FirmRecordKind):
+class CandidateType(FirmRecordType):
     name = "listing_candidate"
     menu, list_endpoint = ("finance", 30), "listing_candidates.index"
     order = 70
     title, log_title, unit = _l("上市后备企业"), _l("上市后备"), _l("家")
+    counted = True
     endpoint = "listing_candidates.detail"
     collection, api_title = "listing-candidates", "上市后备企业"
     plural, import_sheet = "listing_candidates", _l("上市后备企业")
@@ -79,6 +80,32 @@ class CandidateKind(FirmRecordKind):
         "tier": "重点",
         "target_board": "科创板",
     }
+
+    api_extra_schema: ClassVar[dict] = {
+        "current_stage": {"type": ["string", "null"]},
+        "stages": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "stage": {"type": "string"},
+                    "changed_on": {"type": "string", "format": "date"},
+                },
+                "required": ["stage", "changed_on"],
+            },
+        },
+    }
+
+    def api_extra(self, record) -> dict:
+        return {
+            "current_stage": current_stage(record),
+            "stages": [{"stage": s.stage, "changed_on": s.changed_on.isoformat()} for s in record.stages],
+        }
+
+    def list_spec(self):
+        from .filters import CANDIDATE_SPEC
+
+        return CANDIDATE_SPEC
 
     def drill_label(self, record) -> str:
         return record.enterprise.name
@@ -118,11 +145,12 @@ class CandidateKind(FirmRecordKind):
             reserve.changed_on = record.entered_on
 
 
-class TrainingKind(RecordKind):
+class TrainingType(RecordType):
     name = "training"
     menu, list_endpoint = ("finance", 50), "trainings.index"
     order = 80
     title, unit = _l("培训"), _l("场")
+    counted = True
     endpoint = "trainings.detail"
     collection, api_title = "trainings", "培训"
     plural, import_sheet = "trainings", _l("培训")
@@ -132,6 +160,11 @@ class TrainingKind(RecordKind):
         "topic": "上市",
         "enterprise_ids": "91211122DM0000001L",
     }
+
+    def list_spec(self):
+        from .filters import TRAINING_SPEC
+
+        return TRAINING_SPEC
 
     def drill_label(self, record) -> str:
         return f"{record.held_on} {record.title}"
@@ -177,7 +210,7 @@ class TrainingKind(RecordKind):
                 setattr(record, key, value)
 
 
-class StageKind(ChildRecordKind):
+class StageType(ChildRecordType):
     """A candidate's next dated stage: stages may be skipped but not dated before the previous one, and
     ``listed`` / ``withdrawn`` end the pipeline."""
 
@@ -215,9 +248,9 @@ class StageKind(ChildRecordKind):
         return str(Stage.label_of(record.stage))
 
 
-CANDIDATE = register(CandidateKind())
-TRAINING = register(TrainingKind())
-STAGE = StageKind()
+CANDIDATE = register(CandidateType())
+TRAINING = register(TrainingType())
+STAGE = StageType()
 STAGE.parent = CANDIDATE
 
 

@@ -1,4 +1,4 @@
-"""The shared machinery every record kind plugs into: schema fields, the write path, the change log."""
+"""The shared machinery every record type plugs into: schema fields, the write path, the change log."""
 
 from .errors import Conflict, NotFound, PermissionDenied, RecordError, StaleVersion, ValidationFailed
 

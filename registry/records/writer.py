@@ -22,13 +22,13 @@ from ..models import User, utcnow
 from .changelog import change_row, diff, log_change, log_changes, plain
 from .errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from .fields import Text, named
-from .kind import ChildRecordKind, RecordKind
+from .record_type import ChildRecordType, RecordType
 
 MAX_ID = 2**31 - 1
 _REASON = Text("archived_reason", "归档原因", max_length=200)
 
 
-def get_visible(kind: RecordKind, user: User | None, record_id) -> object:
+def get_visible(record_type: RecordType, user: User | None, record_id) -> object:
     """The record if it exists and ``user`` may see it; NotFound otherwise (no hint which)."""
     try:
         record_id = int(record_id)
@@ -36,7 +36,7 @@ def get_visible(kind: RecordKind, user: User | None, record_id) -> object:
         raise NotFound() from None
     if not 0 < record_id <= MAX_ID:  # beyond what a database integer holds: no such record
         raise NotFound()
-    query = kind.visible(user, select(kind.model).where(kind.model.id == record_id))
+    query = record_type.visible(user, select(record_type.model).where(record_type.model.id == record_id))
     record = db.session.scalar(query)
     if record is None:
         raise NotFound()
@@ -54,12 +54,12 @@ def check_version(record, version) -> None:
         raise StaleVersion(record)
 
 
-def _flush(kind: RecordKind, record) -> None:
+def _flush(record_type: RecordType, record) -> None:
     # No rollback here: the enclosing write transaction (or an import's savepoint) undoes the whole write.
     try:
         db.session.flush()
     except StaleDataError:
-        raise StaleVersion(model=kind.model, record_id=record.id) from None
+        raise StaleVersion(model=record_type.model, record_id=record.id) from None
     except IntegrityError as error:
         raise Conflict(_("与现有记录冲突，未保存：%(detail)s", detail=_constraint(error))) from None
 
@@ -73,17 +73,20 @@ class Deferred:
     """New records waiting for one flush together, then their change-log rows (a bulk import's batch)."""
 
     def __init__(self) -> None:
-        self.pending: list[tuple[RecordKind, object, User | None]] = []
+        self.pending: list[tuple[RecordType, object, User | None]] = []
 
     def flush(self) -> None:
         """Insert what is waiting; a broken constraint raises :class:`Conflict` for the whole batch."""
         if not self.pending:
             return
         pending, self.pending = self.pending, []
-        kind, record, _user = pending[0]
-        _flush(kind, record)
+        record_type, record, _user = pending[0]
+        _flush(record_type, record)
         log_changes(
-            [change_row("create", *_create_entry(kind, record, user)) for kind, record, user in pending]
+            [
+                change_row("create", *_create_entry(record_type, record, user))
+                for record_type, record, user in pending
+            ]
         )
 
 
@@ -92,7 +95,7 @@ _deferred: ContextVar[Deferred | None] = ContextVar("deferred_creates", default=
 
 @contextmanager
 def deferred_creates() -> Iterator[Deferred]:
-    """Inside a write transaction, creates of kinds with ``defers_flush`` are inserted together at the end.
+    """Inside a write transaction, creates of record types with ``defers_flush`` are inserted together at the end.
 
     Each create is validated, permission-checked and added at once, exactly as alone; only the INSERTs and
     the change-log rows wait, so a batch of rows costs a few statements instead of a few per row. Rules that
@@ -118,24 +121,24 @@ def flush_deferred() -> None:
         batch.flush()
 
 
-def _create_entry(kind: RecordKind, record, user: User | None) -> tuple:
+def _create_entry(record_type: RecordType, record, user: User | None) -> tuple:
     """What the change log says of a new record (all but the action)."""
     return (
-        kind.name,
+        record_type.name,
         record,
-        diff({}, kind.snapshot(record)),
+        diff({}, record_type.snapshot(record)),
         user,
-        kind.enterprise_id(record),
-        kind.label(record),
+        record_type.enterprise_id(record),
+        record_type.label(record),
     )
 
 
-def _log_create(kind: RecordKind, record, user: User | None) -> None:
-    log_change("create", *_create_entry(kind, record, user))
+def _log_create(record_type: RecordType, record, user: User | None) -> None:
+    log_change("create", *_create_entry(record_type, record, user))
 
 
 def create(
-    kind: RecordKind,
+    record_type: RecordType,
     user: User | None,
     data: dict,
     *,
@@ -149,28 +152,28 @@ def create(
     tenant may create the tenant's firm). References in ``data`` resolve only to records ``user`` may see.
     """
     with write_transaction(), permissions.acting_as(user):
-        if not authorized and not kind.allowed(user, "create"):
+        if not authorized and not record_type.allowed(user, "create"):
             raise PermissionDenied()
-        values = kind.complete(kind.schema.clean(data, strict=strict), None)
+        values = record_type.complete(record_type.schema.clean(data, strict=strict), None)
         # Permission before the rules across records, so a refused write learns nothing about other records.
-        if not authorized and not kind.allowed(user, "create", None, values):
+        if not authorized and not record_type.allowed(user, "create", None, values):
             raise PermissionDenied()
-        kind.check(values, None, confirmed=confirmed)
-        record = kind.new()
+        record_type.check(values, None, confirmed=confirmed)
+        record = record_type.new()
         with db.session.no_autoflush:
-            kind.apply(record, values)
+            record_type.apply(record, values)
         db.session.add(record)
         batch = _deferred.get()
-        if batch is not None and kind.defers_flush:
-            batch.pending.append((kind, record, user))
+        if batch is not None and record_type.defers_flush:
+            batch.pending.append((record_type, record, user))
             return record
-        _flush(kind, record)
-        _log_create(kind, record, user)
+        _flush(record_type, record)
+        _log_create(record_type, record, user)
     return record
 
 
 def update(
-    kind: RecordKind,
+    record_type: RecordType,
     user: User | None,
     record_id,
     version,
@@ -185,38 +188,44 @@ def update(
     ``confirmed`` is the user's word that a possible duplicate is another record, as for :func:`create`.
     """
     with write_transaction(), permissions.acting_as(user):
-        record = get_visible(kind, user, record_id)
-        if not kind.allowed(user, "update", record):
+        record = get_visible(record_type, user, record_id)
+        if not record_type.allowed(user, "update", record):
             raise PermissionDenied()
         check_version(record, version)
         if record.archived_at is not None:
             raise ValidationFailed.one("archived_at", _("记录已归档，请先恢复再修改"))
-        cleaned = kind.schema.clean(data, partial=partial, strict=strict)
-        before = kind.snapshot(record)
-        merged = kind.complete(before | cleaned, record)
-        if not kind.allowed(user, "update", record, merged):
+        cleaned = record_type.schema.clean(data, partial=partial, strict=strict)
+        before = record_type.snapshot(record)
+        merged = record_type.complete(before | cleaned, record)
+        if not record_type.allowed(user, "update", record, merged):
             raise PermissionDenied()
-        kind.check(merged, record, confirmed=confirmed)
+        record_type.check(merged, record, confirmed=confirmed)
         changed = {k: v for k, v in merged.items() if k in cleaned or plain(v) != plain(before.get(k))}
         with db.session.no_autoflush:
-            kind.apply(record, changed)
-        _flush(kind, record)
-        changes = diff(before, kind.snapshot(record))
+            record_type.apply(record, changed)
+        _flush(record_type, record)
+        changes = diff(before, record_type.snapshot(record))
         if changes and record.version == int(version):
             # Only a set changed (tags, founder groups, participants: rows of other tables), which leaves
             # the row and its version as they were. Move the version (UPDATE … WHERE version = the old
             # one) so that an edit made from the old version is refused instead of putting the old set back.
             record.version += 1
-            _flush(kind, record)
+            _flush(record_type, record)
         if changes:
             log_change(
-                "update", kind.name, record, changes, user, kind.enterprise_id(record), kind.label(record)
+                "update",
+                record_type.name,
+                record,
+                changes,
+                user,
+                record_type.enterprise_id(record),
+                record_type.label(record),
             )
     return record
 
 
 def add_child(
-    kind: ChildRecordKind, user: User | None, parent_id, version, data: dict, *, strict: bool = False
+    record_type: ChildRecordType, user: User | None, parent_id, version, data: dict, *, strict: bool = False
 ):
     """Add a record under a parent (``version`` is the parent's, as the user saw it); returns it, committed.
 
@@ -224,38 +233,38 @@ def add_child(
     current one and it is not archived; the addition moves the parent's version on and is logged.
     """
     with write_transaction(), permissions.acting_as(user):
-        parent = get_visible(kind.parent, user, parent_id)
-        if not kind.parent.allowed(user, "update", parent):
+        parent = get_visible(record_type.parent, user, parent_id)
+        if not record_type.parent.allowed(user, "update", parent):
             raise PermissionDenied()
-        values = kind.schema.clean(data, strict=strict)
+        values = record_type.schema.clean(data, strict=strict)
         check_version(parent, version)
         if parent.archived_at is not None:
-            field, message = kind.parent_archived
+            field, message = record_type.parent_archived
             raise ValidationFailed.one(field, str(message))
-        kind.check_under(parent, values)
-        before = kind.before(parent)
-        record = kind.new()
-        kind.apply(record, values)
-        kind.attach(parent, record)
+        record_type.check_under(parent, values)
+        before = record_type.before(parent)
+        record = record_type.new()
+        record_type.apply(record, values)
+        record_type.attach(parent, record)
         parent.updated_at = utcnow()  # an addition is a change of the parent: its version moves on
-        _flush(kind, record)
+        _flush(record_type, record)
         log_change(
             "create",
-            kind.name,
+            record_type.name,
             record,
-            diff(before, kind.snapshot(record)),
+            diff(before, record_type.snapshot(record)),
             user,
-            kind.parent.enterprise_id(parent),
-            kind.label_under(parent, record),
+            record_type.parent.enterprise_id(parent),
+            record_type.label_under(parent, record),
         )
     return record
 
 
-def archive(kind: RecordKind, user: User | None, record_id, version, reason: str | None = None):
+def archive(record_type: RecordType, user: User | None, record_id, version, reason: str | None = None):
     """Archive instead of delete: the record leaves lists and counts and keeps its history."""
     with write_transaction():
-        record = get_visible(kind, user, record_id)
-        if not kind.allowed(user, "archive", record):
+        record = get_visible(record_type, user, record_id)
+        if not record_type.allowed(user, "archive", record):
             raise PermissionDenied()
         check_version(record, version)
         if record.archived_at is not None:
@@ -264,30 +273,30 @@ def archive(kind: RecordKind, user: User | None, record_id, version, reason: str
             reason = _REASON.parse(reason)
         except InputError as error:
             raise ValidationFailed.one("archived_reason", named(_REASON.label, error.message)) from None
-        kind.check_archive(record)
+        record_type.check_archive(record)
         record.archived_at = utcnow()
         record.archived_reason = reason
-        _flush(kind, record)
+        _flush(record_type, record)
         log_change(
             "archive",
-            kind.name,
+            record_type.name,
             record,
             {
                 "archived_at": [None, record.archived_at.isoformat(timespec="seconds")],
                 "archived_reason": [None, reason],
             },
             user,
-            kind.enterprise_id(record),
-            kind.label(record),
+            record_type.enterprise_id(record),
+            record_type.label(record),
         )
     return record
 
 
-def restore(kind: RecordKind, user: User | None, record_id, version):
+def restore(record_type: RecordType, user: User | None, record_id, version):
     """Bring an archived record back; the same rules as a new record apply (e.g. unique USCC)."""
     with write_transaction(), permissions.acting_as(user):
-        record = get_visible(kind, user, record_id)
-        if not kind.allowed(user, "restore", record):
+        record = get_visible(record_type, user, record_id)
+        if not record_type.allowed(user, "restore", record):
             raise PermissionDenied()
         check_version(record, version)
         if record.archived_at is None:
@@ -295,18 +304,18 @@ def restore(kind: RecordKind, user: User | None, record_id, version):
         before_at, before_reason = record.archived_at, record.archived_reason
         record.archived_at = None
         record.archived_reason = None
-        kind.check(kind.snapshot(record), record, confirmed=True)
-        _flush(kind, record)
+        record_type.check(record_type.snapshot(record), record, confirmed=True)
+        _flush(record_type, record)
         log_change(
             "restore",
-            kind.name,
+            record_type.name,
             record,
             {
                 "archived_at": [before_at.isoformat(timespec="seconds"), None],
                 "archived_reason": [before_reason, None],
             },
             user,
-            kind.enterprise_id(record),
-            kind.label(record),
+            record_type.enterprise_id(record),
+            record_type.label(record),
         )
     return record

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..lists import ListSpec, Sort, archived_filter
+from ..list_engine import ListSpec, Sort, archived_filter
 from ..models import Park, Tag, Town
 
 

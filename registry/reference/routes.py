@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from ..forms import options
-from ..pages import Column, RecordPages
-from .filters import PARK_SPEC, TAG_SPEC, TOWN_SPEC, town_choices
+from ..web.forms import options
+from ..web.record_pages import Column, RecordPages
+from .filters import town_choices
 from .services import PARK, TAG, TOWN
 
 
@@ -16,10 +16,6 @@ def _park_towns(form) -> None:
 
 TOWN_PAGES = RecordPages(
     TOWN,
-    TOWN_SPEC,
-    "towns",
-    _l("镇街"),
-    _l("个"),
     [
         Column(_l("名称"), lambda t: t.name, link=True, sort="name"),
         Column(_l("代码"), lambda t: t.code, sort="code"),
@@ -28,10 +24,6 @@ TOWN_PAGES = RecordPages(
 )
 PARK_PAGES = RecordPages(
     PARK,
-    PARK_SPEC,
-    "parks",
-    _l("园区"),
-    _l("个"),
     [
         Column(_l("名称"), lambda p: p.name, link=True, sort="name"),
         Column(_l("所在镇街"), lambda p: p.town.name if p.town else None),
@@ -41,10 +33,6 @@ PARK_PAGES = RecordPages(
 )
 TAG_PAGES = RecordPages(
     TAG,
-    TAG_SPEC,
-    "tags",
-    _l("标签"),
-    _l("个"),
     [
         Column(_l("名称"), lambda t: t.name, link=True, sort="name"),
         Column(_l("代码"), lambda t: t.code, sort="code"),

@@ -1,4 +1,4 @@
-"""Town, park and tag record kinds (admins only write them)."""
+"""Town, park and tag record types (admins only write them)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from ..models import Park, Tag, Town
 from ..records.catalog import register
 from ..records.errors import Conflict, ValidationFailed
 from ..records.fields import Reference, Schema, Text
-from ..records.kind import RecordKind
+from ..records.record_type import RecordType
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9\-]{0,39}")
 
@@ -55,15 +55,21 @@ TAG_SCHEMA = Schema(
 )
 
 
-class TownKind(RecordKind):
+class TownType(RecordType):
     name = "town"
     menu, list_endpoint = ("admin", 30), "towns.index"
     order = 90
     title, unit = _l("镇街"), _l("个")
+    counted = True
     endpoint = "towns.detail"
     collection, api_title = "towns", "镇街"
     plural, import_sheet = "towns", _l("镇街")
     import_example: ClassVar[dict] = {"code": "taiping", "name": "太平街道"}
+
+    def list_spec(self):
+        from .filters import TOWN_SPEC
+
+        return TOWN_SPEC
 
     def drill_label(self, record) -> str:
         return record.name
@@ -80,17 +86,23 @@ class TownKind(RecordKind):
         _unique(Town, values, record, "code", "name", schema=TOWN_SCHEMA)
 
 
-class ParkKind(RecordKind):
+class ParkType(RecordType):
     name = "park"
     menu, list_endpoint = ("admin", 40), "parks.index"
     order = 91
     title = _l("园区")
+    unit = _l("个")
     endpoint = "parks.detail"
     collection, api_title = "parks", "园区"
     plural, import_sheet = "parks", _l("园区")
     import_example: ClassVar[dict] = {"name": "高升经济区", "town_id": "高升街道"}
     model = Park
     schema = PARK_SCHEMA
+
+    def list_spec(self):
+        from .filters import PARK_SPEC
+
+        return PARK_SPEC
 
     def enterprise_id(self, record) -> None:
         return None
@@ -99,17 +111,23 @@ class ParkKind(RecordKind):
         _unique(Park, values, record, "name", schema=PARK_SCHEMA)
 
 
-class TagKind(RecordKind):
+class TagType(RecordType):
     name = "tag"
     menu, list_endpoint = ("admin", 50), "tags.index"
     order = 92
     title = _l("标签")
+    unit = _l("个")
     endpoint = "tags.detail"
     collection, api_title = "tags", "标签"
     plural, import_sheet = "tags", _l("标签")
     import_example: ClassVar[dict] = {"code": "cloud", "name": "企业上云"}
     model = Tag
     schema = TAG_SCHEMA
+
+    def list_spec(self):
+        from .filters import TAG_SPEC
+
+        return TAG_SPEC
 
     def enterprise_id(self, record) -> None:
         return None
@@ -122,6 +140,6 @@ class TagKind(RecordKind):
         _unique(Tag, values, record, "code", "name", schema=TAG_SCHEMA)
 
 
-TOWN = register(TownKind())
-PARK = register(ParkKind())
-TAG = register(TagKind())
+TOWN = register(TownType())
+PARK = register(ParkType())
+TAG = register(TagType())

@@ -59,21 +59,22 @@ def plain_number(value):
 
 
 # ---- the records behind a number --------------------------------------------------------------------
-# An indicator's record type is a record kind's name: the kind gives the table, the loader options, each
-# record's line and its page.
-def _kind(indicator: ind.Indicator):
+# An indicator's record_type names a record type: it gives the table, the loader options, each record's line
+# and its page.
+def _record_type(indicator: ind.Indicator):
     return catalog.get(indicator.record_type)
 
 
 def records_query(indicator: ind.Indicator, period: Period):
-    kind = _kind(indicator)
+    record_type = _record_type(indicator)
     ids = indicator.records(period.start, period.end).subquery()
-    return select(kind.model).where(kind.model.id.in_(select(ids.c[0]))).options(*kind.drill_options())
+    model = record_type.model
+    return select(model).where(model.id.in_(select(ids.c[0]))).options(*record_type.drill_options())
 
 
 def drill_page(indicator: ind.Indicator, period: Period, after: int | None, size: int = 50):
     """A page of the records behind the indicator, by id (paging by key), and the total count."""
-    model = _kind(indicator).model
+    model = _record_type(indicator).model
     query = records_query(indicator, period).order_by(model.id)
     if after:
         query = query.where(model.id > after)
@@ -88,7 +89,7 @@ def drill_page(indicator: ind.Indicator, period: Period, after: int | None, size
 
 def all_records(indicator: ind.Indicator, period: Period, batch: int = 1000):
     """Every record behind the indicator, fetched in batches by id (exports stream them)."""
-    model = _kind(indicator).model
+    model = _record_type(indicator).model
     after = 0
     while True:
         rows = list(
@@ -103,11 +104,11 @@ def all_records(indicator: ind.Indicator, period: Period, batch: int = 1000):
 
 
 def label(indicator: ind.Indicator, record) -> str:
-    return _kind(indicator).drill_label(record)
+    return _record_type(indicator).drill_label(record)
 
 
 def link(indicator: ind.Indicator, record):
-    return _kind(indicator).record_page(record)
+    return _record_type(indicator).record_page(record)
 
 
 def ids_of(indicator: ind.Indicator, period: Period) -> list[int]:

@@ -28,11 +28,11 @@ def is_blank(value) -> bool:
 
 def nullable(schema: dict) -> dict:
     """A JSON Schema that also admits null."""
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        return schema | {"type": [*kind, "null"]} if "null" not in kind else schema
-    if kind:
-        out = schema | {"type": [kind, "null"]}
+    json_type = schema.get("type")
+    if isinstance(json_type, list):
+        return schema | {"type": [*json_type, "null"]} if "null" not in json_type else schema
+    if json_type:
+        out = schema | {"type": [json_type, "null"]}
         if "enum" in out:
             out["enum"] = [*out["enum"], None]
         return out
@@ -163,7 +163,7 @@ def named(label: str, message: str) -> str:
 
 @dataclass
 class Schema:
-    """The fields a record kind accepts, in form order."""
+    """The fields a record type accepts, in form order."""
 
     fields: list[Field]
     by_name: dict[str, Field] = field(init=False)

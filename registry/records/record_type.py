@@ -1,6 +1,8 @@
-"""A record kind: the slots one model fills to use the shared write path, lists, API and import."""
+"""A record type: the slots one model fills to use the shared write path, lists, API and import."""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
@@ -9,28 +11,30 @@ from ..models import User
 from .fields import Schema
 
 
-class RecordKind:
+class RecordType:
     """Override the slots that differ; the defaults suit a plain record edited by ``write_roles``."""
 
     name: str = ""  # the object type in the change log and the API
     model: type
     schema: Schema
     write_roles: frozenset[str] = frozenset()
-    # May a bulk run insert new records of this kind together (writer.deferred_creates)? Only when every
-    # rule that involves other records of the same kind is a database constraint.
+    # May a bulk run insert new records of this record type together (writer.deferred_creates)? Only when every
+    # rule that involves other records of the same record type is a database constraint.
     defers_flush: bool = False
-    # Do this kind's change-log entries name firms beyond the one it belongs to (a training's participants)?
+    # Do this record type's change-log entries name firms beyond the one it belongs to (a training's participants)?
     # Then only users who see everything read them.
     history_names_other_firms: bool = False
 
-    # ---- presentation: where the kind shows up (the maps of the dashboard, change log, reports, API and
-    # import are read from these; tests/test_kind_catalog.py lists them) ----
-    order: int = 0  # the kind's place in the overview, the API's collections and the import's kinds
+    # ---- presentation: where the record type shows up (the maps of the dashboard, change log, reports, API and
+    # import are read from these; tests/test_record_types.py lists them) ----
+    order: int = 0  # its place in the overview, the API's collections and the import's record types
     plural: str = ""  # the register's code name: ``flask import --kind``, the overview card's data-kind
     title: str = ""  # what one calls the register (the overview's label)
     log_title: str = ""  # the object type's name in the change log (``title`` when empty)
-    unit: str | None = None  # the counting word of the overview (家, 条 …); None: not counted there
-    # The menu: (group, position) of the kind's list page, ``list_endpoint`` (registry/menu.py holds the
+    list_title: str = ""  # the list page's heading (``title`` when empty)
+    unit: str = ""  # the counting word (家, 条, 个 …) of its list and the overview
+    counted: bool = False  # the home page's overview counts it
+    # The menu: (group, position) of the record type's list page, ``list_endpoint`` (registry/menu.py holds the
     # groups and the other pages); None: not in the menu.
     menu: tuple[str, int] | None = None
     list_endpoint: str = ""
@@ -40,6 +44,18 @@ class RecordKind:
     api_title: str = ""  # the API's name for it, in Chinese (OpenAPI summaries)
     import_sheet: str = ""  # the import sheet's Chinese name; empty: not importable
     import_example: dict | None = None  # one filled-in row for the import template
+
+    def list_spec(self):
+        """The list definition (``<area>/filters.py``) its pages, exports and API collection share; imported
+        when asked for, so the declaration and the list definition may refer to each other."""
+        return None
+
+    # Read-only fields of the API item beyond the schema (e.g. a listing candidate's stages), with their
+    # JSON schema for OpenAPI; empty: none.
+    api_extra_schema: ClassVar[dict] = {}
+
+    def api_extra(self, record) -> dict:
+        return {}
 
     def object_label(self) -> str:
         return self.log_title or self.title
@@ -53,7 +69,7 @@ class RecordKind:
         return self.page(record.id)
 
     def drill_options(self) -> tuple:
-        """Loader options for listing this kind's records behind a report's number."""
+        """Loader options for listing this record type's records behind a report's number."""
         return ()
 
     def drill_label(self, record) -> str:
@@ -68,7 +84,7 @@ class RecordKind:
         return getattr(record, "enterprise_id", None)
 
     def visible(self, user: User | None, query: Select) -> Select:
-        """Restrict a query of this kind to the rows ``user`` may see (defaults: everything)."""
+        """Restrict a query of this record type to the rows ``user`` may see (defaults: everything)."""
         return query
 
     def allowed(self, user: User | None, action: str, record=None, values: dict | None = None) -> bool:
@@ -97,7 +113,7 @@ class RecordKind:
         return self.model()
 
 
-class FirmRecordKind(RecordKind):
+class FirmRecordType(RecordType):
     """A record that belongs to one enterprise: an incubator manager sees those of their own tenants only."""
 
     def visible(self, user: User | None, query: Select) -> Select:
@@ -114,12 +130,12 @@ class FirmRecordKind(RecordKind):
         return (joinedload(self.model.enterprise),)
 
 
-class ChildRecordKind(RecordKind):
+class ChildRecordType(RecordType):
     """A record added under another one (a listing candidate's dated stage), written through its parent:
     whoever may update the parent may add one, the parent's version guards against two clerks at once and
     moves on with the addition, and nothing is added under an archived parent."""
 
-    parent: RecordKind
+    parent: RecordType
     # The field and message of the refusal under an archived parent.
     parent_archived: tuple[str, str] = ("archived_at", _l("记录已归档，请先恢复再修改"))
 
@@ -130,7 +146,7 @@ class ChildRecordKind(RecordKind):
     def check_under(self, parent, values: dict) -> None:
         """Rules involving the parent and its other children; raise ValidationFailed."""
 
-    def attach(self, parent, record) -> None:  # pragma: no cover — every child kind overrides it
+    def attach(self, parent, record) -> None:  # pragma: no cover — every child record type overrides it
         raise NotImplementedError
 
     def label_under(self, parent, record) -> str:

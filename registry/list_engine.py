@@ -76,7 +76,7 @@ class Sort:
     label: str
     column: object
     nullable: bool = False
-    kind: str = "text"  # text | date | datetime | int | decimal: how a cursor value is read back
+    value_type: str = "text"  # text | date | datetime | int | decimal: how a cursor value is read back
 
 
 @dataclass
@@ -94,7 +94,7 @@ class ListSpec:
         return {f.name: f for f in self.filters}
 
     def sort_by_name(self) -> dict[str, Sort]:
-        return {s.name: s for s in self.sorts} | {"id": Sort("id", "id", self.model.id, kind="int")}
+        return {s.name: s for s in self.sorts} | {"id": Sort("id", "id", self.model.id, value_type="int")}
 
 
 @dataclass

@@ -6,16 +6,16 @@ from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..records.errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from .forms import show_errors
-from .records.errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationFailed
 
 
-def get_or_abort(kind, record_id):
+def get_or_abort(record_type, record_id):
     """The record if the user may see it; 404 otherwise (a manager learns nothing of other incubators)."""
-    from .records.writer import get_visible
+    from ..records.writer import get_visible
 
     try:
-        return get_visible(kind, current_user, record_id)
+        return get_visible(record_type, current_user, record_id)
     except NotFound:
         abort(404)
 

@@ -1,6 +1,6 @@
 """Flask-WTF forms generated from a record schema.
 
-The forms only carry the raw input and the CSRF token; the rules live in the schema and the record kind's
+The forms only carry the raw input and the CSRF token; the rules live in the schema and the record type's
 service, so a form, the API and an import row are checked by the same code. Errors from the service are put
 back on the form's fields (:func:`show_errors`).
 """
@@ -11,9 +11,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 
-from .records import fields as f
-from .records.errors import ValidationFailed
-from .records.fields.inputs import CheckboxesField, options, searchable
+from ..records import fields as f
+from ..records.errors import ValidationFailed
+from ..records.fields.inputs import CheckboxesField, options, searchable
 
 __all__ = ["CheckboxesField", "options", "searchable"]  # for the hand-written forms
 

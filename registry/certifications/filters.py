@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import aliased, joinedload
 
-from ..enterprises.listing import firm_owned_spec
+from ..enterprises.filters import firm_owned_spec
 from ..enums import CertificationStatus, Level
-from ..lists import (
+from ..list_engine import (
     Facet,
     Filter,
     ListSpec,
@@ -122,10 +122,10 @@ SPEC = firm_owned_spec(
         Facet("year", _l("年度"), count_facet(Certification, Certification.year)),
     ],
     sorts=[
-        Sort("applied_on", _l("申报日期"), Certification.applied_on, nullable=True, kind="date"),
-        Sort("approved_on", _l("认定日期"), Certification.approved_on, nullable=True, kind="date"),
-        Sort("valid_until", _l("有效期至"), Certification.valid_until, nullable=True, kind="date"),
-        Sort("year", _l("年度"), Certification.year, nullable=True, kind="int"),
+        Sort("applied_on", _l("申报日期"), Certification.applied_on, nullable=True, value_type="date"),
+        Sort("approved_on", _l("认定日期"), Certification.approved_on, nullable=True, value_type="date"),
+        Sort("valid_until", _l("有效期至"), Certification.valid_until, nullable=True, value_type="date"),
+        Sort("year", _l("年度"), Certification.year, nullable=True, value_type="int"),
     ],
     default_sort="-id",
     eager=(joinedload(Certification.kind_ref),),

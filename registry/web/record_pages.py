@@ -1,5 +1,5 @@
-"""Shared HTML pages for a record kind: list (search, filters, facets, sort, paging, export), detail with
-history, new / edit forms, archive and restore. A kind fills the slots; nothing else is written twice.
+"""Shared HTML pages for a record type: list (search, filters, facets, sort, paging, export), detail with
+history, new / edit forms, archive and restore. A record type fills the slots; nothing else is written twice.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from . import lists
-from .audit.display import history
-from .exports import csv_response, xlsx_response
+from .. import list_engine
+from ..audit.display import history
+from ..exports import csv_response, xlsx_response
+from ..records import writer
+from ..records.record_type import RecordType
 from .forms import ArchiveForm, VersionForm, fill, form_class, form_data
-from .records import writer
-from .records.kind import RecordKind
-from .views import flash_outcome, get_or_abort, run_write
+from .outcomes import flash_outcome, get_or_abort, run_write
 
 
 @dataclass
@@ -34,12 +34,14 @@ class Column:
 
 @dataclass
 class RecordPages:
-    kind: RecordKind
-    spec: lists.ListSpec
-    name: str  # blueprint name and URL prefix
-    title: str  # e.g. 资质认定
-    unit: str  # e.g. 条
+    record_type: RecordType
     columns: list[Column]
+    # Read from the record type unless given: its list definition, its code name (the blueprint's name and
+    # URL prefix), the list's heading and counting word.
+    spec: list_engine.ListSpec | None = None
+    name: str = ""
+    title: str = ""
+    unit: str = ""
     export_columns: list[tuple[str, Callable]] = field(default_factory=list)
     prepare_form: Callable | None = None  # fills database choices of a form
     exclude: tuple[str, ...] = ()
@@ -60,7 +62,7 @@ class RecordPages:
     # Errors of the write path the user may overrule by ticking a box (e.g. a possible duplicate): the
     # write is retried with ``confirmed=True`` and the form shows ``error.matches``.
     confirmable: tuple[type[Exception], ...] = ()
-    # Where the pages live: an existing blueprint (with the kind's other routes) under a path, the
+    # Where the pages live: an existing blueprint (with the record type's other routes) under a path, the
     # endpoint names and the name of the record id in URLs. Defaults: a blueprint of its own.
     blueprint: Blueprint | None = None
     path: str = ""
@@ -68,7 +70,13 @@ class RecordPages:
     id_arg: str = "record_id"
 
     def __post_init__(self) -> None:
-        self.form = form_class(self.kind.schema, f"{self.kind.name.title()}Form", exclude=self.exclude)
+        self.spec = self.spec or self.record_type.list_spec()
+        self.name = self.name or self.record_type.plural
+        self.title = self.title or self.record_type.list_title or self.record_type.title
+        self.unit = self.unit or self.record_type.unit
+        self.form = form_class(
+            self.record_type.schema, f"{self.record_type.name.title()}Form", exclude=self.exclude
+        )
         if self.blueprint is None:
             self.bp = Blueprint(self.name, __name__, url_prefix=f"/{self.name.replace('_', '-')}")
         else:
@@ -104,9 +112,9 @@ class RecordPages:
 
     # ---- list -----------------------------------------------------------------------------------
     def index(self):
-        args = lists.parse_args(self.spec, request.args)
-        page = lists.run(self.spec, current_user, args)
-        summary = self.summary(lists.filtered(self.spec, current_user, args)) if self.summary else []
+        args = list_engine.parse_args(self.spec, request.args)
+        page = list_engine.run(self.spec, current_user, args)
+        summary = self.summary(list_engine.filtered(self.spec, current_user, args)) if self.summary else []
         if self.prepare_rows:
             self.prepare_rows(page.items)
         return render_template(
@@ -115,12 +123,12 @@ class RecordPages:
             page=page,
             spec=self.spec,
             summary=summary,
-            can_create=self.kind.allowed(current_user, "create"),
+            can_create=self.record_type.allowed(current_user, "create"),
         )
 
     def export(self, fmt: str):
-        args = lists.parse_args(self.spec, request.args)
-        rows = lists.all_rows(self.spec, current_user, args)
+        args = list_engine.parse_args(self.spec, request.args)
+        rows = list_engine.all_rows(self.spec, current_user, args)
         columns = self.export_columns or [(c.label, c.value) for c in self.columns]
         if fmt == "csv":
             return csv_response(f"{self.title}.csv", columns, rows)
@@ -144,47 +152,47 @@ class RecordPages:
             return None, error.matches
 
     def create(self):
-        if not self.kind.allowed(current_user, "create"):
+        if not self.record_type.allowed(current_user, "create"):
             abort(403)
         form = self._form()
         matches = []
         if not form.is_submitted():
             for key, value in request.args.items():  # e.g. ?enterprise_id=5 from a firm's page
-                if key in form and key in self.kind.schema.by_name:
+                if key in form and key in self.record_type.schema.by_name:
                     form[key].data = value
         elif form.validate():
             record, matches = self._write(
                 form,
                 lambda extra: writer.create(
-                    self.kind, current_user, form_data(form, self.kind.schema), **extra
+                    self.record_type, current_user, form_data(form, self.record_type.schema), **extra
                 ),
             )
             if record is not None:
-                flash(_("已保存：%(label)s。", label=self.kind.label(record)), "success")
+                flash(_("已保存：%(label)s。", label=self.record_type.label(record)), "success")
                 return redirect(self.url("detail", record.id))
         return render_template(self.form_template, pages=self, form=form, record=None, duplicates=matches)
 
     def edit(self, record_id: int):
-        record = get_or_abort(self.kind, record_id)
-        if not self.kind.allowed(current_user, "update", record):
+        record = get_or_abort(self.record_type, record_id)
+        if not self.record_type.allowed(current_user, "update", record):
             abort(403)
         form = self._form()
         matches = []
         if not form.is_submitted():
-            fill(form, self.kind.schema, record)
+            fill(form, self.record_type.schema, record)
         elif form.validate():
             saved, matches = self._write(
                 form,
                 lambda extra: writer.update(
-                    self.kind,
+                    self.record_type,
                     current_user,
                     record_id,
                     form.version.data,
-                    form_data(form, self.kind.schema),
+                    form_data(form, self.record_type.schema),
                     partial=True,
                     **extra,
                 ),
-                on_stale=lambda current: fill(form, self.kind.schema, current),
+                on_stale=lambda current: fill(form, self.record_type.schema, current),
             )
             if saved is not None:
                 flash(_("已保存。"), "success")
@@ -195,7 +203,7 @@ class RecordPages:
     def fields_of(self, record) -> list[tuple[str, str]]:
         """(label, shown value) for every schema field of the record."""
         rows = []
-        for fld in self.kind.schema.fields:
+        for fld in self.record_type.schema.fields:
             if fld.name in self.exclude:
                 continue
             shown = fld.show(getattr(record, fld.name))
@@ -203,18 +211,18 @@ class RecordPages:
         return rows
 
     def detail(self, record_id: int):
-        record = get_or_abort(self.kind, record_id)
+        record = get_or_abort(self.record_type, record_id)
         context = {
             "pages": self,
             "record": record,
-            "can_edit": self.kind.allowed(current_user, "update", record),
-            "can_archive": self.kind.allowed(current_user, "archive", record),
+            "can_edit": self.record_type.allowed(current_user, "update", record),
+            "can_archive": self.record_type.allowed(current_user, "archive", record),
             "archive_form": ArchiveForm(),
             "restore_form": VersionForm(),
         }
         extra = self.detail_context(record) if self.detail_context else {}
         if "history" not in extra:
-            context["history"] = history(object_type=self.kind.name, object_id=record.id)
+            context["history"] = history(object_type=self.record_type.name, object_id=record.id)
         if self.show_fields:
             context["fields"] = self.fields_of(record)
         return render_template(self.detail_template, **(context | extra))
@@ -225,7 +233,7 @@ class RecordPages:
             done = run_write(
                 form,
                 lambda: writer.archive(
-                    self.kind, current_user, record_id, form.version.data, form.archived_reason.data
+                    self.record_type, current_user, record_id, form.version.data, form.archived_reason.data
                 ),
             )
             flash_outcome(done, form, self.archived_message or _("已归档。"))
@@ -235,7 +243,7 @@ class RecordPages:
         form = VersionForm()
         if form.validate_on_submit():
             done = run_write(
-                form, lambda: writer.restore(self.kind, current_user, record_id, form.version.data)
+                form, lambda: writer.restore(self.record_type, current_user, record_id, form.version.data)
             )
             flash_outcome(done, form, _("已恢复。"))
         return redirect(self.url("detail", record_id))

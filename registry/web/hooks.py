@@ -9,9 +9,9 @@ from flask import Flask
 from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
-from . import enums
-from .domain.values import DB_INT_MAX
-from .records.context import current_request_id, new_request_id
+from .. import enums
+from ..domain.values import DB_INT_MAX
+from ..records.context import current_request_id, new_request_id
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -60,8 +60,8 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
-    from .audit.display import ACTION_LABELS, OBJECT_LABELS, change_rows, describe
-    from .views import url_with
+    from ..audit.display import ACTION_LABELS, OBJECT_LABELS, change_rows, describe
+    from .outcomes import url_with
 
     # Globals (not a context processor) so imported macros see them too.
     app.jinja_env.globals.update(

@@ -16,7 +16,16 @@ from ..domain.text import name_key
 from ..domain.uscc import normalise_uscc
 from ..enums import FounderGroup, Industry, LegalForm
 from ..extensions import db
-from ..lists import Facet, Filter, ListSpec, Sort, archived_filter, count_facet, enum_filter, enum_parser
+from ..list_engine import (
+    Facet,
+    Filter,
+    ListSpec,
+    Sort,
+    archived_filter,
+    count_facet,
+    enum_filter,
+    enum_parser,
+)
 from ..models import (
     Certification,
     CertificationKind,
@@ -256,17 +265,17 @@ SPEC = ListSpec(
     sorts=[
         Sort("name", _l("企业名称"), Enterprise.name),
         Sort("uscc", _l("统一社会信用代码"), Enterprise.uscc, nullable=True),
-        Sort("established_on", _l("成立日期"), Enterprise.established_on, nullable=True, kind="date"),
-        Sort("employees", _l("从业人数"), Enterprise.employees, nullable=True, kind="int"),
+        Sort("established_on", _l("成立日期"), Enterprise.established_on, nullable=True, value_type="date"),
+        Sort("employees", _l("从业人数"), Enterprise.employees, nullable=True, value_type="int"),
         Sort(
             "registered_capital_wan",
             _l("注册资本"),
             Enterprise.registered_capital_wan,
             nullable=True,
-            kind="decimal",
+            value_type="decimal",
         ),
-        Sort("high_value_ip_count", _l("高价值知识产权"), Enterprise.high_value_ip_count, kind="int"),
-        Sort("updated_at", _l("更新时间"), Enterprise.updated_at, kind="datetime"),
+        Sort("high_value_ip_count", _l("高价值知识产权"), Enterprise.high_value_ip_count, value_type="int"),
+        Sort("updated_at", _l("更新时间"), Enterprise.updated_at, value_type="datetime"),
     ],
     default_sort="name",
     eager=(
