@@ -38,6 +38,11 @@ CONFIRM_DUPLICATE = {
 }
 
 
+def _json_body(ref: str | None = None, *, schema: dict | None = None) -> dict:
+    """A required JSON request body: a schema of the components (``ref``) or one given inline."""
+    return {"required": True, "content": {"application/json": {"schema": schema or {"$ref": ref}}}}
+
+
 def _errors(*codes: str) -> dict:
     return {
         code: {
@@ -166,12 +171,7 @@ def document(app, collections) -> dict:
                 "summary": f"新增{coll.title}",
                 "operationId": f"create_{title}",
                 "parameters": [CONFIRM_DUPLICATE],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {"schema": {"$ref": f"#/components/schemas/{title}Input"}}
-                    },
-                },
+                "requestBody": _json_body(f"#/components/schemas/{title}Input"),
                 "responses": {"201": {"description": "已创建"} | ok_item}
                 | _errors("400", "401", "403", "409", "413", "415", "422"),
             },
@@ -188,12 +188,7 @@ def document(app, collections) -> dict:
                 "summary": f"修改{coll.title}（须带当前 version）",
                 "operationId": f"update_{title}",
                 "parameters": [CONFIRM_DUPLICATE],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {"schema": {"$ref": f"#/components/schemas/{title}Patch"}}
-                    },
-                },
+                "requestBody": _json_body(f"#/components/schemas/{title}Patch"),
                 "responses": {"200": {"description": "已修改"} | ok_item}
                 | _errors("400", "401", "403", "404", "409", "413", "415", "422"),
             },
@@ -213,23 +208,18 @@ def document(app, collections) -> dict:
         "post": {
             "summary": "登记上市后备企业的新阶段",
             "operationId": "add_stage",
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {
-                                "stage": {"type": "string"},
-                                "changed_on": {"type": "string", "format": "date"},
-                                "version": {"type": "integer"},
-                            },
-                            "required": ["stage", "changed_on"],
-                            "additionalProperties": False,
-                        }
-                    }
-                },
-            },
+            "requestBody": _json_body(
+                schema={
+                    "type": "object",
+                    "properties": {
+                        "stage": {"type": "string"},
+                        "changed_on": {"type": "string", "format": "date"},
+                        "version": {"type": "integer"},
+                    },
+                    "required": ["stage", "changed_on"],
+                    "additionalProperties": False,
+                }
+            ),
             "responses": {
                 "201": {
                     "description": "已登记",

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 from flask.cli import AppGroup
 
@@ -8,6 +11,15 @@ from ..enums import Role
 from . import services
 
 users_cli = AppGroup("users", help="Manage user accounts and API tokens.")
+
+
+@contextmanager
+def refusal_as_message() -> Iterator[None]:
+    """A refused input ends the command with its message (exit 1), not a traceback."""
+    try:
+        yield
+    except InputError as error:
+        raise click.ClickException(error.message) from error
 
 
 @users_cli.command("create")
@@ -21,12 +33,10 @@ def create(
     username: str, roles: tuple[str, ...], incubators: tuple[int, ...], display_name: str | None
 ) -> None:
     """Create USERNAME; the generated password is the last line of output."""
-    try:
+    with refusal_as_message():
         user, password = services.create_user(
             username, list(roles), list(incubators), display_name, must_change_password=True
         )
-    except InputError as error:
-        raise click.ClickException(error.message) from error
     click.echo(
         f"Created user {user.username} with roles {', '.join(user.roles)}. One-time password "
         "(to be changed at the first sign-in):"
@@ -38,10 +48,8 @@ def create(
 @click.argument("username")
 def token(username: str) -> None:
     """Issue an API token for USERNAME; the token is the last line of output and is not shown again."""
-    try:
+    with refusal_as_message():
         value = services.issue_token(username)
-    except InputError as error:
-        raise click.ClickException(error.message) from error
     click.echo(f"API token for {username} (store it now; it is not shown again):")
     click.echo(value)
 
@@ -50,10 +58,8 @@ def token(username: str) -> None:
 @click.argument("prefix")
 def revoke_token(prefix: str) -> None:
     """Revoke the API token whose shown prefix (its first 12 characters) is PREFIX."""
-    try:
+    with refusal_as_message():
         count = services.revoke_token(prefix)
-    except InputError as error:
-        raise click.ClickException(error.message) from error
     click.echo(f"Revoked {count} token(s).")
 
 

@@ -111,12 +111,7 @@ def _sheet(chosen: str, rows: Iterator[list], close) -> Table:
 
     def body() -> Iterator[tuple[int, list]]:
         try:
-            for number, cells in enumerate(rows, start=2):
-                if number > MAX_ROWS + 1:
-                    raise InputError(_("超过%(n)d行上限，请分批导入", n=MAX_ROWS))
-                values = cells[: len(headers)]
-                if any(v not in (None, "") for v in values):
-                    yield number, values + [None] * (len(headers) - len(values))
+            yield from _numbered(rows, len(headers), None, lambda v: v not in (None, ""))
         except InputError:
             raise
         except Exception as error:
@@ -247,6 +242,17 @@ def _chinese_in_utf8(record: str) -> bool:
     return False
 
 
+def _numbered(rows, width: int, blank, filled) -> Iterator[tuple[int, list]]:
+    """The rows under the header with their sheet row numbers, cut or padded (with ``blank``) to ``width``;
+    rows with no ``filled`` value are skipped; past MAX_ROWS the file is refused."""
+    for number, cells in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            raise InputError(_("超过%(n)d行上限，请分批导入", n=MAX_ROWS))
+        values = list(cells[:width])
+        if any(filled(v) for v in values):
+            yield number, values + [blank] * (width - len(values))
+
+
 def _csv(content: bytes, filename: str) -> Table:
     if content.startswith((_ZIP, _OLE)):
         raise InputError(_("文件内容是Excel工作簿而不是CSV，请把扩展名改为.xlsx"))
@@ -269,12 +275,7 @@ def _csv(content: bytes, filename: str) -> Table:
 
     def body() -> Iterator[tuple[int, list]]:
         try:
-            for number, values in enumerate(reader, start=2):
-                if number > MAX_ROWS + 1:
-                    raise InputError(_("超过%(n)d行上限，请分批导入", n=MAX_ROWS))
-                values = values[: len(headers)]
-                if any(v.strip() for v in values):
-                    yield number, values + [""] * (len(headers) - len(values))
+            yield from _numbered(reader, len(headers), "", lambda v: v.strip())
         except csv.Error as error:
             raise InputError(_("CSV格式有误：%(reason)s", reason=str(error))) from None
 

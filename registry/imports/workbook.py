@@ -10,39 +10,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..exports import escape_cell
-from ..records import fields as f
 from .spec import ImportSpec
 
 HEADER = PatternFill("solid", fgColor="DCE6F1")
-
-
-def _allowed(fld: f.Field) -> str:
-    if isinstance(fld, (f.Choice, f.ChoiceSet)):
-        values = "；".join(f"{label}（{code}）" for code, label in fld.enum.choices())
-        return (_("可多选，用逗号分隔：") if isinstance(fld, f.ChoiceSet) else _("可选：")) + values
-    if isinstance(fld, f.CodeChoice):
-        return _("资质类别的代码或名称，如 high_tech 或 高新技术企业")
-    if isinstance(fld, f.Date):
-        return _("日期：2021-07-31、2021/7/31 或 2021年7月31日，也可用Excel日期")
-    if isinstance(fld, f.Money):
-        return _("数字，最多两位小数") + ("，" + _("须大于0") if fld.positive else "")
-    if isinstance(fld, f.Integer):
-        return _("整数")
-    if isinstance(fld, f.Uscc):
-        return _("18位统一社会信用代码（请设为文本格式，以免被Excel改成数字）")
-    if isinstance(fld, f.ReferenceSet):
-        return _("企业的统一社会信用代码或完整名称，多个用逗号分隔")
-    if isinstance(fld, f.Reference) and fld.key is not None:
-        return _("企业的统一社会信用代码或完整名称")
-    if isinstance(fld, f.Reference):
-        return _("填写名称")
-    if isinstance(fld, f.TagSet):
-        return _("标签代码或名称，多个用逗号分隔")
-    if isinstance(fld, f.Boolean):
-        return _("是 或 否")
-    if isinstance(fld, f.Text):
-        return _("文本，最多%(n)d字", n=fld.max_length)
-    return ""
 
 
 def template(spec: ImportSpec) -> bytes:
@@ -57,13 +27,12 @@ def template(spec: ImportSpec) -> bytes:
         cell.fill = HEADER
         letter = cell.column_letter
         sheet.column_dimensions[letter].width = max(12, len(str(fld.label)) * 2 + 4)
-        if isinstance(fld, f.Choice):
-            options = ",".join(str(label) for _code, label in fld.enum.choices())
-            if len(options) < 250:
-                rule = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True)
-                sheet.add_data_validation(rule)
-                rule.add(f"{letter}2:{letter}5000")
-        if isinstance(fld, (f.Uscc, f.Text)):
+        options = ",".join(fld.import_options())
+        if options and len(options) < 250:
+            rule = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True)
+            sheet.add_data_validation(rule)
+            rule.add(f"{letter}2:{letter}5000")
+        if fld.import_as_text:
             sheet.column_dimensions[letter].number_format = "@"  # text, so codes keep their digits
     sheet.freeze_panes = "A2"
     guide = workbook.create_sheet(_("填写说明"))
@@ -77,7 +46,7 @@ def template(spec: ImportSpec) -> bytes:
                 str(fld.label),
                 fld.name,
                 _("是") if fld.required else "",
-                _allowed(fld),
+                fld.import_hint(),
                 str(spec.example.get(fld.name, "")),
             ]
         )

@@ -59,16 +59,9 @@ def change_row(
     }
 
 
-def log_change(
-    action: str,
-    object_type: str,
-    record,
-    changes: dict,
-    user: User | None,
-    enterprise_id: int | None,
-    label: str | None = None,
-) -> ChangeLog:
-    row = ChangeLog(**change_row(action, object_type, record, changes, user, enterprise_id, label))
+def log_change(*args, **kwargs) -> ChangeLog:
+    """Add the change-log row :func:`change_row` makes of the same arguments to the session."""
+    row = ChangeLog(**change_row(*args, **kwargs))
     db.session.add(row)
     return row
 

@@ -115,6 +115,16 @@ class Field:
         return "" if value is None else value
 
     # ---- spreadsheet ----------------------------------------------------------------------------
+    import_as_text: ClassVar[bool] = False  # the template's column is formatted as text (codes keep digits)
+
+    def import_hint(self) -> str:
+        """What the import template's guide says a cell of this field may hold."""
+        return ""
+
+    def import_options(self) -> list[str]:
+        """The template's drop-down list for the column; empty: none."""
+        return []
+
     def import_value(self, value, codes_by_label: Callable[[Field], dict[str, str]]):
         """A spreadsheet cell (not empty, not a formula) as :meth:`parse` expects it."""
         return value.strip() if isinstance(value, str) else value

@@ -102,6 +102,9 @@ class Reference(TypedInText, Field):
         target = db.session.get(self.model, value) if value is not None else None
         return str(target) if target is not None else "—"
 
+    def import_hint(self) -> str:
+        return _("企业的统一社会信用代码或完整名称") if self.key is not None else _("填写名称")
+
 
 @dataclass
 class CodeChoice(Field):
@@ -144,6 +147,9 @@ class CodeChoice(Field):
 
     def shown(self, value, names: Names | None) -> str:
         return named_record(self, value, names)
+
+    def import_hint(self) -> str:
+        return _("资质类别的代码或名称，如 high_tech 或 高新技术企业")
 
 
 def named_record(field: Field, value, names: Names | None) -> str:
@@ -189,6 +195,9 @@ class ReferenceSet(Field):
     def form_value(self, value):
         return "\n".join(self.key(v) if self.key else str(v) for v in value)
 
+    def import_hint(self) -> str:
+        return _("企业的统一社会信用代码或完整名称，多个用逗号分隔")
+
 
 @dataclass
 class TagSet(Field):
@@ -224,3 +233,6 @@ class TagSet(Field):
 
     def form_value(self, value):
         return [str(tag.code) for tag in value]
+
+    def import_hint(self) -> str:
+        return _("标签代码或名称，多个用逗号分隔")

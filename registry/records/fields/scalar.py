@@ -69,6 +69,11 @@ class Text(TypedInText, Field):
             )
         return StringField(self.label, description=self.help or "", render_kw={"maxlength": self.max_length})
 
+    import_as_text = True
+
+    def import_hint(self) -> str:
+        return _("文本，最多%(n)d字", n=self.max_length)
+
 
 @dataclass
 class Uscc(TypedInText, Field):
@@ -84,6 +89,11 @@ class Uscc(TypedInText, Field):
         if output:
             return {"type": ["string", "null"], "title": str(self.label)}
         return super().openapi_schema()
+
+    import_as_text = True
+
+    def import_hint(self) -> str:
+        return _("18位统一社会信用代码（请设为文本格式，以免被Excel改成数字）")
 
 
 @dataclass
@@ -114,6 +124,9 @@ class Date(Field):
         if isinstance(value, datetime):
             return value.date()
         return super().import_value(value, codes_by_label)
+
+    def import_hint(self) -> str:
+        return _("日期：2021-07-31、2021/7/31 或 2021年7月31日，也可用Excel日期")
 
 
 class NumberInput:
@@ -147,6 +160,9 @@ class Integer(NumberInput, Field):
             return {"type": "integer", "title": str(self.label)}
         return super().openapi_schema(output=output)
 
+    def import_hint(self) -> str:
+        return _("整数")
+
 
 @dataclass
 class Money(NumberInput, Field):
@@ -179,6 +195,9 @@ class Money(NumberInput, Field):
     def show(self, value) -> str:
         return f"{value:,.2f}" if value is not None else "—"
 
+    def import_hint(self) -> str:
+        return _("数字，最多两位小数") + ("，" + _("须大于0") if self.positive else "")
+
 
 @dataclass
 class Boolean(Field):
@@ -204,6 +223,9 @@ class Boolean(Field):
 
     def shown(self, value, names) -> str:
         return _("是") if value else _("否")
+
+    def import_hint(self) -> str:
+        return _("是 或 否")
 
 
 @dataclass
@@ -238,6 +260,12 @@ class Choice(Field):
 
     def shown(self, value, names) -> str:
         return str(self.enum.label_of(value))
+
+    def import_hint(self) -> str:
+        return _("可选：") + "；".join(f"{label}（{code}）" for code, label in self.enum.choices())
+
+    def import_options(self) -> list[str]:
+        return [str(label) for _code, label in self.enum.choices()]
 
 
 @dataclass
@@ -276,3 +304,8 @@ class ChoiceSet(Field):
 
     def shown(self, value, names) -> str:
         return "、".join(str(self.enum.label_of(v)) for v in value)
+
+    def import_hint(self) -> str:
+        return _("可多选，用逗号分隔：") + "；".join(
+            f"{label}（{code}）" for code, label in self.enum.choices()
+        )
