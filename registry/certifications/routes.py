@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -15,7 +15,7 @@ from ..domain import InputError
 from ..domain.values import parse_query_date
 from ..enums import CertificationStatus, Level
 from ..web.forms import options
-from ..web.outcomes import flash_outcome, get_or_abort, run_write
+from ..web.outcomes import flash_outcome, get_for_update, run_write
 from ..web.record_pages import Column, RecordPages
 from . import services
 from .filters import due_for_renewal
@@ -81,9 +81,7 @@ class ActionForm(FlaskForm):
 @bp.route("/<int:record_id>/<any(approve, reject, revoke):action>", methods=["POST"])
 @login_required
 def status_action(record_id: int, action: str):
-    record = get_or_abort(CERTIFICATION, record_id)
-    if not CERTIFICATION.allowed(current_user, "update", record):
-        abort(403)
+    record = get_for_update(CERTIFICATION, record_id)
     form = ActionForm()
     if form.validate_on_submit():
         calls = {

@@ -20,7 +20,7 @@ from ..models import ChangeLog, Enterprise, Incubator, Tenancy
 from ..records import writer
 from ..reference.filters import town_choices
 from ..web.forms import fill, form_data, options
-from ..web.outcomes import get_or_abort, run_write
+from ..web.outcomes import get_for_update, run_write
 from ..web.record_pages import Column, RecordPages
 from . import services
 from .forms import ExitForm, RegisterTenantForm, TenancyForm
@@ -182,9 +182,7 @@ def register_tenant():
 @bp.route("/tenancies/<int:tenancy_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_tenancy(tenancy_id: int):
-    record = get_or_abort(TENANCY, tenancy_id)
-    if not TENANCY.allowed(current_user, "update", record):
-        abort(403)
+    record = get_for_update(TENANCY, tenancy_id)
     form = TenancyForm()
     if not form.is_submitted():
         fill(form, TENANCY_SCHEMA, record)
@@ -210,9 +208,7 @@ def edit_tenancy(tenancy_id: int):
 @bp.route("/tenancies/<int:tenancy_id>/exit", methods=["GET", "POST"])
 @login_required
 def exit_tenancy(tenancy_id: int):
-    record = get_or_abort(TENANCY, tenancy_id)
-    if not TENANCY.allowed(current_user, "update", record):
-        abort(403)
+    record = get_for_update(TENANCY, tenancy_id)
     form = ExitForm()
     if not form.is_submitted():
         form.version.data = str(record.version)

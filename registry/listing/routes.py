@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -18,7 +18,7 @@ from ..enums import FINAL_STAGES, Board, ListingTier, Stage, TrainingTopic
 from ..extensions import db
 from ..models import ListingCandidate, Training, training_participants
 from ..web.forms import options
-from ..web.outcomes import flash_outcome, get_or_abort, run_write
+from ..web.outcomes import flash_outcome, get_for_update, run_write
 from ..web.record_pages import Column, RecordPages
 from . import services
 from .services import CANDIDATE, TRAINING, stage_now
@@ -65,9 +65,7 @@ bp = CANDIDATE_PAGES.bp
 @bp.route("/<int:record_id>/stages", methods=["POST"])
 @login_required
 def advance(record_id: int):
-    record = get_or_abort(CANDIDATE, record_id)
-    if not CANDIDATE.allowed(current_user, "update", record):
-        abort(403)
+    get_for_update(CANDIDATE, record_id)  # 404 or 403 before the form is read
     form = StageForm()
     if form.validate_on_submit():
         done = run_write(

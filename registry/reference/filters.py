@@ -22,32 +22,25 @@ def town_choices(*, archived: bool = False, blank: bool = False) -> list[tuple[s
     return [("", "—"), *choices] if blank else choices
 
 
-def _name_search(model):
-    return lambda q, text: q.where(model.name.contains(text, autoescape=True))
+def _reference_spec(model, sorts: list[Sort], default_sort: str, eager: tuple = ()) -> ListSpec:
+    """A reference table's list: everyone reads it all; search by name; the archived filter."""
+    return ListSpec(
+        model=model,
+        base=lambda user: select(model),
+        search=lambda q, text: q.where(model.name.contains(text, autoescape=True)),
+        filters=[archived_filter(model)],
+        sorts=sorts,
+        default_sort=default_sort,
+        eager=eager,
+    )
 
 
-TOWN_SPEC = ListSpec(
-    model=Town,
-    base=lambda user: select(Town),
-    search=_name_search(Town),
-    filters=[archived_filter(Town)],
-    sorts=[Sort("code", _l("代码"), Town.code), Sort("name", _l("名称"), Town.name)],
-    default_sort="code",
+TOWN_SPEC = _reference_spec(
+    Town, [Sort("code", _l("代码"), Town.code), Sort("name", _l("名称"), Town.name)], "code"
 )
-PARK_SPEC = ListSpec(
-    model=Park,
-    base=lambda user: select(Park),
-    search=_name_search(Park),
-    filters=[archived_filter(Park)],
-    sorts=[Sort("name", _l("名称"), Park.name)],
-    default_sort="name",
-    eager=(joinedload(Park.town),),
+PARK_SPEC = _reference_spec(
+    Park, [Sort("name", _l("名称"), Park.name)], "name", eager=(joinedload(Park.town),)
 )
-TAG_SPEC = ListSpec(
-    model=Tag,
-    base=lambda user: select(Tag),
-    search=_name_search(Tag),
-    filters=[archived_filter(Tag)],
-    sorts=[Sort("code", _l("代码"), Tag.code), Sort("name", _l("名称"), Tag.name)],
-    default_sort="code",
+TAG_SPEC = _reference_spec(
+    Tag, [Sort("code", _l("代码"), Tag.code), Sort("name", _l("名称"), Tag.name)], "code"
 )

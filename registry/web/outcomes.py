@@ -20,6 +20,14 @@ def get_or_abort(record_type, record_id):
         abort(404)
 
 
+def get_for_update(record_type, record_id):
+    """The record if the user may see it (404 otherwise) and change it (403 otherwise)."""
+    record = get_or_abort(record_type, record_id)
+    if not record_type.allowed(current_user, "update", record):
+        abort(403)
+    return record
+
+
 def run_write(form, action, *, on_stale=None, passthrough: tuple = ()):
     """Call a service; on a refusal put the reason on the form and return None.
 

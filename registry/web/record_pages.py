@@ -17,7 +17,7 @@ from ..exports import csv_response, xlsx_response
 from ..records import writer
 from ..records.record_type import RecordType
 from .forms import ArchiveForm, VersionForm, fill, form_class, form_data
-from .outcomes import flash_outcome, get_or_abort, run_write
+from .outcomes import flash_outcome, get_for_update, get_or_abort, run_write
 
 
 @dataclass
@@ -173,9 +173,7 @@ class RecordPages:
         return render_template(self.form_template, pages=self, form=form, record=None, duplicates=matches)
 
     def edit(self, record_id: int):
-        record = get_or_abort(self.record_type, record_id)
-        if not self.record_type.allowed(current_user, "update", record):
-            abort(403)
+        record = get_for_update(self.record_type, record_id)
         form = self._form()
         matches = []
         if not form.is_submitted():
