@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import io
+from datetime import date
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
 from flask_babel import gettext as _
 
 from ..enums import FounderGroup
 from . import indicators as ind
 from . import service
+from .document import OfficialDocument, chinese_date, number
 from .periods import Period
 from .sections import SECTIONS
 
@@ -27,14 +24,10 @@ def _names(code: str, period: Period) -> str:
     firms = []
     for record in records:
         firm = getattr(record, "enterprise", None) or record
-        name = getattr(firm, "name", str(firm))
+        name = getattr(firm, "short_name", None) or getattr(firm, "name", str(firm))
         if name not in firms:
             firms.append(name)
     return "（" + "、".join(firms) + "）"
-
-
-def _n(value) -> str:
-    return f"{value:,.2f}" if hasattr(value, "quantize") else str(value)
 
 
 def sentences(period: Period, values: dict, county: str) -> dict[str, list[str]]:
@@ -45,7 +38,7 @@ def sentences(period: Period, values: dict, county: str) -> dict[str, list[str]]
         out["一"].append(
             _(
                 "截至%(end)s，全县登记在册的科技型和创新创业企业%(n)s家。",
-                end=_date(period.end),
+                end=chinese_date(period.end),
                 n=v["enterprises.total"],
             )
         )
@@ -119,7 +112,7 @@ def sentences(period: Period, values: dict, county: str) -> dict[str, list[str]]
             _(
                 "办理知识产权质押贷款%(n)s笔，金额%(amount)s万元。",
                 n=v["ip_pledge.loans"],
-                amount=_n(v["ip_pledge.loan_amount_wan"]),
+                amount=number(v["ip_pledge.loan_amount_wan"]),
             )
         )
     if v.get("listing.reserve_active"):
@@ -155,52 +148,33 @@ def sentences(period: Period, values: dict, county: str) -> dict[str, list[str]]
     return out
 
 
-def _date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def build(period: Period, county: str) -> bytes:
-    """The draft as DOCX bytes."""
+def build(period: Period, county: str, issuer: str | None = None, day: date | None = None) -> bytes:
+    """The draft as DOCX bytes, in the official layout, signed by ``issuer`` (the county's people's
+    government unless given) on ``day`` (today unless given)."""
     indicators = ind.all_indicators()
     values = ind.values(indicators, period.start, period.end)
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "SimSun"
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-    style.font.size = Pt(12)
-    title = document.add_heading(level=0)
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(
-        _("%(county)s推动创新创业高质量发展打造“双创”升级版工作方案的落实情况", county=county)
-    )
-    run.font.name = "SimHei"
-    run.element.rPr.rFonts.set(qn("w:eastAsia"), "黑体")
-    intro = document.add_paragraph(
+    issuer = issuer or _("%(county)s人民政府", county=county)
+    day = day or service.today()
+    document = OfficialDocument()
+    title = _("%(county)s推动创新创业高质量发展打造“双创”升级版工作方案的落实情况", county=county)
+    document.title(title)
+    document.paragraph(
         _(
             "按照《辽宁省关于推动创新创业高质量发展打造“双创”升级版工作方案》要求，结合我县实际，现将%(start)s至%(end)s的落实情况汇报如下：",
-            start=_date(period.start),
-            end=_date(period.end),
+            start=chinese_date(period.start),
+            end=chinese_date(period.end),
         )
     )
-    intro.paragraph_format.first_line_indent = Pt(24)
     text = sentences(period, values, county)
-    for number, heading in SECTIONS.items():
-        paragraph = document.add_heading(level=1)
-        run = paragraph.add_run(f"{number}、{heading}")
-        run.font.color.rgb = RGBColor(0, 0, 0)
-        run.font.size = Pt(14)
-        run.font.name = "SimHei"
-        run.element.rPr.rFonts.set(qn("w:eastAsia"), "黑体")
-        lines = text[number]
-        if not lines:
-            lines = [_("（本节暂无登记数据，请补充文字材料。）")]
-        for line in lines:
-            paragraph = document.add_paragraph(line)
-            paragraph.paragraph_format.first_line_indent = Pt(24)
-    footer = document.add_paragraph(
-        _("（本稿由县科技创新企业登记系统根据登记数据自动生成，数字均可在系统中追溯到具体记录。）")
+    for chapter, heading in SECTIONS.items():
+        document.chapter(f"{chapter}、{heading}")
+        for line in text[chapter] or [_("（本节暂无登记数据，请补充文字材料。）")]:
+            document.paragraph(line)
+    document.signature(issuer, day)
+    document.properties(
+        title=title,
+        author=issuer,
+        comments=_("本稿由县科技创新企业登记系统根据登记数据起草，数字均可在系统中追溯到具体记录。"),
+        day=day,
     )
-    footer.runs[0].font.size = Pt(9)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return document.to_bytes()
