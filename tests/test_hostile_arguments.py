@@ -96,6 +96,7 @@ IDS = [
     "/api/v1/enterprises/99999999999999999999",
     "/audit/99999999999999999999",
     "/reports/snapshots/99999999999999999999",
+    "/api/v1/snapshots/99999999999999999999/compare",
     "/towns/2147483648",
     "/enterprises/" + "9" * 5000,
 ]

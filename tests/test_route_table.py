@@ -127,6 +127,7 @@ RULES = record_page_rules() | {
     "api.add_candidate_stage":       ("POST", {ADMIN, FO}),
     "api.summary":                   ("GET", READERS),
     "api.summary_item":              ("GET", READERS),
+    "api.snapshot_compare":          ("GET", READERS),
 }
 # fmt: on
 

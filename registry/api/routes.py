@@ -385,3 +385,13 @@ def summary_item(code: str):
             "records": records,
         }
     )
+
+
+# ---- snapshots ----------------------------------------------------------------------------------------
+@bp.get("/snapshots/<int:snapshot_id>/compare")
+def snapshot_compare(snapshot_id: int):
+    """A frozen snapshot beside today's numbers, and why each moved (who reads reports reads snapshots)."""
+    from ..reports import service
+
+    _summary_reader()
+    return jsonify(service.compare_json(service.get_snapshot(snapshot_id)))

@@ -53,7 +53,7 @@ def _changes(entry: ChangeLog):
 def _references(entry: ChangeLog) -> list:
     if entry.object_type == "user":
         return account_references(entry.changes)
-    record_type = catalog.get(entry.object_type)
+    record_type = catalog.get_any(entry.object_type)
     if record_type is None:
         return []
     found = []
@@ -68,7 +68,7 @@ def _references(entry: ChangeLog) -> list:
 def _rows(entry: ChangeLog, names: Names) -> list[Row]:
     if entry.object_type == "user":
         return account_change_rows(entry.changes, names)
-    record_type = catalog.get(entry.object_type)
+    record_type = catalog.get_any(entry.object_type)
     rows = []
     for name, (before, after) in _changes(entry):
         field = record_type.schema.by_name.get(name) if record_type else None

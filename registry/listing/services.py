@@ -16,7 +16,7 @@ from ..enums import FINAL_STAGES, Board, ListingTier, Role, Stage, TrainingTopic
 from ..extensions import db
 from ..models import Enterprise, ListingCandidate, StageChange, Training, training_participants
 from ..records import writer
-from ..records.catalog import register
+from ..records.catalog import register, register_child
 from ..records.errors import Conflict, ValidationFailed
 from ..records.fields import Choice, Date, ReferenceSet, Schema, Text
 from ..records.record_type import ChildRecordType, FirmRecordType, RecordType
@@ -252,6 +252,7 @@ CANDIDATE = register(CandidateType())
 TRAINING = register(TrainingType())
 STAGE = StageType()
 STAGE.parent = CANDIDATE
+register_child(STAGE)
 
 
 def current_stage(candidate: ListingCandidate) -> str | None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from .record_type import RecordType
+from .record_type import ChildRecordType, RecordType
 
 RECORD_TYPES: dict[str, RecordType] = {}
+# Record types written under a parent (a listing candidate's stages): not registers of their own, but their
+# change-log entries explain their parent's numbers.
+CHILD_RECORD_TYPES: dict[str, ChildRecordType] = {}
 
 # The modules that declare record types (importing them registers their record types).
 AREAS = ("reference", "enterprises", "incubation", "certifications", "finance", "listing")
@@ -16,6 +19,22 @@ AREAS = ("reference", "enterprises", "incubation", "certifications", "finance", 
 def register(record_type: RecordType) -> RecordType:
     RECORD_TYPES[record_type.name] = record_type
     return record_type
+
+
+def register_child(record_type: ChildRecordType) -> ChildRecordType:
+    CHILD_RECORD_TYPES[record_type.name] = record_type
+    return record_type
+
+
+def children_of(name: str) -> list[ChildRecordType]:
+    """The record types written under records of the record type ``name``."""
+    _load()
+    return [child for child in CHILD_RECORD_TYPES.values() if child.parent.name == name]
+
+
+def get_any(name: str) -> RecordType | None:
+    """A record type or a child record type by name (what a change-log entry's object type names)."""
+    return get(name) or CHILD_RECORD_TYPES.get(name)
 
 
 def get(name: str) -> RecordType | None:

@@ -25,7 +25,7 @@ from ..models import (
 )
 from ..records import catalog
 from ..records.errors import NotFound, PermissionDenied
-from . import conditions
+from . import conditions, moves
 from . import indicators as ind
 from .periods import Period
 
@@ -162,7 +162,14 @@ def freeze(user: User | None, period: Period, title: str) -> ReportSnapshot:
 
 
 def compare(snapshot: ReportSnapshot) -> dict:
-    """Today's values beside the frozen ones, and the changes since to the records behind them."""
+    """Today's values beside the frozen ones, with why each number moved, and the changes since to the
+    records behind them."""
+    return {"rows": compared_rows(snapshot), "changes": changes_since(snapshot)}
+
+
+def compared_rows(snapshot: ReportSnapshot) -> list[dict]:
+    """Each frozen row with today's value (``now``), whether it differs and, for a number whose value or
+    records moved, why (``moves``: a :class:`moves.Movement`)."""
     period = Period(snapshot.start, snapshot.end)
     indicators = {i.code: i for i in ind.all_indicators()}
     today = ind.values(list(indicators.values()), period.start, period.end)
@@ -171,23 +178,56 @@ def compare(snapshot: ReportSnapshot) -> dict:
         now = today.get(frozen["code"])
         now_plain = plain_number(now) if now is not None else None
         rows.append(frozen | {"now": now_plain, "differs": str(now_plain) != str(frozen["value"])})
+    movements = moves.explain(snapshot, indicators, rows)
+    for row in rows:
+        row["moves"] = movements.get(row["code"])
+    return rows
+
+
+def changes_since(snapshot: ReportSnapshot, limit: int = 200) -> list[ChangeLog]:
+    """The latest change-log entries since the snapshot about the records behind its numbers."""
     pairs = {(f["record_type"], i) for f in snapshot.values for i in f["ids"]}
+    if not pairs:
+        return []
     firms = {i for (kind, i) in pairs if kind == "enterprise"}
-    changes = []
-    if pairs:
-        changes = db.session.scalars(
-            select(ChangeLog)
-            .where(ChangeLog.at > snapshot.created_at)
-            .where(
-                or_(
-                    tuple_(ChangeLog.object_type, ChangeLog.object_id).in_(sorted(pairs)),
-                    ChangeLog.enterprise_id.in_(sorted(firms) or [-1]),
-                )
+    return db.session.scalars(
+        select(ChangeLog)
+        .where(ChangeLog.at > snapshot.created_at)
+        .where(
+            or_(
+                tuple_(ChangeLog.object_type, ChangeLog.object_id).in_(sorted(pairs)),
+                ChangeLog.enterprise_id.in_(sorted(firms) or [-1]),
             )
-            .order_by(ChangeLog.at.desc(), ChangeLog.id.desc())
-            .limit(200)
-        ).all()
-    return {"rows": rows, "changes": changes}
+        )
+        .order_by(ChangeLog.at.desc(), ChangeLog.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def compare_json(snapshot: ReportSnapshot) -> dict:
+    """The comparison for the API: every frozen indicator, today's value and what moved behind it."""
+    rows = compared_rows(snapshot)
+    empty = moves.Movement().as_json()
+    return {
+        "id": snapshot.id,
+        "title": snapshot.title,
+        "start": snapshot.start.isoformat(),
+        "end": snapshot.end.isoformat(),
+        "created_at": snapshot.created_at.isoformat(timespec="seconds"),
+        "indicators": [
+            {
+                "code": row["code"],
+                "label": row["label"],
+                "unit": row["unit"],
+                "record_type": row.get("record_type"),
+                "frozen": row["value"],
+                "now": row["now"],
+                "differs": row["differs"],
+            }
+            | (row["moves"].as_json() if row["moves"] else empty)
+            for row in rows
+        ],
+    }
 
 
 def get_snapshot(snapshot_id: int) -> ReportSnapshot:
