@@ -108,6 +108,15 @@ class ExitReason(Labelled):
     OTHER = "other", _l("其他")
 
 
+class DeregistrationReason(Labelled):
+    """Why a firm ceased to exist on its deregistration date (DESIGN.md §3, "Archive versus end")."""
+
+    CANCELLED = "cancelled", lazy_pgettext("deregistration", "注销")
+    REVOKED = "revoked", lazy_pgettext("deregistration", "吊销")
+    MOVED_AWAY = "moved_away", lazy_pgettext("deregistration", "迁出")
+    MERGED = "merged", lazy_pgettext("deregistration", "合并")
+
+
 class CertificationStatus(Labelled):
     APPLIED = "applied", _l("已申报")
     APPROVED = "approved", _l("已认定")

@@ -178,11 +178,14 @@ def test_csv_export_is_the_filtered_list_with_formulas_escaped(client, auth, app
         make_enterprise(name='=HYPERLINK("http://x")', uscc="91211122TT00000017", town=town, employees=3)
         make_enterprise(
             name="盘锦光合水产有限公司",
+            short_name="光合水产",
             uscc="91211122TT0000002U",
             town=town,
             industry="A",
             established_on=date(2013, 4, 2),
             contact_phone="+86 427 1234567",
+            deregistered_on=date(2022, 1, 5),
+            deregistered_reason="revoked",
         )
         make_enterprise(name="其他镇企业有限公司", town=make_town(name="沙岭镇"))
         db.session.commit()
@@ -197,6 +200,7 @@ def test_csv_export_is_the_filtered_list_with_formulas_escaped(client, auth, app
         [
             "编号",
             "企业名称",
+            "简称",
             "统一社会信用代码",
             "主体类型",
             "所在镇街",
@@ -212,11 +216,14 @@ def test_csv_export_is_the_filtered_list_with_formulas_escaped(client, auth, app
             "联系人",
             "联系电话",
             "地址",
+            "注销日期",
+            "注销原因",
             "已归档",
         ],
         [
             rows[1][0],
             '\'=HYPERLINK("http://x")',
+            "",
             "91211122TT00000017",
             "企业",
             "胡家镇",
@@ -233,10 +240,13 @@ def test_csv_export_is_the_filtered_list_with_formulas_escaped(client, auth, app
             "",
             "",
             "",
+            "",
+            "",
         ],
         [
             rows[2][0],
             "盘锦光合水产有限公司",
+            "光合水产",
             "91211122TT0000002U",
             "企业",
             "胡家镇",
@@ -252,6 +262,8 @@ def test_csv_export_is_the_filtered_list_with_formulas_escaped(client, auth, app
             "",
             "'+86 427 1234567",
             "",
+            "2022-01-05",
+            "吊销",
             "",
         ],
     ]

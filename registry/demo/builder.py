@@ -128,6 +128,7 @@ class DemoBuilder(ProgrammeRecords):
         self.loans()
         self.listing(others)
         self.trainings()
+        self.deregistered_firm()
 
     def named_firms(self) -> None:
         for key, name, form, town, park, industry, established, capital, staff, ip in data.NAMED_FIRMS:
@@ -142,6 +143,7 @@ class DemoBuilder(ProgrammeRecords):
                 employees=staff,
                 rd_staff=max(1, staff // 8),
                 high_value_ip_count=ip,
+                short_name=data.SHORT_NAMES.get(key),
                 founder_groups=data.NAMED_FOUNDERS.get(key, []),
                 tag_codes=data.NAMED_TAGS.get(key, []),
             )
@@ -169,6 +171,7 @@ class DemoBuilder(ProgrammeRecords):
         forms = ["company"] * 16 + ["individual"] * 3 + ["cooperative"] * 2 + ["team"] * 5
         self.rng.shuffle(forms)
         # 26 tenants in the building at the end of July 2021 (the report's "26家企业入驻孵化").
+        self.building_stays: list[Tenancy] = []
         for index, (form, founders) in enumerate(zip(forms, groups, strict=True)):
             moved_in = D("2019-06-03") + timedelta(days=index * 29)
             firm = self.generated_firm(
@@ -176,7 +179,7 @@ class DemoBuilder(ProgrammeRecords):
                 established=moved_in - timedelta(days=self.rng.randrange(20, 600)),
                 founder_groups=founders,
             )
-            self.tenancy("盘锦现代农业创业大厦", firm, moved_in)
+            self.building_stays.append(self.tenancy("盘锦现代农业创业大厦", firm, moved_in))
         # Earlier tenants who left; one graduated inside the period.
         for moved_in, left_on, reason in [
             ("2018-06-01", "2020-06-30", "graduated"),
@@ -218,9 +221,20 @@ class DemoBuilder(ProgrammeRecords):
             self.tenancy(incubator, firm, D(moved_in))
 
     def archived_firm(self) -> None:
+        """A firm entered twice by mistake: archived, it counts in no period (its tags and IP neither)."""
         firm = self.generated_firm(tag_codes=["kechuang-china"], high_value_ip_count=2)
         firm.archived_at = D("2021-02-01")
-        firm.archived_reason = "已注销"
+        firm.archived_reason = "重复登记"
+
+    def deregistered_firm(self) -> None:
+        """The first company among the building's 2021 tenants closes down in 2023: deregistered, its stay
+        ends that day (``closed``). It existed and was a tenant on 2021-07-31, so 2021's numbers keep it.
+        Chosen without a random draw, so every other record stays as it was."""
+        day = D(data.DEREGISTERED_ON)
+        stay = next(s for s in self.building_stays if s.enterprise.legal_form == "company")
+        stay.enterprise.deregistered_on = day
+        stay.enterprise.deregistered_reason = data.DEREGISTERED_REASON
+        stay.left_on, stay.exit_reason = day, "closed"
 
     def tags_for(self, others: list[Enterprise]) -> None:
         candidates = [

@@ -168,6 +168,23 @@ NAMED_FIRMS = [
     ("xinyu", "盘山县甜水馨毓君子兰培育中心", "individual", "tianshui", None, "A", "2016-02-28", 50, 8, 0),
 ]
 
+# The short names the report writes for them (简称): "大禹防水重点上市后备企业", "富隆化工入选第三批…".
+SHORT_NAMES = {
+    "dayu": "大禹防水",
+    "fulong": "富隆化工",
+    "jintian": "金田塑业",
+    "tianyuan": "天源药业",
+    "hualong": "华龙防水",
+    "kelong": "科隆化工",
+    "kaiwei": "开味食品",
+    "songdafang": "宋大房食品",
+    "haoye": "浩业化工",
+}
+
+# One of the building's tenants of 2021 closed down (注销) later: it still counts for 2021, and its stay
+# ended the day it was deregistered.
+DEREGISTERED_ON, DEREGISTERED_REASON = "2023-06-30", "cancelled"
+
 NAMED_FOUNDERS = {"xiuling": ["woman", "returning_migrant"], "shaling_flowers": ["woman"], "xinyu": ["woman"]}
 NAMED_TAGS = {
     "dayu": ["kechuang-china", "cloud", "alliance"],

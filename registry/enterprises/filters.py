@@ -194,6 +194,16 @@ def _certification_facet(ids):
     )
 
 
+# A firm is 存续 until its deregistration date (never after today), 已注销 from then on (DESIGN.md §3).
+STATUSES = (("active", _l("存续")), ("deregistered", _l("已注销")))
+
+
+def _status(query, value):
+    if value == "deregistered":
+        return query.where(Enterprise.deregistered_on.is_not(None))
+    return query.where(Enterprise.deregistered_on.is_(None))
+
+
 SPEC = ListSpec(
     model=Enterprise,
     base=base,
@@ -247,6 +257,13 @@ SPEC = ListSpec(
             lambda q, v: q.where(Enterprise.id.in_(holders(v))),
             str,
             _kind_choices,
+        ),
+        Filter(
+            "status",
+            _l("状态"),
+            _status,
+            enum_parser(lambda: [code for code, _label in STATUSES]),
+            lambda: [(code, str(label)) for code, label in STATUSES],
         ),
         archived_filter(Enterprise),
     ],

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from .. import list_engine
 from ..audit.display import history
 from ..certifications.services import CERTIFICATION
-from ..enums import FounderGroup, Industry, LegalForm
+from ..enums import DeregistrationReason, FounderGroup, Industry, LegalForm
 from ..extensions import db
 from ..finance.services import LOAN
 from ..incubation.services import TENANCY
@@ -51,6 +51,7 @@ def choices(form) -> None:
 EXPORT_COLUMNS = [
     (_l("编号"), lambda e: e.id),
     (SCHEMA["name"].label, lambda e: e.name),
+    (SCHEMA["short_name"].label, lambda e: e.short_name),
     (SCHEMA["uscc"].label, lambda e: e.uscc),
     (SCHEMA["legal_form"].label, lambda e: LegalForm.label_of(e.legal_form)),
     (SCHEMA["town_id"].label, lambda e: e.town.name),
@@ -66,6 +67,11 @@ EXPORT_COLUMNS = [
     (SCHEMA["contact_name"].label, lambda e: e.contact_name),
     (SCHEMA["contact_phone"].label, lambda e: e.contact_phone),
     (SCHEMA["address"].label, lambda e: e.address),
+    (SCHEMA["deregistered_on"].label, lambda e: e.deregistered_on),
+    (
+        SCHEMA["deregistered_reason"].label,
+        lambda e: DeregistrationReason.label_of(e.deregistered_reason) if e.deregistered_reason else None,
+    ),
     (_l("已归档"), lambda e: _("是") if e.archived_at else ""),
 ]
 
@@ -107,6 +113,13 @@ def firm_context(record) -> dict:
     return {"related": related, "history": history(enterprise_id=record.id)}
 
 
+def deregistered_badge(firm) -> list[tuple[str, str]]:
+    """The list's mark of a firm that no longer exists: 已注销 with its date."""
+    if firm.deregistered_on is None:
+        return []
+    return [(_("已注销 %(day)s", day=firm.deregistered_on.isoformat()), "text-bg-secondary")]
+
+
 def _facet_label(facet, value, label):
     if facet.name == "industry":
         return f"{value} {Industry.label_of(value)}"
@@ -122,7 +135,11 @@ PAGES = RecordPages(
             sort="name",
             link=True,
             badges=lambda e: [
-                (FounderGroup.label_of(g), "text-bg-info-subtle text-info-emphasis") for g in e.founder_groups
+                *deregistered_badge(e),
+                *[
+                    (FounderGroup.label_of(g), "text-bg-info-subtle text-info-emphasis")
+                    for g in e.founder_groups
+                ],
             ],
         ),
         Column(SCHEMA["uscc"].label, lambda e: e.uscc, sort="uscc"),

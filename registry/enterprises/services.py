@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import permissions
 from ..domain.text import name_key
-from ..enums import FounderGroup, Industry, LegalForm, Role
+from ..enums import DeregistrationReason, FounderGroup, Industry, LegalForm, Role
 from ..extensions import db
 from ..models import Enterprise, Park, Tag, Town
 from ..records.catalog import register
@@ -39,6 +39,7 @@ from ..records.record_type import RecordType
 SCHEMA = Schema(
     [
         Text("name", _l("企业名称"), required=True, max_length=200, name_like=True),
+        Text("short_name", _l("简称"), max_length=50, name_like=True, help=_l("报告中的写法，如：大禹防水")),
         Uscc("uscc", _l("统一社会信用代码"), help=_l("18位；创业团队(未注册)可不填")),
         Choice("legal_form", _l("主体类型"), required=True, enum=LegalForm),
         Reference(
@@ -56,6 +57,12 @@ SCHEMA = Schema(
         ChoiceSet("founder_groups", _l("创业者群体"), enum=FounderGroup),
         Integer("high_value_ip_count", _l("高价值知识产权数"), blank=0),
         TagSet("tags", _l("标签")),
+        Date(
+            "deregistered_on",
+            _l("注销日期"),
+            help=_l("注销、吊销、迁出或合并之日；该企业在孵的入孵记录于当日以“注销”离孵"),
+        ),
+        Choice("deregistered_reason", _l("注销原因"), enum=DeregistrationReason),
         Text("notes", _l("备注"), max_length=2000, multiline=True),
     ]
 )
@@ -179,6 +186,7 @@ class EnterpriseType(RecordType):
     plural, import_sheet = "enterprises", lazy_pgettext("menu", "企业")
     import_example: ClassVar[dict] = {
         "name": "盘锦示例科技有限公司",
+        "short_name": "示例科技",
         "uscc": "91211122DM0000001L",
         "legal_form": "企业",
         "town_id": "太平街道",
@@ -233,6 +241,9 @@ class EnterpriseType(RecordType):
         employees, rd_staff = values.get("employees"), values.get("rd_staff")
         if employees is not None and rd_staff is not None and rd_staff > employees:
             errors["rd_staff"] = [_("%(label)s：不能多于从业人数", label=label("rd_staff"))]
+        errors.update(deregistration_errors(values))
+        if not errors and record is not None and values.get("deregistered_on"):
+            errors.update(stays_after_deregistration(record, values["deregistered_on"]))
         if errors:
             raise ValidationFailed(errors)
         exclude = record.id if record is not None else None
@@ -284,8 +295,105 @@ class EnterpriseType(RecordType):
         values["tags"] = [t.code for t in record.tags]
         return values
 
+    def after_update(self, record: Enterprise, before: dict, user) -> None:
+        day = record.deregistered_on
+        if day is not None and day != before.get("deregistered_on"):
+            from ..incubation.services import end_stays_of_deregistered
+
+            end_stays_of_deregistered(record, before.get("deregistered_on"), user)
+
 
 ENTERPRISE = register(EnterpriseType())
+
+
+def deregistration_errors(values: dict) -> dict[str, list[str]]:
+    """The deregistration date and reason go together, and the date is neither after today nor before the
+    firm was established."""
+    label = SCHEMA.label
+    day, reason = values.get("deregistered_on"), values.get("deregistered_reason")
+    if day and not reason:
+        return {
+            "deregistered_reason": [
+                _("%(label)s：填写注销日期时必须选择", label=label("deregistered_reason"))
+            ]
+        }
+    if reason and not day:
+        return {"deregistered_on": [_("%(label)s：选择注销原因时必须填写", label=label("deregistered_on"))]}
+    if not day:
+        return {}
+    if day > date.today():
+        return {
+            "deregistered_on": [
+                _(
+                    "%(label)s：不能晚于今天（填写的是%(day)s）；请在企业注销后再登记",
+                    label=label("deregistered_on"),
+                    day=day.isoformat(),
+                )
+            ]
+        }
+    established = values.get("established_on")
+    if established and day < established:
+        return {
+            "deregistered_on": [
+                _(
+                    "%(label)s：%(day)s早于成立日期%(established)s，注销日期不能早于成立日期",
+                    label=label("deregistered_on"),
+                    day=day.isoformat(),
+                    established=established.isoformat(),
+                )
+            ]
+        }
+    return {}
+
+
+def stays_after_deregistration(firm: Enterprise, day: date) -> dict[str, list[str]]:
+    """A firm cannot be deregistered on ``day`` while it has a stay (not archived) that began on or after that
+    day, or that ended after it (other than the stays its earlier deregistration date ended, which follow the
+    date): it would be a tenant after it ceased to exist. Stays in incubators the acting user does not see
+    are counted, not named."""
+    from ..enums import ExitReason
+    from ..models import Incubator, Tenancy
+
+    user = permissions.acting_user()
+    managed = None if permissions.sees_everything(user) else permissions.managed_incubator_ids(user)
+    earlier = firm.deregistered_on
+    named, unnamed = [], 0
+    rows = db.session.execute(
+        select(
+            Tenancy.incubator_id, Incubator.name, Tenancy.moved_in_on, Tenancy.left_on, Tenancy.exit_reason
+        )
+        .join(Incubator, Incubator.id == Tenancy.incubator_id)
+        .where(Tenancy.enterprise_id == firm.id, Tenancy.archived_at.is_(None))
+        .order_by(Tenancy.moved_in_on, Tenancy.id)
+    )
+    for incubator_id, incubator, moved_in, left_on, exit_reason in rows:
+        follows = earlier is not None and left_on == earlier and exit_reason == ExitReason.CLOSED
+        if moved_in >= day:
+            problem = _("%(moved_in)s入驻“%(incubator)s”", moved_in=moved_in.isoformat(), incubator=incubator)
+        elif left_on is not None and left_on > day and not follows:
+            problem = _(
+                "%(left_on)s才从“%(incubator)s”离孵", left_on=left_on.isoformat(), incubator=incubator
+            )
+        else:
+            continue
+        if managed is None or incubator_id in managed:
+            named.append(problem)
+        else:
+            unnamed += 1
+    if not named and not unnamed:
+        return {}
+    if unnamed:
+        named.append(_("在其他孵化载体另有%(n)d条入孵记录晚于该日期", n=unnamed))
+    return {
+        "deregistered_on": [
+            _(
+                "%(label)s：该企业%(stays)s，不能在%(day)s注销；请先核对入孵记录或注销日期",
+                label=SCHEMA.label("deregistered_on"),
+                stays="；".join(named),
+                day=day.isoformat(),
+            )
+        ]
+    }
 
 
 def shown_to_acting_user(firms: list[Enterprise]) -> list[Enterprise]:

@@ -84,7 +84,17 @@ def open_tenants(incubators: list) -> None:
 INCUBATOR_PAGES = RecordPages(
     record_type=INCUBATOR,
     columns=[
-        Column(INCUBATOR_SCHEMA["name"].label, lambda i: i.name, sort="name", link=True),
+        Column(
+            INCUBATOR_SCHEMA["name"].label,
+            lambda i: i.name,
+            sort="name",
+            link=True,
+            badges=lambda i: (
+                [(_("已停用 %(day)s", day=i.closed_on.isoformat()), "text-bg-secondary")]
+                if i.closed_on
+                else []
+            ),
+        ),
         Column(INCUBATOR_SCHEMA["kind"].label, lambda i: IncubatorKind.label_of(i.kind)),
         Column(INCUBATOR_SCHEMA["level"].label, lambda i: Level.label_of(i.level)),
         Column(INCUBATOR_SCHEMA["town_id"].label, lambda i: i.town.name),
@@ -98,6 +108,7 @@ INCUBATOR_PAGES = RecordPages(
         (INCUBATOR_SCHEMA["level"].label, lambda i: Level.label_of(i.level)),
         (INCUBATOR_SCHEMA["town_id"].label, lambda i: i.town.name),
         (INCUBATOR_SCHEMA["opened_on"].label, lambda i: i.opened_on),
+        (INCUBATOR_SCHEMA["closed_on"].label, lambda i: i.closed_on),
         (_l("已归档"), lambda i: _("是") if i.archived_at else ""),
     ],
     prepare_form=lambda form: setattr(form.town_id, "choices", town_choices(blank=True)),

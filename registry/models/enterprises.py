@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..enums import FounderGroup, Industry, LegalForm
+from ..enums import DeregistrationReason, FounderGroup, Industry, LegalForm
 from ..extensions import db
 from .base import ArchivableMixin, Fixed2, RecordMixin, enum_check, enum_length
 from .reference import Park, Tag, Town
@@ -54,6 +54,15 @@ class Enterprise(RecordMixin, ArchivableMixin, db.Model):
     __table_args__ = (
         enum_check("legal_form", LegalForm),
         enum_check("industry", Industry),
+        enum_check("deregistered_reason", DeregistrationReason),
+        # A firm deregistered has a reason, and never before it was established (DESIGN.md §3).
+        db.CheckConstraint(
+            "(deregistered_on IS NULL) = (deregistered_reason IS NULL)", name="deregistered_reason_with_on"
+        ),
+        db.CheckConstraint(
+            "deregistered_on IS NULL OR established_on IS NULL OR deregistered_on >= established_on",
+            name="deregistered_after_established",
+        ),
         db.CheckConstraint("registered_capital_wan >= 0", name="registered_capital_wan"),
         db.CheckConstraint("employees >= 0", name="employees"),
         db.CheckConstraint("rd_staff >= 0", name="rd_staff"),
@@ -80,6 +89,7 @@ class Enterprise(RecordMixin, ArchivableMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     # The duplicate key of DESIGN.md §7 (width, script and pinyin glosses folded), kept by the write path.
     name_key: Mapped[str] = mapped_column(String(200), index=True)
+    short_name: Mapped[str | None] = mapped_column(String(50))  # 简称, as reports write it: 大禹防水
     uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
     legal_form: Mapped[str] = mapped_column(enum_length(LegalForm), default=LegalForm.COMPANY, index=True)
     town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"), index=True)
@@ -94,6 +104,10 @@ class Enterprise(RecordMixin, ArchivableMixin, db.Model):
     contact_phone: Mapped[str | None] = mapped_column(String(30))
     high_value_ip_count: Mapped[int] = mapped_column(Integer, default=0)
     notes: Mapped[str | None] = mapped_column(Text)
+    # The day the firm ceased to exist (注销, 吊销, 迁出, 合并); it exists on day D when established_on is
+    # null or <= D and deregistered_on is null or > D. Archiving is for records entered in error.
+    deregistered_on: Mapped[date | None] = mapped_column(Date)
+    deregistered_reason: Mapped[str | None] = mapped_column(enum_length(DeregistrationReason))
 
     town: Mapped[Town] = relationship()
     park: Mapped[Park | None] = relationship()

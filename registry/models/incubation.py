@@ -30,6 +30,9 @@ class Incubator(RecordMixin, ArchivableMixin, db.Model):
         enum_check("kind", IncubatorKind),
         enum_check("level", Level),
         CheckConstraint("area_m2 >= 0", name="area_m2"),
+        CheckConstraint(
+            "closed_on IS NULL OR opened_on IS NULL OR closed_on >= opened_on", name="closed_after_opened"
+        ),
     )
 
     name: Mapped[str] = mapped_column(String(100), unique=True)
@@ -40,6 +43,9 @@ class Incubator(RecordMixin, ArchivableMixin, db.Model):
     address: Mapped[str | None] = mapped_column(String(200))
     area_m2: Mapped[Decimal | None] = mapped_column(Fixed2)
     opened_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # The day it stopped operating; it is open on day D when opened_on is null or <= D and closed_on is
+    # null or > D.
+    closed_on: Mapped[date | None] = mapped_column(Date)
 
     town: Mapped[Town] = relationship()
     managers: Mapped[list[User]] = relationship(  # noqa: F821 — resolved by name

@@ -94,6 +94,14 @@ class RecordType:
     def check(self, values: dict, record=None, *, confirmed: bool = False) -> None:
         """Rules across fields and records, on the record as it would be; raise ValidationFailed."""
 
+    def after_update(self, record, before: dict, user: User | None) -> None:
+        """Writes that follow from a change (``before`` is the record's snapshot before it), made in the same
+        transaction and so under the same request id: a firm's deregistration ends its open stays.
+
+        Everything that could refuse them is checked in :meth:`check` first; a refusal here would leave a
+        bulk run's batch half-written, so it must be raised as a :class:`Conflict` (which redoes the batch
+        row by row, each in its own savepoint)."""
+
     def check_archive(self, record) -> None:
         """Rules that keep a record from being archived (none by default)."""
 
