@@ -33,9 +33,23 @@ def _count(statement) -> int:
     return db.session.scalar(select(func.count()).select_from(statement.subquery()))
 
 
+def _firms(statement) -> int:
+    """The distinct enterprises among ``statement``'s rows (its first column): a 家 figure counts firms,
+    never their records (DESIGN.md §4, rule 1)."""
+    return db.session.scalar(select(func.count(distinct(statement.subquery().c[0]))))
+
+
+def _existing_at_end():
+    """The firms on the register at the end (§3: established by then), not archived."""
+    return select(Enterprise.id).where(
+        Enterprise.archived_at.is_(None),
+        or_(Enterprise.established_on.is_(None), Enterprise.established_on <= END),
+    )
+
+
 def _certifications(kind: str, level: str | None = None):
     statement = (
-        select(Certification.id)
+        select(Certification.enterprise_id)
         .join(Enterprise, Enterprise.id == Certification.enterprise_id)
         .where(
             Certification.kind == kind, Certification.archived_at.is_(None), Enterprise.archived_at.is_(None)
@@ -50,6 +64,7 @@ def _valid_at_end(statement):
         Certification.approved_on <= END,
         or_(Certification.valid_until.is_(None), Certification.valid_until >= END),
         or_(Certification.revoked_on.is_(None), Certification.revoked_on > END),
+        Certification.enterprise_id.in_(_existing_at_end()),
     )
 
 
@@ -58,10 +73,11 @@ def _applied_in_period(statement):
 
 
 def seed_numbers() -> dict[str, int]:
-    active = select(Tenancy.id).where(
+    active = select(Tenancy.enterprise_id).where(
         Tenancy.archived_at.is_(None),
         Tenancy.moved_in_on <= END,
         or_(Tenancy.left_on.is_(None), Tenancy.left_on > END),
+        Tenancy.enterprise_id.in_(_existing_at_end()),
     )
     outreach = select(Outreach).where(Outreach.archived_at.is_(None), Outreach.held_on.between(START, END))
     stage_at_end = (
@@ -75,28 +91,42 @@ def seed_numbers() -> dict[str, int]:
         Training.archived_at.is_(None), Training.topic == "listing", Training.held_on.between(START, END)
     )
     return {
-        "tech_sme.registered": _count(
+        "tech_sme.registered": _firms(
             _certifications("tech_sme").where(Certification.approved_on.between(START, END))
         ),
-        "high_tech.applied": _count(_applied_in_period(_certifications("high_tech"))),
-        "srdi.little_giant_national_valid": _count(
+        "high_tech.applied": _firms(_applied_in_period(_certifications("high_tech"))),
+        "srdi.little_giant_national_valid": _firms(
             _valid_at_end(_certifications("little_giant", "national"))
         ),
-        "srdi.little_giant_national_key_valid": _count(
+        "srdi.little_giant_national_key_valid": _firms(
             _valid_at_end(_certifications("little_giant", "national")).where(
                 Certification.key_support.is_(True)
             )
         ),
-        "srdi.product_provincial_applied": _count(
+        # The seed's "申报省级“专精特新”产品5家": five firms, one product each (5 products, 5 firms).
+        "srdi.product_provincial_applied": _firms(
             _applied_in_period(_certifications("srdi_product", "provincial"))
         ),
-        "srdi.little_giant_provincial_applied": _count(
+        "srdi.product_provincial_applied_products": _count(
+            _applied_in_period(_certifications("srdi_product", "provincial"))
+        ),
+        "srdi.little_giant_provincial_applied": _firms(
             _applied_in_period(_certifications("little_giant", "provincial"))
         ),
-        "incubation.tenants_active": _count(active),
+        "incubation.tenants_active": _firms(active),
         "ip_pledge.outreach_enterprises": db.session.scalar(
             select(func.count(distinct(Outreach.enterprise_id))).where(
                 Outreach.archived_at.is_(None), Outreach.held_on.between(START, END)
+            )
+        ),
+        # "深入22家获得高价值知识产权的企业": the firms visited that held high-value IP.
+        "ip_pledge.outreach_enterprises_high_value": db.session.scalar(
+            select(func.count(distinct(Outreach.enterprise_id)))
+            .join(Enterprise, Enterprise.id == Outreach.enterprise_id)
+            .where(
+                Outreach.archived_at.is_(None),
+                Outreach.held_on.between(START, END),
+                Enterprise.high_value_ip_count > 0,
             )
         ),
         "ip_pledge.outreach_towns": db.session.scalar(
@@ -105,22 +135,23 @@ def seed_numbers() -> dict[str, int]:
             )
         ),
         "ip_pledge.high_value_ip_enterprises": _count(
-            select(Enterprise.id).where(Enterprise.archived_at.is_(None), Enterprise.high_value_ip_count > 0)
+            _existing_at_end().where(Enterprise.high_value_ip_count > 0)
         ),
-        "listing.key_reserve_active": _count(
-            select(ListingCandidate.id).where(
+        "listing.key_reserve_active": _firms(
+            select(ListingCandidate.enterprise_id).where(
                 ListingCandidate.archived_at.is_(None),
                 ListingCandidate.entered_on <= END,
                 ListingCandidate.tier == "key",
+                ListingCandidate.enterprise_id.in_(_existing_at_end()),
                 stage_at_end.not_in(["listed", "withdrawn"]),
             )
         ),
         "listing.trainings": _count(listing_trainings),
+        # "全县已有102家中小微企业注册使用": firms on the register at the end that carry the tag.
         "tags.kechuang-china": _count(
-            select(Enterprise.id)
+            _existing_at_end()
             .join(enterprise_tags, enterprise_tags.c.enterprise_id == Enterprise.id)
             .join(Tag, and_(Tag.id == enterprise_tags.c.tag_id, Tag.code == "kechuang-china"))
-            .where(Enterprise.archived_at.is_(None))
         ),
         "_outreach_rows": _count(outreach),
     }
@@ -132,9 +163,11 @@ SEED = {
     "srdi.little_giant_national_valid": 2,
     "srdi.little_giant_national_key_valid": 1,
     "srdi.product_provincial_applied": 5,
+    "srdi.product_provincial_applied_products": 5,
     "srdi.little_giant_provincial_applied": 4,
     "incubation.tenants_active": 26,
     "ip_pledge.outreach_enterprises": 22,
+    "ip_pledge.outreach_enterprises_high_value": 22,
     "ip_pledge.outreach_towns": 13,
     "ip_pledge.high_value_ip_enterprises": 22,
     "listing.key_reserve_active": 1,
@@ -150,7 +183,22 @@ def demo(ctx):
 
 @pytest.mark.parametrize("code", sorted(SEED))
 def test_demo_data_reproduces_seed_number(demo, code):
-    assert seed_numbers()[code] == SEED[code]
+    assert seed_numbers()[code] == SEED[code], (
+        f"{code}: the seed report's number, counted as DESIGN.md §4 rev. 2 says — 家 figures are distinct "
+        "firms (not their tenancies or certificates), those 'at end' only of firms existing on 2021-07-31"
+    )
+
+
+def test_the_demo_s_outreach_visits_some_firms_twice(demo):
+    """The 22 firms are 22 firms, not 22 visits: three of them had a second visit in July."""
+    visits = db.session.scalar(
+        select(func.count()).where(
+            Outreach.archived_at.is_(None),
+            Outreach.held_on.between(START, END),
+            Outreach.enterprise_id.is_not(None),
+        )
+    )
+    assert visits == 25 and seed_numbers()["ip_pledge.outreach_enterprises"] == 22
 
 
 def test_demo_data_twice_changes_no_count(ctx):

@@ -134,6 +134,15 @@ def test_enterprise_list_reads_indexes_only(client, auth, app, registry, page):
         "/api/v1/summary?start=2021-01-01&end=2021-12-31",
         f"/reports/drill/tech_sme.valid?{YEAR}",
         f"/reports/drill/incubation.veteran_tenants_active?{YEAR}",
+        # Firms with the records behind them (the via records of a 家 indicator), and the new indicators.
+        f"/reports/drill/incubation.tenants_active?{YEAR}",
+        f"/reports/drill/high_tech.applied?{YEAR}",
+        f"/reports/drill/listing.training_enterprises?{YEAR}",
+        f"/reports/drill/ip_pledge.outreach_enterprises_high_value?{YEAR}",
+        f"/reports/drill/ip_pledge.outreach_towns?{YEAR}",
+        f"/reports/drill/enterprises.total?{YEAR}",
+        "/api/v1/summary/ip_pledge.loan_enterprises?start=2021-01-01&end=2021-12-31",
+        "/api/v1/summary/tech_sme.valid?start=2021-01-01&end=2021-12-31",
     ],
 )
 def test_summary_reads_indexes_only(client, auth, app, registry, page):

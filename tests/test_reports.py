@@ -84,6 +84,44 @@ def test_summary_item_lists_the_records_behind_the_value(client, auth, demo, cod
     assert len({r["id"] for r in item["records"]}) == item["value"]
 
 
+def test_every_count_on_the_demo_data_lists_as_many_records_as_its_value(client, auth, demo):
+    """DESIGN.md §5: len(records) == value for every count; a 家 count's records are its firms, once each,
+    with the records that put each there."""
+    auth.login("rw", roles=("report_writer",))
+    period = "start=2021-01-01&end=2021-07-31"
+    summary = client.get(f"/api/v1/summary?{period}").get_json()["indicators"]
+    assert len(summary) > 40
+    for indicator in summary:
+        item = client.get(f"/api/v1/summary/{indicator['code']}?{period}").get_json()
+        records = item["records"]
+        assert item["value"] == indicator["value"] and item["unit"] == indicator["unit"]
+        if indicator["unit"] == "万元":
+            continue  # a sum: its records are the loans it adds up
+        assert len(records) == len({r["id"] for r in records}) == item["value"], indicator["code"]
+        if indicator["unit"] == "家":
+            assert {r["type"] for r in records} <= {"enterprise"}, indicator["code"]
+            assert all(r.get("via", [None]) for r in records), indicator["code"]  # each firm's records shown
+
+
+def test_a_firm_s_drill_down_row_shows_the_records_that_put_it_there(client, auth, demo):
+    auth.login("rw", roles=("report_writer",))
+    page = client.get("/reports/drill/ip_pledge.outreach_enterprises", query_string=SEVEN_MONTHS).get_data(
+        as_text=True
+    )
+    assert re.search(r'对应企业 <strong id="record-count">22</strong> 家', page)
+    rows = re.findall(r"<tr><td class=\"text-muted\">(\d+)</td>(.*?)</tr>", page, flags=re.S)
+    assert len(rows) == 22
+    visits = {
+        firm: re.findall(r'data-type="outreach" data-id="(\d+)"><a href="/outreach/\1"', row)
+        for firm, row in rows
+    }
+    assert sorted(len(v) for v in visits.values()) == [1] * 19 + [2] * 3  # three firms were visited twice
+    tenants = client.get("/reports/drill/incubation.tenants_active", query_string=SEVEN_MONTHS).get_data(
+        as_text=True
+    )
+    assert tenants.count('data-type="tenancy"') == 26 and "盘锦现代农业创业大厦 · 2019-06-03 –" in tenants
+
+
 def test_summary_api_refuses_bad_periods_and_unknown_codes(client, auth):
     auth.login("rw", roles=("report_writer",))
     assert client.get("/api/v1/summary?start=2021-13-01&end=2021-07-31").status_code == 422
@@ -132,7 +170,7 @@ def test_summary_exports_carry_code_section_label_unit_value_and_last_year(clien
         workbook = load_workbook(io.BytesIO(response.get_data()), read_only=True)
     rows = list(workbook.active.iter_rows(values_only=True))
     workbook.close()
-    assert any(r[0] == "incubation.tenants_active" and r[4] == 26 for r in rows)
+    assert any(r[0] == "incubation.tenants_active" and r[4] == 26 for r in rows), "26 firms in the building"
 
 
 def test_docx_draft_opens_and_carries_the_numbers(client, auth, demo):

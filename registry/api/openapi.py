@@ -275,6 +275,11 @@ def document(app, collections) -> dict:
             | _errors("401", "403", "422"),
         }
     }
+    record = {
+        "type": "object",
+        "properties": {"type": {"type": "string"}, "id": {"type": "integer"}, "label": {"type": "string"}},
+        "required": ["type", "id", "label"],
+    }
     paths["/api/v1/summary/{code}"] = {
         "get": {
             "summary": "单个指标的数值及其对应记录",
@@ -294,15 +299,19 @@ def document(app, collections) -> dict:
                                     "code": {"type": "string"},
                                     "start": {"type": "string"},
                                     "end": {"type": "string"},
+                                    "unit": {"type": "string"},
                                     "value": value,
                                     "records": {
                                         "type": "array",
+                                        "description": "数值背后的记录：单位为“家”的指标即各企业（type 为 enterprise，"
+                                        "每家一次，记录数等于数值），via 为使其计入的记录（入孵、资质、贷款……）",
                                         "items": {
                                             "type": "object",
                                             "properties": {
                                                 "type": {"type": "string"},
                                                 "id": {"type": "integer"},
                                                 "label": {"type": "string"},
+                                                "via": {"type": "array", "items": record},
                                             },
                                             "required": ["type", "id", "label"],
                                         },

@@ -372,17 +372,28 @@ def summary_item(code: str):
         raise NotFound()
     period = _summary_period()
     value = ind.values([indicator], period.start, period.end)[code]
-    records = [
-        {"type": indicator.record_type, "id": r.id, "label": service.label(indicator, r)}
-        for r in service.all_records(indicator, period)
-    ]
+
+    def record(row) -> dict:
+        item = {
+            "type": indicator.record_type,
+            "id": row.record.id,
+            "label": service.label(indicator, row.record),
+        }
+        if indicator.via:  # the records that put it there (a 家 indicator's firm: its tenancies, loans …)
+            item["via"] = [
+                {"type": indicator.via.record_type, "id": r.id, "label": service.via_line(indicator, r)}
+                for r in row.via
+            ]
+        return item
+
     return jsonify(
         {
             "code": code,
             "start": period.start.isoformat(),
             "end": period.end.isoformat(),
+            "unit": str(indicator.unit),
             "value": plain_number(value),
-            "records": records,
+            "records": [record(row) for row in service.all_rows(indicator, period)],
         }
     )
 

@@ -148,6 +148,12 @@ class CertificationType(FirmRecordType):
         product = f"（{record.product_name}）" if record.product_name else ""
         return f"{record.enterprise.name} · {record.kind_ref.name}{product}"
 
+    def drill_line(self, record) -> str:
+        product = f"（{record.product_name}）" if record.product_name else ""
+        day = record.approved_on if record.status in ("approved", "revoked") else record.applied_on
+        status = CertificationStatus.label_of(record.status)
+        return f"{record.kind_ref.name}{product} · {Level.label_of(record.level)} · {status} {day or ''}".rstrip()
+
     model = Certification
     schema = SCHEMA
     write_roles = frozenset({Role.SCIENCE_BUREAU})

@@ -22,6 +22,7 @@ from .programmes import ProgrammeRecords
 D = date.fromisoformat
 _USCC_PREFIX = {"company": "91", "individual": "92", "cooperative": "93"}
 _VALIDITY = {"tech_sme": "calendar_year"}  # every other seeded kind is years:3
+SEED_END = D("2021-07-31")  # the end of the seed report's period
 
 
 def demo_uscc(legal_form: str, serial: int) -> str:
@@ -244,6 +245,8 @@ class DemoBuilder(ProgrammeRecords):
             and f.legal_form != "team"
             and f.archived_at is None
             and "kechuang-china" not in {t.code for t in f.tags}
+            # The report counts the firms that exist at its end (DESIGN.md §4, rule 2): not those set up later.
+            and (f.established_on is None or f.established_on <= SEED_END)
         ]
         candidates.sort(key=lambda f: f.uscc)
         already = sum(1 for f in self.firms.values() if "kechuang-china" in {t.code for t in f.tags})

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from ..enterprises.services import enterprise_field, name_lookup
 from ..enums import IpType, LoanStatus, OutreachForm, Role
@@ -76,6 +77,15 @@ class OutreachType(FirmRecordType):
 
         return OUTREACH_SPEC
 
+    def drill_options(self) -> tuple:
+        return (joinedload(Outreach.enterprise), joinedload(Outreach.town))
+
+    def drill_label(self, record) -> str:
+        return f"{record.held_on} {OutreachForm.label_of(record.form)} · {record.target}"
+
+    def drill_line(self, record) -> str:
+        return f"{record.held_on} {OutreachForm.label_of(record.form)}"
+
     def label(self, record) -> str:
         target = (
             db.session.get(Enterprise, record.enterprise_id)
@@ -117,6 +127,9 @@ class PledgeLoanType(FirmRecordType):
 
     def drill_label(self, record) -> str:
         return f"{record.enterprise.name} · {record.lender} · {record.amount_wan}万元"
+
+    def drill_line(self, record) -> str:
+        return f"{record.registered_on} · {record.lender} · {record.amount_wan}万元"
 
     model = PledgeLoan
     schema = LOAN_SCHEMA

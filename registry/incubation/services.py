@@ -168,6 +168,10 @@ class TenancyType(RecordType):
     def drill_label(self, record) -> str:
         return f"{record.enterprise.name} @ {record.incubator.name}"
 
+    def drill_line(self, record) -> str:
+        ended = f"{record.left_on} {ExitReason.label_of(record.exit_reason)}" if record.left_on else ""
+        return f"{record.incubator.name} · {record.moved_in_on} – {ended}".rstrip()
+
     model = Tenancy
     schema = TENANCY_SCHEMA
     write_roles = frozenset({Role.SCIENCE_BUREAU})

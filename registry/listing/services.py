@@ -110,6 +110,9 @@ class CandidateType(FirmRecordType):
     def drill_label(self, record) -> str:
         return record.enterprise.name
 
+    def drill_line(self, record) -> str:
+        return f"{Stage.label_of(Stage.RESERVE)} {record.entered_on} · {ListingTier.label_of(record.tier)}"
+
     model = ListingCandidate
     schema = CANDIDATE_SCHEMA
     write_roles = frozenset({Role.FINANCE_OFFICER})

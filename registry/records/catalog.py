@@ -104,6 +104,7 @@ METHODS = (
     "record_page",
     "drill_options",
     "drill_label",
+    "drill_line",
 )
 REQUIRED = ("name", "model", "schema", "order", "plural", "title")
 

@@ -76,6 +76,11 @@ class RecordType:
         """A record's line in the list behind a report's number."""
         return self.label(record)
 
+    def drill_line(self, record) -> str:
+        """The record's line under its firm in the list behind a 家 number, which names the firm already
+        (loaded with :meth:`drill_options`)."""
+        return self.drill_label(record)
+
     def label(self, record) -> str:
         return str(record)
 

@@ -1,28 +1,41 @@
-"""SQL conditions the indicators are made of (DESIGN.md §4): active tenancies, stage at end…
-("valid at end" is certifications/validity.py, shared with the lists)
+"""SQL conditions the indicators are made of (DESIGN.md §4): who exists on a day, active tenancies, stage at
+end… ("valid at end" is certifications/validity.py, shared with the lists)
 
 Each is a function of the period's dates that returns SQL, never a Python loop over rows.
+
+Rule 2 of §4 ("at end" reads the world as it was on ``end``) is said once for each thing that can begin and
+end or change: :func:`enterprise_exists_on`, :func:`incubator_open_on`, and the dated fields
+(:func:`tag_holders_on`, :func:`high_value_ip_on`, :func:`listing_tier_on`). Every indicator reads them, so a
+firm's end (its deregistration) or a field's history is plugged in at these single places.
+
+Rule 3 (archived records, and every record of an archived enterprise or incubator, never count) is
+:func:`live_enterprise` and :func:`live_incubator`, which the conditions below apply to each record they read.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import and_, func, literal, or_, select, union_all
 
 from ..certifications.validity import valid_on
 from ..models import (
     Certification,
     Enterprise,
+    Incubator,
     ListingCandidate,
     Outreach,
     PledgeLoan,
     StageChange,
     Tenancy,
+    Town,
     Training,
+    enterprise_tags,
+    training_participants,
 )
 
 
+# ---- rule 3: what never counts ---------------------------------------------------------------------------
 def live_enterprise(column):
     """SQL: the enterprise ``column`` points to is not archived.
 
@@ -33,12 +46,77 @@ def live_enterprise(column):
     return column.not_in(select(Enterprise.id).where(Enterprise.archived_at.is_not(None)))
 
 
-def active_tenancy(end: date):
+def live_incubator(column):
+    """SQL: the incubator ``column`` points to is not archived (its tenancies never count otherwise)."""
+    return column.not_in(select(Incubator.id).where(Incubator.archived_at.is_not(None)))
+
+
+def live_town(column):
+    return column.not_in(select(Town.id).where(Town.archived_at.is_not(None)))
+
+
+# ---- rule 2: the world as it was on a day ---------------------------------------------------------------
+def enterprise_exists_on(enterprise_id_column, day):
+    """SQL: the enterprise ``enterprise_id_column`` points to exists on ``day`` (DESIGN.md §3): established
+    by then (or no date known) — and, by rule 3, not archived.
+
+    Read as "not among the firms that do not exist on ``day``": each way of not existing is one indexed
+    SELECT of ids (archived; established after ``day``), so the condition never probes the firm of each
+    record. A firm's end (deregistration) joins here as one more such SELECT.
+    """
+    absent = union_all(
+        select(Enterprise.id).where(Enterprise.archived_at.is_not(None)),
+        select(Enterprise.id).where(Enterprise.established_on > day),
+    )
+    return enterprise_id_column.not_in(absent)
+
+
+def incubator_open_on(day):
+    """SQL (on ``incubators``): the incubator is open on ``day`` — opened by then (or no date known) — and,
+    by rule 3, not archived. An incubator's closing joins here."""
+    return and_(
+        Incubator.archived_at.is_(None),
+        or_(Incubator.opened_on.is_(None), Incubator.opened_on <= day),
+    )
+
+
+def tag_holders_on(tag_id, day):
+    """SELECT of the enterprise ids carrying tag ``tag_id`` on ``day``. Today the registry keeps only each
+    firm's current tags; the tags' history joins here."""
+    return select(enterprise_tags.c.enterprise_id).where(enterprise_tags.c.tag_id == tag_id)
+
+
+def high_value_ip_on(enterprise_id_column, day):
+    """SQL: the firm ``enterprise_id_column`` points to holds high-value IP (``high_value_ip_count`` > 0) on
+    ``day`` (a date or a date column, e.g. an outreach's ``held_on``). Today the registry keeps only the
+    current count, which is read whatever the day; the count's history joins here."""
+    return enterprise_id_column.in_(select(Enterprise.id).where(Enterprise.high_value_ip_count > 0))
+
+
+def listing_tier_on(day):
+    """SQL: a listing candidate's tier on ``day``. Today the current tier; the tier's history joins here."""
+    return ListingCandidate.tier
+
+
+# ---- the records the indicators read --------------------------------------------------------------------
+def tenancy_counts():
+    """A tenancy that may count at all: not archived, its firm and its incubator not archived."""
     return and_(
         Tenancy.archived_at.is_(None),
         live_enterprise(Tenancy.enterprise_id),
+        live_incubator(Tenancy.incubator_id),
+    )
+
+
+def active_tenancy(end: date):
+    """A tenancy active at the end of ``end``: moved in by then, not left by then, in an incubator open
+    then, of a firm that exists then."""
+    return and_(
+        Tenancy.archived_at.is_(None),
         Tenancy.moved_in_on <= end,
         or_(Tenancy.left_on.is_(None), Tenancy.left_on > end),
+        enterprise_exists_on(Tenancy.enterprise_id, end),
+        Tenancy.incubator_id.in_(select(Incubator.id).where(incubator_open_on(end))),
     )
 
 
@@ -46,7 +124,6 @@ def certifications(kind: str, level: str | None = None):
     conditions = [
         Certification.kind == kind,
         Certification.archived_at.is_(None),
-        live_enterprise(Certification.enterprise_id),
     ]
     if level:
         conditions.append(Certification.level == level)
@@ -54,15 +131,33 @@ def certifications(kind: str, level: str | None = None):
 
 
 def cert_valid(kind, level=None, *extra):
-    return lambda start, end: select(Certification.id).where(
-        *certifications(kind, level), valid_on(end), *extra
+    """The certifications of ``kind`` valid at ``end``, of firms that exist then: (enterprise, record)."""
+    return lambda start, end: pairs(Certification).where(
+        *certifications(kind, level),
+        valid_on(end),
+        enterprise_exists_on(Certification.enterprise_id, end),
+        *extra,
     )
 
 
 def cert_applied(kind, level=None):
-    return lambda start, end: select(Certification.id).where(
-        *certifications(kind, level), Certification.applied_on.between(start, end)
+    """The applications for ``kind`` dated in the period, whatever became of them: (enterprise, record)."""
+    return lambda start, end: certifications_applied(kind, level, start, end)
+
+
+def certifications_applied(kind, level, start, end):
+    return pairs(Certification).where(
+        *certifications(kind, level),
+        Certification.applied_on.between(start, end),
+        live_enterprise(Certification.enterprise_id),
     )
+
+
+def pairs(model, enterprise_id=None):
+    """SELECT (id, record_id): the enterprise a firm's record belongs to, and the record — the rows behind
+    a 家 indicator made of records (narrowed with ``.where``)."""
+    firm = model.enterprise_id if enterprise_id is None else enterprise_id
+    return select(firm.label("id"), model.id.label("record_id"))
 
 
 def stage_at(end: date):
@@ -79,22 +174,40 @@ def stage_at(end: date):
 
 
 def reserve_active(end: date, *extra):
-    return select(ListingCandidate.id).where(
+    """The candidates in the reserve at ``end``, of firms that exist then: (enterprise, candidate)."""
+    return pairs(ListingCandidate).where(
         ListingCandidate.archived_at.is_(None),
-        live_enterprise(ListingCandidate.enterprise_id),
         ListingCandidate.entered_on <= end,
+        enterprise_exists_on(ListingCandidate.enterprise_id, end),
         stage_at(end).not_in(["listed", "withdrawn"]),
         *extra,
     )
 
 
 def outreach_in(start, end):
-    return and_(Outreach.archived_at.is_(None), Outreach.held_on.between(start, end))
+    """An outreach record held in the period that counts: not archived, nor its firm or town."""
+    return and_(
+        Outreach.archived_at.is_(None),
+        Outreach.held_on.between(start, end),
+        or_(Outreach.enterprise_id.is_(None), live_enterprise(Outreach.enterprise_id)),
+        or_(Outreach.town_id.is_(None), live_town(Outreach.town_id)),
+    )
 
 
 def listing_trainings(start, end):
     return select(Training.id).where(
         Training.archived_at.is_(None), Training.topic == "listing", Training.held_on.between(start, end)
+    )
+
+
+def training_attendance(start, end):
+    """(enterprise, training): the firms at the period's listing trainings, each attendance a row."""
+    return select(
+        training_participants.c.enterprise_id.label("id"),
+        training_participants.c.training_id.label("record_id"),
+    ).where(
+        training_participants.c.training_id.in_(listing_trainings(start, end)),
+        live_enterprise(training_participants.c.enterprise_id),
     )
 
 

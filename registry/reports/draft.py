@@ -22,7 +22,7 @@ def _names(code: str, period: Period) -> str:
     if not records or len(records) > NAMES_UP_TO:
         return ""
     firms = []
-    for record in records:
+    for record in records:  # a 家 indicator's records are the firms; a 个 one's are the firms' records
         firm = getattr(record, "enterprise", None) or record
         name = getattr(firm, "short_name", None) or getattr(firm, "name", str(firm))
         if name not in firms:
@@ -82,11 +82,11 @@ def sentences(period: Period, values: dict, county: str) -> dict[str, list[str]]
                 names=_names("srdi.little_giant_national_key_valid", period),
             )
         out["四"].append(text + "。")
-    if v.get("srdi.product_provincial_applied") or v.get("srdi.little_giant_provincial_applied"):
+    if v.get("srdi.product_provincial_applied_products") or v.get("srdi.little_giant_provincial_applied"):
         out["四"].append(
             _(
                 "申报省级“专精特新”产品%(a)s个%(names)s，申报省级专精特新“小巨人”企业%(b)s家。",
-                a=v["srdi.product_provincial_applied"],
+                a=v["srdi.product_provincial_applied_products"],
                 names=_names("srdi.product_provincial_applied", period),
                 b=v["srdi.little_giant_provincial_applied"],
             )
@@ -95,11 +95,11 @@ def sentences(period: Period, values: dict, county: str) -> dict[str, list[str]]
         out["四"].append(_("省级专精特新中小企业%(n)s家。", n=v["srdi.sme_provincial_valid"]))
     if v.get("incubation.incubators"):
         out["五"].append(_("全县现有各类孵化载体%(n)s个。", n=v["incubation.incubators"]))
-    if v.get("ip_pledge.outreach_enterprises") or v.get("ip_pledge.outreach_towns"):
+    if v.get("ip_pledge.outreach_enterprises_high_value") or v.get("ip_pledge.outreach_towns"):
         out["六"].append(
             _(
                 "为解决中小企业融资困难，我县相关部门深入%(a)s家获得高价值知识产权的企业和%(b)s个镇街进行融资宣传。",
-                a=v["ip_pledge.outreach_enterprises"],
+                a=v["ip_pledge.outreach_enterprises_high_value"],
                 b=v["ip_pledge.outreach_towns"],
             )
         )

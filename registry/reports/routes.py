@@ -131,6 +131,10 @@ def _indicator(code: str) -> ind.Indicator:
     return indicator
 
 
+def _url(page) -> str | None:
+    return url_for(page[0], **page[1]) if page else None
+
+
 @bp.route("/drill/<code>")
 def drill(code: str):
     indicator = _indicator(code)
@@ -148,7 +152,9 @@ def drill(code: str):
         next_after=next_after,
         count=count,
         label=lambda r: service.label(indicator, r),
-        link=lambda r: url_for(service.link(indicator, r)[0], **service.link(indicator, r)[1]),
+        link=lambda r: _url(service.link(indicator, r)),
+        via_line=lambda r: service.via_line(indicator, r),
+        via_link=lambda r: _url(service.via_link(indicator, r)),
         period_args=_period_args(period),
     )
 
@@ -158,11 +164,15 @@ def drill_export(code: str, fmt: str):
     indicator = _indicator(code)
     period = _period()
     columns = [
-        (_l("记录类型"), lambda r: indicator.record_type),
-        (_l("编号"), lambda r: r.id),
-        (_l("记录"), lambda r: service.label(indicator, r)),
+        (_l("记录类型"), lambda row: indicator.record_type),
+        (_l("编号"), lambda row: row.record.id),
+        (_l("记录"), lambda row: service.label(indicator, row.record)),
     ]
-    rows = service.all_records(indicator, period)
+    if indicator.via:
+        columns.append(
+            (_l("依据记录"), lambda row: "；".join(service.via_line(indicator, r) for r in row.via))
+        )
+    rows = service.all_rows(indicator, period)
     name = f"{indicator.code}_{period.start}_{period.end}"
     if fmt == "csv":
         return csv_response(f"{name}.csv", columns, rows)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import distinct, func, or_, select, tuple_
 
 from ..certifications.validity import held_on
 from ..db import write_transaction
@@ -60,9 +60,20 @@ def plain_number(value):
 
 # ---- the records behind a number --------------------------------------------------------------------
 # An indicator's record_type names a record type: it gives the table, the loader options, each record's line
-# and its page.
+# and its page. For a 家 indicator the records are the enterprises, each shown with the records of its
+# ``via`` record type that put it there.
+@dataclass
+class DrillRow:
+    record: object  # what is counted: the enterprise, for a 家 indicator
+    via: list = field(default_factory=list)  # the records that put it there (the indicator's ``via``)
+
+
 def _record_type(indicator: ind.Indicator):
     return catalog.get(indicator.record_type)
+
+
+def _via_type(indicator: ind.Indicator):
+    return catalog.get(indicator.via.record_type) if indicator.via else None
 
 
 def records_query(indicator: ind.Indicator, period: Period):
@@ -72,35 +83,68 @@ def records_query(indicator: ind.Indicator, period: Period):
     return select(model).where(model.id.in_(select(ids.c[0]))).options(*record_type.drill_options())
 
 
+def _via_records(indicator: ind.Indicator, period: Period, ids: list[int]) -> dict[int, list]:
+    """The ``via`` records of the counted ids, in one statement: {counted id: [record, …]}."""
+    via_type = _via_type(indicator)
+    if via_type is None or not ids:
+        return {}
+    model = via_type.model
+    pairs = indicator.via.pairs(period.start, period.end).subquery()
+    query = (
+        select(pairs.c.id, model)
+        .join(model, model.id == pairs.c.record_id)
+        .where(pairs.c.id.in_(ids))
+        .order_by(pairs.c.id, model.id)
+        .options(*via_type.drill_options())
+    )
+    found: dict[int, list] = {}
+    for counted_id, record in db.session.execute(query).unique():
+        found.setdefault(counted_id, []).append(record)
+    return found
+
+
+def _rows(indicator: ind.Indicator, period: Period, records: list) -> list[DrillRow]:
+    via = _via_records(indicator, period, [r.id for r in records])
+    return [DrillRow(r, via.get(r.id, [])) for r in records]
+
+
 def drill_page(indicator: ind.Indicator, period: Period, after: int | None, size: int = 50):
-    """A page of the records behind the indicator, by id (paging by key), and the total count."""
+    """A page of the records behind the indicator, by id (paging by key), each with its ``via`` records,
+    and the total count: three statements, whatever the page holds."""
     model = _record_type(indicator).model
     query = records_query(indicator, period).order_by(model.id)
     if after:
         query = query.where(model.id > after)
-    rows = list(db.session.scalars(query.limit(size + 1)).unique())
-    more = len(rows) > size
-    rows = rows[:size]
+    records = list(db.session.scalars(query.limit(size + 1)).unique())
+    more = len(records) > size
+    records = records[:size]
     count = db.session.scalar(
         select(func.count()).select_from(indicator.records(period.start, period.end).subquery())
     )
-    return rows, (rows[-1].id if more else None), count
+    return _rows(indicator, period, records), (records[-1].id if more else None), count
 
 
-def all_records(indicator: ind.Indicator, period: Period, batch: int = 1000):
-    """Every record behind the indicator, fetched in batches by id (exports stream them)."""
+def all_rows(indicator: ind.Indicator, period: Period, batch: int = 1000):
+    """Every record behind the indicator with its ``via`` records, fetched in batches by id (exports
+    stream them): two statements a batch."""
     model = _record_type(indicator).model
     after = 0
     while True:
-        rows = list(
+        records = list(
             db.session.scalars(
                 records_query(indicator, period).where(model.id > after).order_by(model.id).limit(batch)
             ).unique()
         )
-        yield from rows
-        if len(rows) < batch:
+        yield from _rows(indicator, period, records)
+        if len(records) < batch:
             return
-        after = rows[-1].id
+        after = records[-1].id
+
+
+def all_records(indicator: ind.Indicator, period: Period, batch: int = 1000):
+    """Every record behind the indicator (the enterprises, for a 家 indicator), in batches by id."""
+    for row in all_rows(indicator, period, batch):
+        yield row.record
 
 
 def label(indicator: ind.Indicator, record) -> str:
@@ -109,6 +153,15 @@ def label(indicator: ind.Indicator, record) -> str:
 
 def link(indicator: ind.Indicator, record):
     return _record_type(indicator).record_page(record)
+
+
+def via_line(indicator: ind.Indicator, record) -> str:
+    """A ``via`` record's line under the row it put there (which names the firm or town)."""
+    return _via_type(indicator).drill_line(record)
+
+
+def via_link(indicator: ind.Indicator, record):
+    return _via_type(indicator).record_page(record)
 
 
 def ids_of(indicator: ind.Indicator, period: Period) -> list[int]:
@@ -253,20 +306,21 @@ def chart_data(period: Period) -> dict:
     """Small aggregates for the report's charts (GROUP BY in SQL)."""
     from ..enums import FounderGroup, Level
 
+    # Firms, as the indicators count them: each once, however many tenancies or certificates it has.
     active = conditions.active_tenancy(period.end)
     groups = dict(
         db.session.execute(
-            select(EnterpriseFounderGroup.founder_group, func.count())
+            select(EnterpriseFounderGroup.founder_group, func.count(distinct(Tenancy.enterprise_id)))
             .join(Tenancy, Tenancy.enterprise_id == EnterpriseFounderGroup.enterprise_id)
             .where(active)
             .group_by(EnterpriseFounderGroup.founder_group)
         ).all()
     )
     valid = db.session.execute(
-        select(CertificationKind.name, Certification.level, func.count())
+        select(CertificationKind.name, Certification.level, func.count(distinct(Certification.enterprise_id)))
         .join(CertificationKind, CertificationKind.code == Certification.kind)
         .where(
-            conditions.live_enterprise(Certification.enterprise_id),
+            conditions.enterprise_exists_on(Certification.enterprise_id, period.end),
             held_on(period.end),
         )
         .group_by(CertificationKind.name, Certification.level)
