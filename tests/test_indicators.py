@@ -58,6 +58,27 @@ def test_enterprises_total(ctx):
     assert values()["enterprises.total"] == 3
 
 
+def test_a_deregistered_firm_counts_for_the_days_it_existed(ctx):
+    tag = make_tag()
+    kept = [
+        make_enterprise(deregistered_on=AFTER, deregistered_reason="cancelled", high_value_ip_count=1),
+        make_enterprise(deregistered_on=E + timedelta(days=30), deregistered_reason="moved_away"),
+    ]
+    gone = [
+        make_enterprise(deregistered_on=E, deregistered_reason="cancelled", high_value_ip_count=1),
+        make_enterprise(deregistered_on=S, deregistered_reason="merged"),
+    ]
+    for firm in kept + gone:
+        firm.tags.append(tag)
+        make_certification(firm, kind="high_tech", status="approved", approved_on=BEFORE)
+    v = values()
+    # existing on the end date: deregistered after it; gone on it or before
+    assert v["enterprises.total"] == len(kept)
+    assert v[f"tags.{tag.code}"] == len(kept)
+    assert v["high_tech.valid"] == len(kept)
+    assert v["ip_pledge.high_value_ip_enterprises"] == 1
+
+
 def test_enterprises_new(ctx):
     for established in (None, BEFORE, S, E, AFTER):
         make_enterprise(established_on=established)
@@ -124,6 +145,16 @@ def test_tenants_at_end_are_in_incubators_open_then(ctx):
     v = values()
     assert v["incubation.tenants_active"] == 1
     assert v["incubation.tenants_new"] == 2  # the move-in is dated in the period either way
+
+
+def test_an_incubator_closed_by_the_end_is_not_counted_nor_its_tenants(ctx):
+    closed = make_incubator(opened_on=BEFORE, closed_on=E)
+    stay(closed, S, left_on=E, reason="moved_out")
+    still = make_incubator(opened_on=BEFORE, closed_on=AFTER)
+    stay(still, S)
+    v = values()
+    assert v["incubation.incubators"] == 1  # closed on the end date: no longer open then
+    assert v["incubation.tenants_active"] == 1
 
 
 def test_tenants_by_founder_group(ctx):

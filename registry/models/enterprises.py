@@ -106,7 +106,7 @@ class Enterprise(RecordMixin, ArchivableMixin, db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
     # The day the firm ceased to exist (注销, 吊销, 迁出, 合并); it exists on day D when established_on is
     # null or <= D and deregistered_on is null or > D. Archiving is for records entered in error.
-    deregistered_on: Mapped[date | None] = mapped_column(Date)
+    deregistered_on: Mapped[date | None] = mapped_column(Date, index=True)
     deregistered_reason: Mapped[str | None] = mapped_column(enum_length(DeregistrationReason))
 
     town: Mapped[Town] = relationship()

@@ -58,25 +58,27 @@ def live_town(column):
 # ---- rule 2: the world as it was on a day ---------------------------------------------------------------
 def enterprise_exists_on(enterprise_id_column, day):
     """SQL: the enterprise ``enterprise_id_column`` points to exists on ``day`` (DESIGN.md §3): established
-    by then (or no date known) — and, by rule 3, not archived.
+    by then (or no date known), not deregistered by then — and, by rule 3, not archived.
 
     Read as "not among the firms that do not exist on ``day``": each way of not existing is one indexed
-    SELECT of ids (archived; established after ``day``), so the condition never probes the firm of each
-    record. A firm's end (deregistration) joins here as one more such SELECT.
+    SELECT of ids (archived; established after ``day``; deregistered on or before it), so the condition
+    never probes the firm of each record.
     """
     absent = union_all(
         select(Enterprise.id).where(Enterprise.archived_at.is_not(None)),
         select(Enterprise.id).where(Enterprise.established_on > day),
+        select(Enterprise.id).where(Enterprise.deregistered_on <= day),
     )
     return enterprise_id_column.not_in(absent)
 
 
 def incubator_open_on(day):
-    """SQL (on ``incubators``): the incubator is open on ``day`` — opened by then (or no date known) — and,
-    by rule 3, not archived. An incubator's closing joins here."""
+    """SQL (on ``incubators``): the incubator is open on ``day`` — opened by then (or no date known), not
+    closed by then — and, by rule 3, not archived."""
     return and_(
         Incubator.archived_at.is_(None),
         or_(Incubator.opened_on.is_(None), Incubator.opened_on <= day),
+        or_(Incubator.closed_on.is_(None), Incubator.closed_on > day),
     )
 
 
