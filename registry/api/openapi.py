@@ -317,6 +317,10 @@ def document(app, collections) -> dict:
             | _errors("401", "403", "404", "422"),
         }
     }
+    from ..reports.workspace import openapi as reports
+
+    paths |= reports.paths(_json_body, _errors)
+    schemas |= reports.schemas()
     return {
         "openapi": "3.1.0",
         "info": {"title": "双创 Registry API", "version": "1", "description": "县域科技创新企业登记系统接口"},

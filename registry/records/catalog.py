@@ -10,7 +10,15 @@ from .record_type import RecordType
 RECORD_TYPES: dict[str, RecordType] = {}
 
 # The modules that declare record types (importing them registers their record types).
-AREAS = ("reference", "enterprises", "incubation", "certifications", "finance", "listing")
+AREAS = (
+    "reference",
+    "enterprises",
+    "incubation",
+    "certifications",
+    "finance",
+    "listing",
+    "reports.workspace",
+)
 
 
 def register(record_type: RecordType) -> RecordType:
