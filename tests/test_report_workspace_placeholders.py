@@ -87,7 +87,7 @@ def test_doubled_braces_are_literal_braces():
         ("换行{abc\ndef}", "unclosed"),
     ],
 )
-def test_broken_placeholders_are_error_tokens_and_the_text_around_them_stays(text, reason):
+def test_broken_placeholders_are_error_tokens_and_the_text_around_them_stays(ctx, text, reason):
     tokens = [t for line in text.split("\n") for t in parse(line)]
     assert any(isinstance(t, Broken) and t.reason == reason for t in tokens)
     rendered = render(text, Stub())
@@ -95,7 +95,7 @@ def test_broken_placeholders_are_error_tokens_and_the_text_around_them_stays(tex
     assert "".join(rendered.plain).replace("\n", "") == text.replace("\n", "")  # nothing of the text is lost
 
 
-def test_an_unknown_code_and_an_empty_figure_are_marked_in_the_preview():
+def test_an_unknown_code_and_an_empty_figure_are_marked_in_the_preview(ctx):
     rendered = render("甲{no.such}乙{数据:空}丙", Stub(figures={"空": None}))
     assert len(rendered.errors) == 2
     page = str(rendered.html[0])
@@ -165,7 +165,7 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("text", HOSTILE)
-def test_hostile_placeholders_never_raise_never_run_and_never_reach_the_html_unescaped(text):
+def test_hostile_placeholders_never_raise_never_run_and_never_reach_the_html_unescaped(ctx, text):
     rendered = render(text, Stub(values={"tech": 3}))
     page = "".join(str(p) for p in rendered.html)
     assert _foreign_tags(page) == ""
@@ -186,9 +186,9 @@ TEXT = st.text(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(TEXT)
-def test_any_text_renders_without_error_and_its_html_has_no_tag_from_the_input(text):
+def test_any_text_renders_without_error_and_its_html_has_no_tag_from_the_input(ctx, text):
     rendered = render(text, Stub(values={"tech": 3}, figures={"数据": "5"}))
     page = "".join(str(p) for p in rendered.html)
     assert _foreign_tags(page) == ""
@@ -262,7 +262,7 @@ def test_an_indicator_of_towns_has_no_firms_and_one_without_a_phrase_no_events(c
     assert len(rendered.errors) == 3
 
 
-def test_changed_numbers_are_marked_with_the_previous_value():
+def test_changed_numbers_are_marked_with_the_previous_value(ctx):
     class Previous(Stub):
         def value(self, code):
             piece = super().value(code)

@@ -14,7 +14,7 @@ from wtforms import StringField, TextAreaField
 
 from ...domain import InputError
 from ...domain.text import INVISIBLE, clean_text, has_control
-from ...records.fields import Field, as_list
+from ...records.fields import Field, Text, as_list
 from .placeholders import plain_decimal
 
 _BLANK_RUN = re.compile(r"\n{3,}")
@@ -29,10 +29,12 @@ def clean_paragraphs(text: str) -> str:
 
 
 @dataclass
-class ReportText(Field):
-    """Paragraphs written in the browser (placeholders included), up to ``max_length`` characters."""
+class ReportText(Text):
+    """Paragraphs written in the browser (placeholders included), up to ``max_length`` characters; unlike
+    :class:`Text` it keeps the Chinese punctuation as typed (a document's ，（）are not folded to ASCII)."""
 
     max_length: int = 20_000
+    multiline: bool = True
     rows: int = 12
 
     def convert(self, raw):
@@ -47,15 +49,6 @@ class ReportText(Field):
         if not text and self.required:
             raise InputError(_("不能为空"))
         return text or None
-
-    def json_schema(self) -> dict:
-        return {"type": "string", "maxLength": self.max_length}
-
-    def openapi_schema(self, *, output: bool = False) -> dict:
-        schema = super().openapi_schema(output=output)
-        if output:
-            schema.pop("maxLength", None)
-        return schema
 
     def form_field(self):
         return TextAreaField(

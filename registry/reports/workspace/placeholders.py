@@ -17,7 +17,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Protocol
 
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
 
 OPENING = "{｛"
 CLOSING = "}｝"
@@ -222,40 +221,30 @@ def plain(pieces: list[Piece]) -> str:
     return "".join(piece.text for piece in pieces)
 
 
-def html(pieces: list[Piece]) -> Markup:
-    """The preview's HTML: every text escaped; numbers linked to their drill-down, changed ones and errors
-    marked. Only the tags written here appear: nothing of the input can open one."""
-    out = []
-    for piece in pieces:
-        text = escape(piece.text)
-        if piece.kind == "text":
-            out.append(text)
-        elif piece.kind == "error":
-            out.append(Markup('<mark class="ph-error" title="{}">{}</mark>').format(piece.error, text))
-        else:
-            classes = f"ph ph-{piece.kind}" + (" ph-changed" if piece.previous is not None else "")
-            hint = piece.title or ""
-            if piece.previous is not None:
-                hint = _("%(what)s（上期：%(before)s）", what=hint, before=piece.previous)
-            if piece.link:
-                out.append(
-                    Markup('<a class="{}" href="{}" title="{}">{}</a>').format(
-                        classes, piece.link, hint, text
-                    )
-                )
-            else:
-                out.append(Markup('<span class="{}" title="{}">{}</span>').format(classes, hint, text))
-    return Markup("").join(out)
+def html(pieces: list[Piece]):
+    """The preview's HTML of a paragraph: every text escaped; numbers linked to their drill-down, changed
+    ones and errors marked. Written by the macro ``pieces`` of templates/reports/workspace/_macros.html (the
+    template engine escapes what the pieces hold), so nothing of the input can open a tag."""
+    from flask import current_app
+
+    return current_app.jinja_env.get_template(MACROS).module.pieces(pieces)
+
+
+MACROS = "reports/workspace/_macros.html"
 
 
 @dataclass
 class Rendered:
-    """A text rendered: its paragraphs as plain text and as HTML, and the errors in it."""
+    """A text rendered: its paragraphs as plain text and as pieces (for the preview), and the errors."""
 
     plain: list[str] = field(default_factory=list)
-    html: list[Markup] = field(default_factory=list)
+    paragraphs: list[list[Piece]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     changed: int = 0
+
+    @property
+    def html(self) -> list:
+        return [html(pieces) for pieces in self.paragraphs]
 
 
 def render(text: str | None, sources: Sources) -> Rendered:
@@ -263,7 +252,7 @@ def render(text: str | None, sources: Sources) -> Rendered:
     for paragraph in paragraphs(text):
         pieces = fill(paragraph, sources)
         out.plain.append(plain(pieces))
-        out.html.append(html(pieces))
+        out.paragraphs.append(pieces)
         out.errors.extend(f"{piece.text}：{piece.error}" for piece in pieces if piece.error)
         out.changed += sum(1 for piece in pieces if piece.previous is not None)
     return out

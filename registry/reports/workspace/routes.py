@@ -30,7 +30,7 @@ from .forms import (
     StateForm,
     VersionOnlyForm,
 )
-from .history import diff_html
+from .history import diff_lines
 from .output import document_bytes
 from .placeholders import render
 from .services import (
@@ -344,7 +344,7 @@ def versions(report_id: int, code: str):
         saved=saved,
         a=a,
         b=b,
-        diff=diff_html(before.text if before else "", after.text if after else "") if saved else None,
+        diff=diff_lines(before.text if before else "", after.text if after else "") if saved else None,
     )
 
 
