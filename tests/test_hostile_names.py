@@ -227,7 +227,7 @@ def _create(kind_name: str, base: dict, made: dict, user: User, accepted: set):
         )
         write = lambda values: writer.update(
             record_type, user, section.id, section.version, values, partial=True
-        )  # noqa: E731
+        )
     for _attempt in range(len(texts) + 1):
         try:
             record = write(data)

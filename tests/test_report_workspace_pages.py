@@ -179,3 +179,53 @@ def test_the_admin_gives_a_contributor_a_department(client, auth, app):
 
         assert db.session.scalar(db.select(User.department).where(User.username == "clerk")) == "人社局"
     assert "人社局" in client.get("/admin/users/").get_data(as_text=True)
+
+
+def test_a_writer_makes_an_outline_row_by_row_and_edits_a_default_text(client, auth, app):
+    from registry.models import Outline, OutlineSection
+
+    auth.login("writer", roles=("report_writer",))
+    created = client.post("/reports/outlines/new", data={"title": "新的工作方案", "preamble": "现汇报如下："})
+    assert created.status_code == 302
+    with app.app_context():
+        outline = db.session.scalar(db.select(Outline))
+    rows = f"/reports/outlines/{outline.id}/rows"
+    orphan = client.post(rows, data={"code": "一.1", "heading": "无章之节", "version": outline.version})
+    assert orphan.status_code == 200 and "请先添加第“一”章" in orphan.get_data(as_text=True)
+    assert (
+        client.post(rows, data={"code": "一", "heading": "第一章", "version": outline.version}).status_code
+        == 302
+    )
+    stale = client.post(rows, data={"code": "一.1", "heading": "第一节", "version": outline.version})
+    assert stale.status_code == 200 and "已被他人修改" in stale.get_data(as_text=True)
+    added = client.post(
+        rows,
+        data={
+            "code": "一.1",
+            "heading": "第一节",
+            "text": "共{enterprises.total}家。",
+            "version": outline.version + 1,
+        },
+    )
+    assert added.status_code == 302
+    with app.app_context():
+        row = db.session.scalar(db.select(OutlineSection).where(OutlineSection.code == "一.1"))
+    edited = client.post(
+        f"/reports/outline-sections/{row.id}/edit",
+        data={
+            "heading": "第一节",
+            "text": "全县共{enterprises.total}家。",
+            "indicators": "enterprises.total",
+            "version": row.version,
+        },
+    )
+    assert edited.status_code == 302
+    page = client.get(f"/reports/outlines/{outline.id}").get_data(as_text=True)
+    assert "全县共{enterprises.total}家。" in page and "<code>enterprises.total</code>" in page
+
+
+def test_a_contributors_menu_holds_the_workspace_only(client, auth, world):
+    auth.login("clerk", roles=("contributor",), department="政务服务中心")
+    page = client.get("/reports/workspace").get_data(as_text=True)
+    menu = page[page.index('<ul class="navbar-nav me-auto">') : page.index('<div class="d-flex')]
+    assert re.findall(r'href="([^"]+)"', menu) == ["/reports/workspace"]

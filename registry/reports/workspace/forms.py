@@ -7,13 +7,15 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from ...web.forms import form_class
-from .services import FIGURE_SCHEMA, OUTLINE_SECTION_SCHEMA, REPORT_SCHEMA, SECTION_SCHEMA
+from .services import FIGURE_SCHEMA, OUTLINE_SCHEMA, OUTLINE_SECTION_SCHEMA, REPORT_SCHEMA, SECTION_SCHEMA
 
 ReportForm = form_class(REPORT_SCHEMA, "ReportForm")
 SectionTextForm = form_class(SECTION_SCHEMA, "SectionTextForm", exclude=("state", "department"))
 AssignForm = form_class(SECTION_SCHEMA, "AssignForm", exclude=("text", "state"))
 FigureForm = form_class(FIGURE_SCHEMA, "FigureForm")
+OutlineForm = form_class(OUTLINE_SCHEMA, "OutlineForm")
 OutlineSectionForm = form_class(OUTLINE_SECTION_SCHEMA, "OutlineSectionForm", exclude=("code",))
+NewRowForm = form_class(OUTLINE_SECTION_SCHEMA, "NewRowForm")  # its version is the outline's
 
 
 class StateForm(FlaskForm):

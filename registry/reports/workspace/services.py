@@ -145,6 +145,11 @@ class OutlineSectionType(ChildRecordType):
         if values.get("position") is None:
             values["position"] = max((row.position for row in parent.sections), default=0) + 10
 
+    def complete(self, values: dict, record=None) -> dict:
+        if record is not None and values.get("position") is None:
+            values["position"] = record.position  # left empty: the row keeps its place
+        return values
+
     def check(self, values, record=None, *, confirmed=False) -> None:
         self._check_code(values["code"])
         if record is not None and values["code"] != record.code:
