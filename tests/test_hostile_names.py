@@ -209,6 +209,22 @@ def _resolve(value, made: dict):
     return value
 
 
+def _writer(kind_name: str, record_type, data: dict, user: User):
+    """How a record of the record type is written: created; added under its parent; or, for a report's
+    section (which comes with its report), its text fields written."""
+    if kind_name in PARENTS:
+        parent = db.session.get(RECORD_TYPES[PARENTS[kind_name]].model, data.pop("@parent"))
+        return lambda values: writer.add_child(record_type, user, parent.id, parent.version, values)
+    if "@report" in data:
+        section = db.session.scalar(
+            select(ReportSection).where(ReportSection.report_id == data.pop("@report"))
+        )
+        return lambda values: writer.update(
+            record_type, user, section.id, section.version, values, partial=True
+        )
+    return lambda values: writer.create(record_type, user, values, confirmed=True)
+
+
 def _create(kind_name: str, base: dict, made: dict, user: User, accepted: set):
     """Create one record with markup in every text field; a field that refuses it gets a plain value.
 
@@ -217,17 +233,7 @@ def _create(kind_name: str, base: dict, made: dict, user: User, accepted: set):
     data = {k: _resolve(v, made) for k, v in base.items()}
     texts = [f for f in record_type.schema.fields if isinstance(f, Text)]
     data |= {f.name: hostile_for(f, str(len(made))) for f in texts}
-    write = lambda values: writer.create(record_type, user, values, confirmed=True)  # noqa: E731
-    if kind_name in PARENTS:
-        parent = db.session.get(RECORD_TYPES[PARENTS[kind_name]].model, data.pop("@parent"))
-        write = lambda values: writer.add_child(record_type, user, parent.id, parent.version, values)  # noqa: E731
-    elif "@report" in data:  # a report's sections come with it; their text fields are then written
-        section = db.session.scalar(
-            select(ReportSection).where(ReportSection.report_id == data.pop("@report"))
-        )
-        write = lambda values: writer.update(
-            record_type, user, section.id, section.version, values, partial=True
-        )
+    write = _writer(kind_name, record_type, data, user)
     for _attempt in range(len(texts) + 1):
         try:
             record = write(data)
