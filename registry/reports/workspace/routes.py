@@ -23,10 +23,6 @@ from ..periods import Period
 from . import carry, lifecycle
 from .forms import (
     AssignForm,
-    FigureForm,
-    NewRowForm,
-    OutlineForm,
-    OutlineSectionForm,
     ReportForm,
     SectionTextForm,
     StateForm,
@@ -37,11 +33,6 @@ from .output import document_bytes
 from .placeholders import render
 from .services import (
     FIGURE,
-    FIGURE_SCHEMA,
-    OUTLINE,
-    OUTLINE_SCHEMA,
-    OUTLINE_SECTION,
-    OUTLINE_SECTION_SCHEMA,
     REPORT,
     REPORT_SCHEMA,
     SECTION,
@@ -63,7 +54,7 @@ def _workers_only():
         abort(403)
 
 
-def _writers_only() -> None:
+def writers_only() -> None:
     if not writes_reports(current_user):
         abort(403)
 
@@ -83,7 +74,7 @@ def _link():
     return drill_link if permissions.sees_everything(current_user) else None
 
 
-def _report(report_id: int) -> Report:
+def report_or_abort(report_id: int) -> Report:
     return get_or_abort(REPORT, report_id)
 
 
@@ -138,7 +129,7 @@ def _outline_choices(form) -> None:
 
 @bp.route("/new", methods=["GET", "POST"])
 def create():
-    _writers_only()
+    writers_only()
     form = ReportForm()
     _outline_choices(form)
     if form.validate_on_submit():
@@ -153,8 +144,8 @@ def create():
 
 @bp.route("/<int:report_id>/edit", methods=["GET", "POST"])
 def edit(report_id: int):
-    _writers_only()
-    report = _report(report_id)
+    writers_only()
+    report = report_or_abort(report_id)
     form = ReportForm()
     _outline_choices(form)
     if not form.is_submitted():
@@ -176,7 +167,7 @@ def edit(report_id: int):
 # ---- the preview ------------------------------------------------------------------------------------------------
 @bp.route("/<int:report_id>")
 def preview(report_id: int):
-    report = _report(report_id)
+    report = report_or_abort(report_id)
     sources = sources_for(report, _link())
     texts = {s.code: s for s in report.sections if s.archived_at is None}
     rendered = {code: render(s.text, sources) for code, s in texts.items()}
@@ -207,7 +198,7 @@ def _may_edit(section: ReportSection) -> bool:
 
 @bp.route("/<int:report_id>/finalise", methods=["POST"])
 def finalise(report_id: int):
-    _writers_only()
+    writers_only()
     form = VersionOnlyForm()
     if not form.validate_on_submit():
         abort(400)
@@ -218,7 +209,7 @@ def finalise(report_id: int):
 
 @bp.route("/<int:report_id>/document.docx")
 def document(report_id: int):
-    report = _report(report_id)
+    report = report_or_abort(report_id)
     return send_file(
         io.BytesIO(document_bytes(report)),
         mimetype=DOCX,
@@ -231,7 +222,7 @@ def document(report_id: int):
 
 @bp.route("/<int:report_id>/board")
 def board(report_id: int):
-    report = _report(report_id)
+    report = report_or_abort(report_id)
     sections = db.session.scalars(
         SECTION.visible(
             current_user,
@@ -312,7 +303,7 @@ def section_state(report_id: int, code: str):
 
 @bp.route("/<int:report_id>/sections/<code>/assign", methods=["POST"])
 def assign(report_id: int, code: str):
-    _writers_only()
+    writers_only()
     form = AssignForm()
     if not form.validate_on_submit():
         abort(400)
@@ -361,175 +352,5 @@ def section_by_id(section_id: int):
     return redirect(url_for(".preview", report_id=section.report_id, _anchor=f"s-{section.code}"))
 
 
-# ---- figures ------------------------------------------------------------------------------------------------------
-@bp.route("/<int:report_id>/figures", methods=["GET", "POST"])
-def figures(report_id: int):
-    report = _report(report_id)
-    form = FigureForm()
-    if request.method == "POST":
-        _writers_only()
-        if form.validate_on_submit():
-            done = run_write(
-                form, lambda: lifecycle.add_figure(current_user, report_id, form_data(form, FIGURE_SCHEMA))
-            )
-            if done is not None:
-                flash(_("已添加“%(name)s”。", name=done.name), "success")
-                return redirect(url_for(".figures", report_id=report_id))
-    rows = db.session.scalars(
-        FIGURE.visible(
-            current_user, select(Figure).where(Figure.report_id == report.id, Figure.archived_at.is_(None))
-        ).order_by(Figure.id)
-    ).all()
-    return render_template(
-        "reports/workspace/figures.html",
-        report=report,
-        figures=rows,
-        form=form,
-        can_write=writes_reports(current_user) and not report.is_final,
-        editable={f.id: not report.is_final and FIGURE.allowed(current_user, "update", f) for f in rows},
-        archive_form=VersionOnlyForm(),
-    )
-
-
-@bp.route("/figures/<int:figure_id>/edit", methods=["GET", "POST"])
-def edit_figure(figure_id: int):
-    figure = get_or_abort(FIGURE, figure_id)
-    if not FIGURE.allowed(current_user, "update", figure):
-        abort(403)
-    form = FigureForm()
-    if not writes_reports(current_user):  # an office fills in its value; the slot is the writer's
-        for name in ("name", "source"):
-            form[name].render_kw = {"readonly": True}
-    if not form.is_submitted():
-        fill(form, FIGURE_SCHEMA, figure)
-    elif form.validate():
-        data = form_data(form, FIGURE_SCHEMA)
-        if not writes_reports(current_user):
-            data |= {"name": figure.name, "source": figure.source}
-        done = run_write(
-            form,
-            lambda: writer.update(FIGURE, current_user, figure_id, form.version.data, data),
-            on_stale=lambda current: fill(form, FIGURE_SCHEMA, current),
-        )
-        if done is not None:
-            flash(_("已保存。"), "success")
-            return redirect(url_for(".figures", report_id=figure.report_id))
-    return render_template(
-        "reports/workspace/figure_form.html", form=form, figure=figure, report=figure.report
-    )
-
-
-@bp.route("/figures/<int:figure_id>/archive", methods=["POST"])
-def archive_figure(figure_id: int):
-    _writers_only()
-    figure = get_or_abort(FIGURE, figure_id)
-    form = VersionOnlyForm()
-    if not form.validate_on_submit():
-        abort(400)
-    done = run_write(form, lambda: writer.archive(FIGURE, current_user, figure_id, form.version.data))
-    flash_outcome(done, form, _("已删除“%(name)s”。", name=figure.name))
-    return redirect(url_for(".figures", report_id=figure.report_id))
-
-
-@bp.route("/figures/<int:figure_id>")
-def figure_by_id(figure_id: int):
-    figure = get_or_abort(FIGURE, figure_id)
-    return redirect(url_for(".figures", report_id=figure.report_id, _anchor=f"f-{figure.id}"))
-
-
-# ---- outlines -----------------------------------------------------------------------------------------------------
-@bp.route("/outlines/<int:outline_id>")
-def outline(outline_id: int, row_form=None):
-    if not reads_reports(current_user):
-        abort(403)
-    found = get_or_abort(OUTLINE, outline_id)
-    if row_form is None:
-        row_form = NewRowForm(version=str(found.version))
-    return render_template(
-        "reports/workspace/outline.html",
-        outline=found,
-        structure=carry.structure(found),
-        can_write=writes_reports(current_user),
-        row_form=row_form,
-    )
-
-
-@bp.route("/outlines/new", methods=["GET", "POST"])
-def create_outline():
-    _writers_only()
-    form = OutlineForm()
-    if form.validate_on_submit():
-        done = run_write(form, lambda: writer.create(OUTLINE, current_user, form_data(form, OUTLINE_SCHEMA)))
-        if done is not None:
-            flash(_("已新建提纲，请添加章节。"), "success")
-            return redirect(url_for(".outline", outline_id=done.id))
-    return render_template("reports/workspace/outline_form.html", form=form, outline=None)
-
-
-@bp.route("/outlines/<int:outline_id>/edit", methods=["GET", "POST"])
-def edit_outline(outline_id: int):
-    _writers_only()
-    found = get_or_abort(OUTLINE, outline_id)
-    form = OutlineForm()
-    if not form.is_submitted():
-        fill(form, OUTLINE_SCHEMA, found)
-    elif form.validate():
-        done = run_write(
-            form,
-            lambda: writer.update(
-                OUTLINE, current_user, outline_id, form.version.data, form_data(form, OUTLINE_SCHEMA)
-            ),
-            on_stale=lambda current: fill(form, OUTLINE_SCHEMA, current),
-        )
-        if done is not None:
-            flash(_("已保存。"), "success")
-            return redirect(url_for(".outline", outline_id=outline_id))
-    return render_template("reports/workspace/outline_form.html", form=form, outline=found)
-
-
-@bp.route("/outlines/<int:outline_id>/rows", methods=["POST"])
-def add_row(outline_id: int):
-    _writers_only()
-    get_or_abort(OUTLINE, outline_id)
-    form = NewRowForm()
-    if form.validate_on_submit():
-        row = run_write(
-            form,
-            lambda: writer.add_child(
-                OUTLINE_SECTION,
-                current_user,
-                outline_id,
-                form.version.data,
-                form_data(form, OUTLINE_SECTION_SCHEMA),
-            ),
-        )
-        if row is not None:
-            flash(_("已添加“%(code)s”。", code=row.code), "success")
-            return redirect(url_for(".outline", outline_id=outline_id, _anchor=f"o-{row.code}"))
-    return outline(outline_id, row_form=form)
-
-
-@bp.route("/outline-sections/<int:row_id>")
-def outline_section(row_id: int):
-    row = get_or_abort(OUTLINE_SECTION, row_id)
-    return redirect(url_for(".outline", outline_id=row.outline_id, _anchor=f"o-{row.code}"))
-
-
-@bp.route("/outline-sections/<int:row_id>/edit", methods=["GET", "POST"])
-def edit_outline_section(row_id: int):
-    _writers_only()
-    row = get_or_abort(OUTLINE_SECTION, row_id)
-    form = OutlineSectionForm()
-    if not form.is_submitted():
-        fill(form, OUTLINE_SECTION_SCHEMA, row)
-    elif form.validate():
-        data = form_data(form, OUTLINE_SECTION_SCHEMA) | {"code": row.code}
-        done = run_write(
-            form,
-            lambda: writer.update(OUTLINE_SECTION, current_user, row_id, form.version.data, data),
-            on_stale=lambda current: fill(form, OUTLINE_SECTION_SCHEMA, current),
-        )
-        if done is not None:
-            flash(_("已保存。"), "success")
-            return redirect(url_for(".outline", outline_id=row.outline_id, _anchor=f"o-{row.code}"))
-    return render_template("reports/workspace/outline_section_form.html", form=form, row=row)
+# The figures' and the outlines' pages join the blueprint.
+from . import figure_pages, outline_pages  # noqa: E402, F401
