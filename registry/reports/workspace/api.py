@@ -9,6 +9,7 @@ import io
 from flask import jsonify, request, send_file
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ...api.collections import _stamp
 from ...api.routes import body, bp, user
@@ -73,6 +74,7 @@ def report_item(report: Report, *, with_sections: bool = True) -> dict:
                 user(),
                 select(ReportSection)
                 .where(ReportSection.report_id == report.id, ReportSection.archived_at.is_(None))
+                .options(selectinload(ReportSection.changed_by))
                 .order_by(ReportSection.position),
             )
         )
