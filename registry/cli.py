@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
     from .backup import backup_command, restore_command
     from .demo.cli import demo_data_command
     from .imports.cli import import_command
+    from .reports.workspace.cli import report_cli
     from .synth import synth_command
 
     app.cli.add_command(import_command)
@@ -46,3 +47,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(setup_command)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(report_cli)

@@ -23,6 +23,7 @@ class Defaults:
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     SQLITE_BUSY_TIMEOUT_MS = 30_000
     COUNTY_NAME = "盘山县"
+    REPORT_ISSUER = "盘山县人民政府"  # a new report's 落款单位 (issuer), when no earlier report gives one
     IDLE_TIMEOUT_MINUTES = 30
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     REMEMBER_COOKIE_DURATION = 14 * 24 * 3600

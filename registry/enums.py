@@ -187,3 +187,18 @@ class Role(Labelled):
     INCUBATOR_MANAGER = "incubator_manager", _l("孵化载体负责人")
     FINANCE_OFFICER = "finance_officer", _l("金融办")
     REPORT_WRITER = "report_writer", _l("办公室(报告撰写)")
+    CONTRIBUTOR = "contributor", _l("部门填报人")
+
+
+class ReportStatus(Labelled):
+    DRAFT = "draft", _l("草稿")
+    FINAL = "final", _l("已定稿")
+
+
+class SectionState(Labelled):
+    """A report section's progress: written by a department or the writer, then reviewed by the writer."""
+
+    OPEN = "open", _l("未开始")
+    EDITING = "editing", _l("填写中")
+    SUBMITTED = "submitted", _l("已提交")
+    REVIEWED = "reviewed", _l("已审核")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from . import permissions
 from .records import catalog
 
 TOP = "top"  # entries shown in the bar itself, not in a group's drop-down
@@ -15,6 +16,10 @@ TOP = "top"  # entries shown in the bar itself, not in a group's drop-down
 
 def _everyone(roles: list[str]) -> bool:
     return True
+
+
+def _writes_or_contributes(roles: list[str]) -> bool:
+    return bool({"admin", "report_writer", "contributor"}.intersection(roles))
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ PAGES = [
     Entry(("finance", 25)),  # a divider: loans above, the listing reserve below
     Entry(("finance", 45), _l("上市进程看板"), "listing_candidates.pipeline"),
     Entry((TOP, 50), _l("统计报告"), "reports.summary", lambda roles: roles != ["incubator_manager"]),
+    Entry((TOP, 55), _l("报告编写"), "report_workspace.index", _writes_or_contributes),
     Entry((TOP, 60), _l("批量导入"), "imports.upload", lambda roles: roles != ["report_writer"]),
     Entry(("admin", 10), _l("用户管理"), "admin.users"),
     Entry(("admin", 20), _l("变更日志"), "audit.index"),
@@ -80,4 +86,6 @@ def build(roles: list[str]) -> list[Entry | Group]:
         else:
             groups[group].entries.append(entry)
     shown = [item for _position, item in sorted(items, key=lambda pair: pair[0])]
+    if not permissions.reads_registry(roles):  # a contributor: the report workspace only
+        shown = [item for item in shown if getattr(item, "section", "") == "report_workspace"]
     return [item for item in shown if item.visible(roles)]

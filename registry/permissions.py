@@ -9,6 +9,8 @@ use them to decide which buttons to show.
   registry's firms. A firm enters that scope only through a stay the manager could legitimately record:
   the register-tenant flow (the firm's USCC or exact name) or a stay of a firm already in scope.
 - ``report_writer``: reads everything.
+- ``contributor`` (部门填报人): no registry records at all; the report sections assigned to their department
+  and the figures it gives (registry/reports/workspace). A user with another role besides reads as that role.
 """
 
 from __future__ import annotations
@@ -31,6 +33,29 @@ READ_ALL_ROLES = frozenset({Role.ADMIN, Role.SCIENCE_BUREAU, Role.FINANCE_OFFICE
 def sees_everything(user: User | None) -> bool:
     """False for a user whose only role is incubator manager: their reads are scoped."""
     return user is None or bool(READ_ALL_ROLES.intersection(user.roles))
+
+
+def reads_registry(user_or_roles) -> bool:
+    """False for a user whose only role is contributor: every registry page and API answers 403 to them
+    (see :data:`CONTRIBUTOR_ENDPOINTS`); they work in the report workspace only."""
+    if user_or_roles is None:
+        return True
+    roles = set(user_or_roles if isinstance(user_or_roles, list | tuple | set) else user_or_roles.roles)
+    return not roles or bool(roles - {Role.CONTRIBUTOR})
+
+
+# What a contributor may open: signing in and out, their password, the language, the report workspace's
+# pages and the report API (whose services check each section and figure); everything else answers 403.
+CONTRIBUTOR_BLUEPRINTS = frozenset({"auth", "i18n", "report_workspace"})
+CONTRIBUTOR_ENDPOINTS = frozenset({"static", "bootstrap.static", "api.openapi"})
+
+
+def contributor_may_open(endpoint: str | None) -> bool:
+    if endpoint is None:
+        return True  # no route: the 404 says nothing about the registry
+    if endpoint in CONTRIBUTOR_ENDPOINTS or endpoint.startswith("api.reports_"):
+        return True
+    return endpoint.split(".")[0] in CONTRIBUTOR_BLUEPRINTS
 
 
 def managed_incubator_ids(user: User | None) -> frozenset[int]:

@@ -210,3 +210,76 @@ def make_user(username: str, roles: list[str], **kw) -> User:
 
 def names_on(page: str) -> list[str]:
     return re.findall(r'<a href="/enterprises/\d+">([^<]+)</a>', page)
+
+
+# ---- the report workspace --------------------------------------------------------------------------------
+# A small outline: two chapters with numbered sections and one chapter without (its own text), placeholders of
+# every kind in the default texts.
+TEST_OUTLINE = {
+    "title": "测试工作方案的落实情况",
+    "preamble": "按照工作方案要求，现将落实情况汇报如下：",
+    "chapters": [
+        {
+            "code": "一",
+            "heading": "着力促进创新创业环境升级",
+            "sections": [
+                {
+                    "code": "一.1",
+                    "heading": "简政放权释放企业创新活力",
+                    "text": "政务服务事项{数据:政务服务事项}已全部录入。",
+                },
+                {
+                    "code": "一.2",
+                    "heading": "优化服务便利创新创业",
+                    "text": "全县登记企业{enterprises.total}家。",
+                    "indicators": ["enterprises.total"],
+                },
+            ],
+        },
+        {
+            "code": "四",
+            "heading": "深入推动科技创新支撑能力升级",
+            "sections": [
+                {
+                    "code": "四.1",
+                    "heading": "增强创新型企业引领带动作用",
+                    "text": "新注册科技型中小企业{tech_sme.registered}家（{企业:tech_sme.registered}）。",
+                    "indicators": ["tech_sme.registered"],
+                }
+            ],
+        },
+        {"code": "九", "heading": "下步工作措施", "text": "加强各部门联动，做好双创宣传工作。"},
+    ],
+}
+PERIOD_2021 = (date(2021, 1, 1), date(2021, 7, 31))
+
+
+def make_outline(data: dict | None = None):
+    from registry.reports.workspace.lifecycle import seed_outline
+
+    return seed_outline(data or TEST_OUTLINE)
+
+
+def make_report(start: date = PERIOD_2021[0], end: date = PERIOD_2021[1], outline=None, **kw):
+    """A draft report on ``outline`` (a new test outline unless given), as the system would create it."""
+    from registry.reports.workspace.lifecycle import create_report
+
+    outline = outline or make_outline()
+    data = {"start": start.isoformat(), "end": end.isoformat(), "outline_id": outline.id} | kw
+    return create_report(kw.pop("user", None), data)
+
+
+def make_report_world(department: str = "统计局"):
+    """An outline, a draft report, its section 一.1 assigned to ``department`` and a figure that
+    ``department`` gives; returns (report, section, figure)."""
+    from registry.models import Report
+    from registry.reports.workspace import lifecycle
+
+    report = make_report()
+    section = lifecycle.section(None, report.id, "一.1")
+    lifecycle.update_section(None, report.id, "一.1", section.version, {"department": department})
+    figure = lifecycle.add_figure(
+        None, report.id, {"name": "政务服务事项", "unit": "项", "source": department}
+    )
+    report = db.session.get(Report, report.id)
+    return report, lifecycle.section(None, report.id, "一.1"), figure

@@ -21,52 +21,60 @@ from .factories import (
     make_user,
 )
 
-ROLES = ["anonymous", "admin", "science_bureau", "incubator_manager", "finance_officer", "report_writer"]
+ROLES = [
+    "anonymous",
+    "admin",
+    "science_bureau",
+    "incubator_manager",
+    "finance_officer",
+    "report_writer",
+    "contributor",  # 部门填报人: no registry page at all
+]
 OK, LOGIN, FORBIDDEN, MISSING = 200, 302, 403, 404
 
 # fmt: off
-#            path                         anonymous admin sb  manager  finance  report
+#            path                         anonymous admin sb  manager  finance  report  contributor
 TABLE = [
-    ("/enterprises/",                     LOGIN, OK, OK, OK, OK, OK),
-    ("/enterprises/export.csv",           LOGIN, OK, OK, OK, OK, OK),
-    ("/enterprises/new",                  LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
-    ("/enterprises/{firm_a}",             LOGIN, OK, OK, OK, OK, OK),
-    ("/enterprises/{firm_b}",             LOGIN, OK, OK, MISSING, OK, OK),
-    ("/enterprises/{firm_a}/edit",        LOGIN, OK, OK, OK, FORBIDDEN, FORBIDDEN),
-    ("/enterprises/{firm_b}/edit",        LOGIN, OK, OK, MISSING, FORBIDDEN, FORBIDDEN),
-    ("/incubators/",                      LOGIN, OK, OK, OK, OK, OK),
-    ("/incubators/new",                   LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
-    ("/incubators/{inc_a}",               LOGIN, OK, OK, OK, OK, OK),
-    ("/incubators/{inc_b}",               LOGIN, OK, OK, MISSING, OK, OK),
-    ("/incubators/{inc_a}/edit",          LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
-    ("/tenants/new",                      LOGIN, OK, OK, OK, FORBIDDEN, FORBIDDEN),
-    ("/tenancies/{stay_a}/edit",          LOGIN, OK, OK, OK, FORBIDDEN, FORBIDDEN),
-    ("/tenancies/{stay_b}/edit",          LOGIN, OK, OK, MISSING, FORBIDDEN, FORBIDDEN),
-    ("/tenancies/{stay_a}/exit",          LOGIN, OK, OK, OK, FORBIDDEN, FORBIDDEN),
-    ("/tenancies/{stay_b}/exit",          LOGIN, OK, OK, MISSING, FORBIDDEN, FORBIDDEN),
-    ("/admin/users/",                     LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
-    ("/certifications/",                  LOGIN, OK, OK, OK, OK, OK),
-    ("/certifications/new",               LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
-    ("/certifications/{cert_a}",          LOGIN, OK, OK, OK, OK, OK),
-    ("/certifications/{cert_b}",          LOGIN, OK, OK, MISSING, OK, OK),
-    ("/certifications/{cert_a}/edit",     LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
-    ("/certifications/renewals",          LOGIN, OK, OK, OK, OK, OK),
-    ("/certification-kinds/",             LOGIN, OK, OK, OK, OK, OK),
-    ("/certification-kinds/new",          LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
-    ("/outreach/",                        LOGIN, OK, OK, OK, OK, OK),
-    ("/outreach/new",                     LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
-    ("/outreach/{visit_b}",               LOGIN, OK, OK, MISSING, OK, OK),
-    ("/pledge-loans/",                    LOGIN, OK, OK, OK, OK, OK),
-    ("/pledge-loans/new",                 LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
-    ("/pledge-loans/{loan_a}",            LOGIN, OK, OK, OK, OK, OK),
-    ("/pledge-loans/{loan_a}/edit",       LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
-    ("/listing-candidates/",              LOGIN, OK, OK, OK, OK, OK),
-    ("/listing-candidates/pipeline",      LOGIN, OK, OK, OK, OK, OK),
-    ("/listing-candidates/new",           LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
-    ("/listing-candidates/{cand_b}",      LOGIN, OK, OK, MISSING, OK, OK),
-    ("/trainings/",                       LOGIN, OK, OK, OK, OK, OK),
-    ("/trainings/new",                    LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
-    ("/trainings/{training_b}",           LOGIN, OK, OK, MISSING, OK, OK),
+    ("/enterprises/",                     LOGIN, OK, OK, OK, OK, OK, FORBIDDEN),
+    ("/enterprises/export.csv",           LOGIN, OK, OK, OK, OK, OK, FORBIDDEN),
+    ("/enterprises/new",                  LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/enterprises/{firm_a}",             LOGIN, OK, OK, OK, OK, OK, FORBIDDEN),
+    ("/enterprises/{firm_b}",             LOGIN, OK, OK, MISSING, OK, OK, FORBIDDEN),
+    ("/enterprises/{firm_a}/edit",        LOGIN, OK, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/enterprises/{firm_b}/edit",        LOGIN, OK, OK, MISSING, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/incubators/",                      LOGIN, OK, OK, OK, OK, OK, FORBIDDEN),
+    ("/incubators/new",                   LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/incubators/{inc_a}",               LOGIN, OK, OK, OK, OK, OK, FORBIDDEN),
+    ("/incubators/{inc_b}",               LOGIN, OK, OK, MISSING, OK, OK, FORBIDDEN),
+    ("/incubators/{inc_a}/edit",          LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/tenants/new",                      LOGIN, OK, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/tenancies/{stay_a}/edit",          LOGIN, OK, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/tenancies/{stay_b}/edit",          LOGIN, OK, OK, MISSING, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/tenancies/{stay_a}/exit",          LOGIN, OK, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/tenancies/{stay_b}/exit",          LOGIN, OK, OK, MISSING, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/admin/users/",                     LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/certifications/",                  LOGIN, OK, OK, OK, OK, OK, FORBIDDEN),
+    ("/certifications/new",               LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/certifications/{cert_a}",          LOGIN, OK, OK, OK, OK, OK, FORBIDDEN),
+    ("/certifications/{cert_b}",          LOGIN, OK, OK, MISSING, OK, OK, FORBIDDEN),
+    ("/certifications/{cert_a}/edit",     LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/certifications/renewals",          LOGIN, OK, OK, OK, OK, OK, FORBIDDEN),
+    ("/certification-kinds/",             LOGIN, OK, OK, OK, OK, OK, FORBIDDEN),
+    ("/certification-kinds/new",          LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("/outreach/",                        LOGIN, OK, OK, OK, OK, OK, FORBIDDEN),
+    ("/outreach/new",                     LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
+    ("/outreach/{visit_b}",               LOGIN, OK, OK, MISSING, OK, OK, FORBIDDEN),
+    ("/pledge-loans/",                    LOGIN, OK, OK, OK, OK, OK, FORBIDDEN),
+    ("/pledge-loans/new",                 LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
+    ("/pledge-loans/{loan_a}",            LOGIN, OK, OK, OK, OK, OK, FORBIDDEN),
+    ("/pledge-loans/{loan_a}/edit",       LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
+    ("/listing-candidates/",              LOGIN, OK, OK, OK, OK, OK, FORBIDDEN),
+    ("/listing-candidates/pipeline",      LOGIN, OK, OK, OK, OK, OK, FORBIDDEN),
+    ("/listing-candidates/new",           LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
+    ("/listing-candidates/{cand_b}",      LOGIN, OK, OK, MISSING, OK, OK, FORBIDDEN),
+    ("/trainings/",                       LOGIN, OK, OK, OK, OK, OK, FORBIDDEN),
+    ("/trainings/new",                    LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
+    ("/trainings/{training_b}",           LOGIN, OK, OK, MISSING, OK, OK, FORBIDDEN),
 ]
 # fmt: on
 
@@ -98,7 +106,12 @@ def test_every_page_answers_each_role_as_declared(client, app, role):
         }
         ids |= {key: record.id for key, record in records.items()}
         if role != "anonymous":
-            make_user("someone", [role], incubator_ids=[inc_a.id] if role == "incubator_manager" else [])
+            make_user(
+                "someone",
+                [role],
+                incubator_ids=[inc_a.id] if role == "incubator_manager" else [],
+                department="统计局" if role == "contributor" else None,
+            )
     if role != "anonymous":
         client.post("/login", data={"username": "someone", "password": PASSWORDS["someone"]})
     column = ROLES.index(role) + 1

@@ -12,6 +12,7 @@ import ast
 import io
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from markupsafe import escape
@@ -24,11 +25,16 @@ from registry.models import (
     CertificationKind,
     ChangeLog,
     Enterprise,
+    Figure,
     Incubator,
     ListingCandidate,
+    Outline,
+    OutlineSection,
     Outreach,
     Park,
     PledgeLoan,
+    Report,
+    ReportSection,
     ReportSnapshot,
     Tag,
     Tenancy,
@@ -55,6 +61,7 @@ PERIOD = {"preset": "custom", "start": "2021-01-01", "end": "2021-12-31"}
 # Values for the text fields that are codes with a fixed form (they refuse markup, rightly).
 STRUCTURED = {
     ("town", "code"): "hostile-town",
+    ("outline_section", "code"): "一",
     ("tag", "code"): "hostile-tag",
     ("certification_kind", "code"): "hostile_kind",
     ("certification_kind", "validity"): "years:3",
@@ -150,7 +157,14 @@ RECORDS = [
         {"enterprise_id": "$firm", "entered_on": "2021-03-05", "tier": "key", "target_board": "star"},
     ),
     ("training", "training", {"held_on": "2021-06-01", "topic": "listing", "enterprise_ids": ["$firm"]}),
+    ("outline", "outline", {}),
+    ("outline_section", "chapter", {"@parent": "$outline"}),
+    ("report", "report", {"outline_id": "$outline", "start": "2021-01-01", "end": "2021-12-31"}),
+    ("report_section", "section", {"@report": "$report"}),
+    ("report_figure", "figure", {"@parent": "$report", "value": "1157"}),
 ]
+# Record types added under a parent (writer.add_child), by the parent's record type.
+PARENTS = {"outline_section": "outline", "report_figure": "report"}
 
 # Which table a page's id belongs to, by the first segment of its path.
 MODELS = {
@@ -170,6 +184,14 @@ MODELS = {
     "audit": ChangeLog,
     "reports": ReportSnapshot,
 }
+# The report workspace's pages name their records by argument (they share the /reports prefix).
+ARGUMENTS = {
+    "report_id": Report,
+    "section_id": ReportSection,
+    "figure_id": Figure,
+    "outline_id": Outline,
+    "row_id": OutlineSection,
+}
 
 
 def hostile_for(field: Text, mark: str = "") -> str:
@@ -187,6 +209,22 @@ def _resolve(value, made: dict):
     return value
 
 
+def _writer(kind_name: str, record_type, data: dict, user: User):
+    """How a record of the record type is written: created; added under its parent; or, for a report's
+    section (which comes with its report), its text fields written."""
+    if kind_name in PARENTS:
+        parent = db.session.get(RECORD_TYPES[PARENTS[kind_name]].model, data.pop("@parent"))
+        return lambda values: writer.add_child(record_type, user, parent.id, parent.version, values)
+    if "@report" in data:
+        section = db.session.scalar(
+            select(ReportSection).where(ReportSection.report_id == data.pop("@report"))
+        )
+        return lambda values: writer.update(
+            record_type, user, section.id, section.version, values, partial=True
+        )
+    return lambda values: writer.create(record_type, user, values, confirmed=True)
+
+
 def _create(kind_name: str, base: dict, made: dict, user: User, accepted: set):
     """Create one record with markup in every text field; a field that refuses it gets a plain value.
 
@@ -195,9 +233,10 @@ def _create(kind_name: str, base: dict, made: dict, user: User, accepted: set):
     data = {k: _resolve(v, made) for k, v in base.items()}
     texts = [f for f in record_type.schema.fields if isinstance(f, Text)]
     data |= {f.name: hostile_for(f, str(len(made))) for f in texts}
+    write = _writer(kind_name, record_type, data, user)
     for _attempt in range(len(texts) + 1):
         try:
-            record = writer.create(record_type, user, data, confirmed=True)
+            record = write(data)
             accepted |= {
                 (kind_name, f.name) for f in texts if "<img src=x" in (getattr(record, f.name) or "").lower()
             }
@@ -253,6 +292,7 @@ def _users(app, made: dict) -> None:
                 [role],
                 display_name=HOSTILE,
                 incubator_ids=[incubator_id] if role == "incubator_manager" else None,
+                department=HOSTILE if role == "contributor" else None,
             )
         db.session.commit()
 
@@ -264,12 +304,25 @@ def _urls(app) -> list[str]:
         codes = [indicator.code for indicator in all_indicators()]
         request_ids = db.session.scalars(select(ChangeLog.request_id).distinct()).all()
         ids = {segment: db.session.scalars(select(model.id)).all() for segment, model in MODELS.items()}
+        by_argument = {name: db.session.scalars(select(model.id)).all() for name, model in ARGUMENTS.items()}
+        sections = db.session.execute(select(ReportSection.report_id, ReportSection.code)).all()
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint.endswith("static") or rule.endpoint.startswith("api."):
             continue
         if re.search(r"\.(json|docx|xlsx|csv)$|<fmt>|\.<any", rule.rule):
             continue
         args = set(rule.arguments)
+        if rule.endpoint.startswith("report_workspace."):
+            if args == {"report_id", "code"}:
+                urls += [
+                    rule.rule.replace("<int:report_id>", str(r)).replace("<code>", quote(c))
+                    for r, c in sections
+                ]
+                continue
+            if len(args) == 1 and next(iter(args)) in ARGUMENTS:
+                name = next(iter(args))
+                urls += [re.sub(r"<int:\w+>", str(i), rule.rule) for i in by_argument[name]]
+                continue
         if not args:
             urls += [rule.rule, f"{rule.rule}?{_query(PERIOD | {'q': HOSTILE})}"]
         elif args == {"code"}:

@@ -8,6 +8,7 @@ refused to the manager; IDOR tests elsewhere cover a manager's own records).
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 
@@ -23,6 +24,7 @@ from .factories import (
     make_loan,
     make_outreach,
     make_park,
+    make_report_world,
     make_snapshot,
     make_tag,
     make_tenancy,
@@ -32,9 +34,12 @@ from .factories import (
 )
 
 ADMIN, SB, MGR, FO, RW = "admin", "science_bureau", "incubator_manager", "finance_officer", "report_writer"
-ALL = {ADMIN, SB, MGR, FO, RW}
+CO = "contributor"  # 部门填报人 of the department the world's report section and figure are assigned to
+ALL = {ADMIN, SB, MGR, FO, RW}  # every registry reader; a contributor reads no registry page
 READERS = {ADMIN, SB, FO, RW}  # everything county-wide; a manager sees their own incubators only
-ROLES = ["anonymous", ADMIN, SB, MGR, FO, RW]
+WRITERS = {ADMIN, RW}
+ROLES = ["anonymous", ADMIN, SB, MGR, FO, RW, CO]
+DEPARTMENT = "统计局"
 PUBLIC = "public"
 
 # Pages built by the shared record machinery: blueprint → (who reads its list, who writes, manager reads records)
@@ -72,9 +77,9 @@ def record_page_rules() -> dict:
 RULES = record_page_rules() | {
     "auth.login":                    ("GET", PUBLIC),
     "i18n.choose":                   ("POST", PUBLIC),
-    "auth.logout":                   ("POST", ALL),
-    "auth.change_password":          ("GET", ALL),
-    "main.home":                     ("GET", ALL),
+    "auth.logout":                   ("POST", ALL | {CO}),
+    "auth.change_password":          ("GET", ALL | {CO}),
+    "main.home":                     ("GET", ALL | {CO}),
     "enterprises.index":             ("GET", ALL),
     "enterprises.export":            ("GET", ALL),
     "enterprises.lookup":            ("GET", ALL),
@@ -128,6 +133,40 @@ RULES = record_page_rules() | {
     "api.summary":                   ("GET", READERS),
     "api.summary_item":              ("GET", READERS),
     "api.snapshot_compare":          ("GET", READERS),
+    # The report workspace: readers read, writers write, a contributor their department's section and figure.
+    "report_workspace.index":        ("GET", READERS | {CO}),
+    "report_workspace.create":       ("GET", WRITERS),
+    "report_workspace.edit":         ("GET", WRITERS),
+    "report_workspace.preview":      ("GET", READERS | {CO}),
+    "report_workspace.finalise":     ("POST", WRITERS),
+    "report_workspace.document":     ("GET", READERS | {CO}),
+    "report_workspace.board":        ("GET", READERS | {CO}),
+    "report_workspace.edit_section": ("GET", WRITERS | {CO}),
+    "report_workspace.section_state": ("POST", WRITERS | {CO}),
+    "report_workspace.assign":       ("POST", WRITERS),
+    "report_workspace.versions":     ("GET", READERS | {CO}),
+    "report_workspace.section_by_id": ("GET", READERS | {CO}),
+    "report_workspace.figures":      ("GET", READERS | {CO}),
+    "report_workspace.edit_figure":  ("GET", WRITERS | {CO}),
+    "report_workspace.archive_figure": ("POST", WRITERS),
+    "report_workspace.figure_by_id": ("GET", READERS | {CO}),
+    "report_workspace.outline":      ("GET", READERS),
+    "report_workspace.outline_section": ("GET", READERS),
+    "report_workspace.edit_outline_section": ("GET", WRITERS),
+    "report_workspace.create_outline": ("GET", WRITERS),
+    "report_workspace.edit_outline": ("GET", WRITERS),
+    "report_workspace.add_row":      ("POST", WRITERS),
+    "api.reports_list":              ("GET", READERS | {CO}),
+    "api.reports_create":            ("POST", WRITERS),
+    "api.reports_get":               ("GET", READERS | {CO}),
+    "api.reports_update":            ("PATCH", WRITERS),
+    "api.reports_document":          ("GET", READERS | {CO}),
+    "api.reports_section":           ("GET", READERS | {CO}),
+    "api.reports_section_update":    ("PATCH", WRITERS | {CO}),
+    "api.reports_figures":           ("GET", READERS | {CO}),
+    "api.reports_figure_create":     ("POST", WRITERS),
+    "api.reports_figure_update":     ("PATCH", WRITERS | {CO}),
+    "api.reports_figure_delete":     ("DELETE", WRITERS),
 }
 # fmt: on
 
@@ -160,7 +199,14 @@ def world(app):
         ids = {name: record.id for name, record in records.items()}
         ids |= {"certification_kinds": 1, "towns": town.id, "parks": park.id, "tags": tag.id}
         bystander = make_user("bystander", [RW])
+        report, section, figure = make_report_world(department=DEPARTMENT)
         return {
+            "report": report.id,
+            "section": section.id,
+            "section_code": section.code,
+            "figure": figure.id,
+            "outline": report.outline_id,
+            "outline_row": report.outline.sections[0].id,
             "other_user": bystander.id,
             "ids": ids,
             "firm": firm.id,
@@ -191,6 +237,15 @@ def url_for_rule(rule, world) -> str:
     }
     if rule.endpoint == "i18n.choose":
         values["code"] = "zh_Hans_CN"
+    if rule.endpoint.startswith(("report_workspace.", "api.reports_")):
+        values |= {
+            "report_id": world["report"],
+            "code": quote(world["section_code"]),
+            "section_id": world["section"],
+            "figure_id": world["figure"],
+            "outline_id": world["outline"],
+            "row_id": world["outline_row"],
+        }
     if rule.endpoint == "api.add_candidate_stage":
         values["record_id"] = world["ids"]["listing_candidates"]
     if rule.endpoint in ("api.get_item", "api.update_item", "api.delete_item"):
@@ -219,7 +274,12 @@ def test_every_route_has_a_rule(app):
 def test_every_route_answers_each_role_as_declared(app, client, world, role):
     if role != "anonymous":
         with app.app_context():
-            make_user("walker", [role], incubator_ids=[world["mine"]] if role == MGR else [])
+            make_user(
+                "walker",
+                [role],
+                incubator_ids=[world["mine"]] if role == MGR else [],
+                department=DEPARTMENT if role == CO else None,
+            )
         client.post("/login", data={"username": "walker", "password": PASSWORDS["walker"]})
     wrong = []
     for rule in routes(app):

@@ -18,6 +18,11 @@ class UserForm(FlaskForm):
         validate_choice=False,
         description=_l("仅对“孵化载体负责人”角色有效"),
     )
+    department = StringField(
+        _l("所属部门"),
+        description=_l("“部门填报人”必填：报告章节和填报数据按部门分配"),
+        render_kw={"maxlength": 100},
+    )
     active = BooleanField(_l("启用"), default=True)
     version = HiddenField()
 

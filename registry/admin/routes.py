@@ -61,7 +61,10 @@ def create_user():
                 form.display_name.data or None,
                 must_change_password=True,
                 actor=current_user,
+                department=form.department.data,
             )
+        except services.DepartmentMissing as error:
+            form.department.errors = [error.message]
         except InputError as error:
             form.username.errors = [error.message]
         else:
@@ -80,6 +83,7 @@ def edit_user(user_id: int):
         form.roles.data = user.roles
         form.incubators.data = [str(i.id) for i in user.incubators]
         form.active.data = user.active
+        form.department.data = user.department or ""
         form.version.data = str(user.version)
     elif form.validate():
         try:
@@ -91,6 +95,7 @@ def edit_user(user_id: int):
                 roles=form.roles.data or [],
                 incubator_ids=_ids(form.incubators.data),
                 active=form.active.data,
+                department=form.department.data,
             )
         except ValidationFailed as error:
             for name, messages in error.errors.items():

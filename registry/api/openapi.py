@@ -345,6 +345,10 @@ def document(app, collections) -> dict:
         }
     }
     schemas |= snapshot_schemas(value)
+    from ..reports.workspace import openapi as reports
+
+    paths |= reports.paths(_json_body, _errors)
+    schemas |= reports.schemas()
     return {
         "openapi": "3.1.0",
         "info": {"title": "双创 Registry API", "version": "1", "description": "县域科技创新企业登记系统接口"},

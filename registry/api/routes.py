@@ -47,12 +47,21 @@ def _authenticate():
             return error(401, _("API令牌无效或已撤销"))
         g.api_user = user
         _note_token_use(token.strip())
-        return None
+        return _contributor_gate()
     if not current_user.is_authenticated:
         return error(401, _("需要登录或提供API令牌（Authorization: Bearer …）"))
     g.api_user = current_user._get_current_object()
+    if (refused := _contributor_gate()) is not None:
+        return refused
     if request.method not in ("GET", "HEAD", "OPTIONS") and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()  # a browser session must prove the request came from our own pages
+    return None
+
+
+def _contributor_gate():
+    """A contributor's token or session reaches the report endpoints only (permissions.reads_registry)."""
+    if not permissions.reads_registry(g.api_user) and not permissions.contributor_may_open(request.endpoint):
+        return error(403, _("没有权限执行此操作"))
     return None
 
 
@@ -406,3 +415,7 @@ def snapshot_compare(snapshot_id: int):
 
     _summary_reader()
     return jsonify(service.compare_json(service.get_snapshot(snapshot_id)))
+
+
+# The report workspace's endpoints (reports, sections, figures, document) join this blueprint.
+from ..reports.workspace import api as _report_api  # noqa: E402, F401

@@ -25,6 +25,7 @@ def _field_labels() -> dict[str, str]:
         "username": _("用户名"),
         "display_name": _("显示名"),
         "roles": _("角色"),
+        "department": _("所属部门"),
         "incubators": _("负责的孵化载体"),
         "active": _("启用"),
         "must_change_password": _("须修改密码"),

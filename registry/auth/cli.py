@@ -29,13 +29,25 @@ def refusal_as_message() -> Iterator[None]:
     "--incubator", "incubators", multiple=True, type=int, help="Id of an incubator the user manages."
 )
 @click.option("--name", "display_name", help="Display name (defaults to the username).")
+@click.option(
+    "--department", help="The office a contributor fills in for (required with --role contributor)."
+)
 def create(
-    username: str, roles: tuple[str, ...], incubators: tuple[int, ...], display_name: str | None
+    username: str,
+    roles: tuple[str, ...],
+    incubators: tuple[int, ...],
+    display_name: str | None,
+    department: str | None,
 ) -> None:
     """Create USERNAME; the generated password is the last line of output."""
     with refusal_as_message():
         user, password = services.create_user(
-            username, list(roles), list(incubators), display_name, must_change_password=True
+            username,
+            list(roles),
+            list(incubators),
+            display_name,
+            must_change_password=True,
+            department=department,
         )
     click.echo(
         f"Created user {user.username} with roles {', '.join(user.roles)}. One-time password "

@@ -3,10 +3,11 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import permissions
 from ..domain import InputError
 from ..extensions import db
 from ..models import User
@@ -83,6 +84,18 @@ def _require_password_change():
         and request.endpoint not in _ALLOWED_BEFORE_CHANGE
     ):
         return redirect(url_for("auth.change_password"))
+    return None
+
+
+@bp.before_app_request
+def _contributors_stay_in_the_workspace():
+    """A contributor (部门填报人) sees no registry records: every page but the report workspace answers 403."""
+    if not current_user.is_authenticated or permissions.reads_registry(current_user):
+        return None
+    if request.endpoint == "main.home":
+        return redirect(url_for("report_workspace.index"))
+    if not permissions.contributor_may_open(request.endpoint):
+        abort(403)
     return None
 
 

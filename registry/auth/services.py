@@ -132,6 +132,7 @@ def create_user(
     display_name: str | None = None,
     must_change_password: bool = False,
     actor: User | None = None,
+    department: str | None = None,
 ) -> tuple[User, str]:
     """Create a user with a generated password; returns the user and the password to show once.
 
@@ -153,6 +154,7 @@ def create_user(
                 codes=", ".join(Role.codes()),
             )
         )
+    department = _department(department, roles, DepartmentMissing)
     password = generate_password()
     with write_transaction():
         if db.session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -167,6 +169,7 @@ def create_user(
             username=username,
             display_name=_display_name(display_name, username),
             must_change_password=must_change_password,
+            department=department,
         )
         user.set_password(password)
         user.roles = roles
@@ -220,6 +223,7 @@ def update_user(
     roles: list[str],
     incubator_ids: list[int],
     active: bool,
+    department: str | None = None,
 ) -> User:
     """An admin changes a user's name, roles, incubators or status; logged like any record change."""
     from ..records.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
@@ -229,6 +233,7 @@ def update_user(
     unknown = sorted(set(roles) - set(Role.codes()))
     if unknown or not roles:
         raise ValidationFailed.one("roles", _("角色：至少选择一个有效角色"))
+    department = _department(department, roles, lambda message: ValidationFailed.one("department", message))
     with write_transaction():
         user = db.session.get(User, user_id)
         if user is None:
@@ -244,6 +249,7 @@ def update_user(
         user.display_name = _display_name(display_name, user.username)
         user.roles = roles
         user.incubators = incubators
+        user.department = department
         if user.active and not active:
             user.session_epoch = (user.session_epoch or 0) + 1  # a deactivated user is signed out at once
         user.active = bool(active)
@@ -291,9 +297,24 @@ def _display_name(text: str | None, username: str) -> str:
     return clean_text(CONTROL.sub("", text or ""))[:100] or username
 
 
+class DepartmentMissing(InputError):
+    """A contributor without a department: the message belongs beside the department field."""
+
+
+def _department(text: str | None, roles, refusal) -> str | None:
+    """A contributor's department (required for that role), cleaned like any short text."""
+    from ..domain.text import clean_text
+
+    department = clean_text(CONTROL.sub("", text or ""))[:100] or None
+    if Role.CONTRIBUTOR in roles and department is None:
+        raise refusal(_("所属部门：部门填报人必须填写所属部门"))
+    return department
+
+
 def _user_snapshot(user: User) -> dict:
     return {
         "display_name": user.display_name,
+        "department": user.department,
         "roles": user.roles,
         "incubators": sorted(i.id for i in user.incubators),
         "active": user.active,

@@ -9,6 +9,7 @@ from .finance import Outreach, PledgeLoan
 from .incubation import Incubator, Tenancy, incubator_managers
 from .listing import ListingCandidate, StageChange, Training, training_participants
 from .reference import CertificationKind, Park, Tag, Town
+from .reports import Figure, Outline, OutlineSection, Report, ReportSection, ReportSectionVersion
 
 __all__ = [
     "ApiToken",
@@ -17,12 +18,18 @@ __all__ = [
     "ChangeLog",
     "Enterprise",
     "EnterpriseFounderGroup",
+    "Figure",
     "Incubator",
     "ListingCandidate",
     "LoginAttempt",
+    "Outline",
+    "OutlineSection",
     "Outreach",
     "Park",
     "PledgeLoan",
+    "Report",
+    "ReportSection",
+    "ReportSectionVersion",
     "ReportSnapshot",
     "StageChange",
     "Tag",

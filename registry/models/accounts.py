@@ -38,6 +38,8 @@ class User(RecordMixin, UserMixin, db.Model):
     # deactivation), however many cookies are still around.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locale: Mapped[str | None] = mapped_column(String(10))
+    # The office a contributor (部门填报人) fills in for: report sections and figures are assigned by it.
+    department: Mapped[str | None] = mapped_column(String(100))
 
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     incubators: Mapped[list[Incubator]] = relationship(

@@ -13,7 +13,15 @@ RECORD_TYPES: dict[str, RecordType] = {}
 CHILD_RECORD_TYPES: dict[str, ChildRecordType] = {}
 
 # The modules that declare record types (importing them registers their record types).
-AREAS = ("reference", "enterprises", "incubation", "certifications", "finance", "listing")
+AREAS = (
+    "reference",
+    "enterprises",
+    "incubation",
+    "certifications",
+    "finance",
+    "listing",
+    "reports.workspace",
+)
 
 
 def register(record_type: RecordType) -> RecordType:
