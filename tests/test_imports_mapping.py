@@ -325,6 +325,9 @@ def test_a_bad_mapping_is_refused_on_the_page_and_nothing_is_kept(client, auth, 
     assert twice.status_code == 200 and "选择各列对应的字段" in text
     assert "第5列“所属镇街”和第11列“填表人”都对应“所在镇街”" in text
     assert chosen_on(twice.get_data(as_text=True))["column_10"] == "town_id"  # the user's choice stays
+    clashing = re.findall(r'<select class="[^"]*is-invalid[^"]*" name="(column_\d+)"', text)
+    assert clashing == ["column_4", "column_10"]
+    assert "您的选择" in text  # column 11's field is the user's, not a guess
 
     missing = client.post(f"/imports/{token}/mapping", data=chosen | {"column_4": "-"})
     assert "缺少必填列：所在镇街" in unescape(missing.get_data(as_text=True))

@@ -45,7 +45,7 @@ from .spec import ID_COLUMN, ID_HEADERS, SKIPPED_HEADERS, ImportSpec
 
 GIVEN, REMEMBERED, TEMPLATE, SYNONYM, VALUES = "given", "remembered", "template", "synonym", "values"
 SOURCES = {
-    GIVEN: _l("指定"),
+    GIVEN: _l("您的选择"),
     REMEMBERED: _l("上次确认的对应"),
     TEMPLATE: _l("模板列名"),
     SYNONYM: _l("常见列名"),

@@ -5,6 +5,7 @@ column beside the field it fills, guessed (guess.py) and confirmed by the user."
 from __future__ import annotations
 
 import io
+from collections import Counter
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -113,9 +114,11 @@ def _mapping_page(token: str, spec, filename: str, columns: Columns, found, erro
         (fld.name, _("%(label)s（必填）", label=fld.label) if fld.required else str(fld.label))
         for fld in spec.fields
     ]
+    used = Counter(name for name in found.mapping.columns if name is not None)
     rows = [
         {
             "index": index,
+            "clash": used[found.mapping.columns[index]] > 1,  # one of two columns for one field
             "letter": column_letters(index + 1),
             "header": header,
             "samples": columns.samples(index),
@@ -195,10 +198,7 @@ def mapping(token: str):
         return _refused(error.message)
     if request.method == "GET":
         kept = store.mapping(facts)
-        if kept is not None and len(kept.columns) == len(columns.headers):
-            found = guess.Guess(kept, (guess.GIVEN,) * len(kept.columns))
-        else:
-            found = guess.guess(spec, columns, remembered=guess.recall(spec, columns.headers))
+        found = _as_chosen(spec, columns, kept)
         return _mapping_page(token, spec, facts["filename"], columns, found)
     if not FlaskForm().validate_on_submit():
         abort(400)
@@ -206,7 +206,7 @@ def mapping(token: str):
     try:
         run = ImportRun.open(spec, current_user, content, facts["filename"], mapping=chosen)
     except FileError as error:
-        found = guess.Guess(chosen, (guess.GIVEN,) * len(chosen.columns))
+        found = _as_chosen(spec, columns, chosen)
         return _mapping_page(token, spec, facts["filename"], columns, found, error=error.message)
     except InputError as error:
         return _refused(error.message)
@@ -218,6 +218,19 @@ def mapping(token: str):
     store.save_mapping(token, facts, chosen)
     store.save_errors(token, run.result.errors)
     return _preview_page(run, token, columns)
+
+
+def _as_chosen(spec, columns: Columns, chosen: Mapping | None) -> guess.Guess:
+    """The guess for the upload's columns; with ``chosen`` (the user's choices), those choices, each
+    shown as the guess's where it is the guess's and as the user's own where it is not."""
+    found = guess.guess(spec, columns, remembered=guess.recall(spec, columns.headers))
+    if chosen is None or len(chosen.columns) != len(found.sources):
+        return found
+    sources = tuple(
+        source if guessed == mine else guess.GIVEN
+        for guessed, mine, source in zip(found.mapping.columns, chosen.columns, found.sources, strict=True)
+    )
+    return guess.Guess(chosen, sources)
 
 
 def _chosen(value: str | None) -> str | None:
