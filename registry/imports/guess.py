@@ -186,10 +186,10 @@ def guess(
         else:
             open_columns.append(index)
 
-    values = _Values(spec, columns)
+    values, terms = _Values(spec, columns), _terms(spec)
     claims: dict[str, list[tuple[int, int, str]]] = {}  # field → (rank, column, source)
     for index in open_columns:
-        found = _by_header(spec, headers[index], values.kind(index))
+        found = _by_header(spec, terms, headers[index], values.kind(index))
         if found is None:
             found = _by_values(spec, values.kind(index))
         if found is None:
@@ -227,7 +227,9 @@ def _terms(spec: ImportSpec) -> dict[str, set[str]]:
     return terms
 
 
-def _by_header(spec: ImportSpec, header: str, kind: str | None) -> tuple[str | None, str] | None:
+def _by_header(
+    spec: ImportSpec, terms: dict[str, set[str]], header: str, kind: str | None
+) -> tuple[str | None, str] | None:
     """The field a header names and how (TEMPLATE, SYNONYM, "suffix"); (None, SYNONYM) for a column of
     row numbers; None when it names none, or several that the column's values can't choose between."""
     text = header.strip()
@@ -241,7 +243,6 @@ def _by_header(spec: ImportSpec, header: str, kind: str | None) -> tuple[str | N
         return None
     if key in {normalise(h) for h in SKIPPED_HEADERS}:
         return None, SYNONYM
-    terms = _terms(spec)
     if key in terms:
         return _one(spec, terms[key], kind, SYNONYM)
     endings = [(len(term), names) for term, names in terms.items() if len(term) >= 2 and key.endswith(term)]
