@@ -297,8 +297,9 @@ def _users(app, made: dict) -> None:
         db.session.commit()
 
 
-def _urls(app) -> list[str]:
-    """Every GET page of the app with each id it can take; downloads and the JSON API are left out."""
+def _urls(app, tokens: list[str]) -> list[str]:
+    """Every GET page of the app with each id it can take (``tokens``: of kept uploads); downloads and the
+    JSON API are left out."""
     urls = []
     with app.app_context():
         codes = [indicator.code for indicator in all_indicators()]
@@ -329,6 +330,8 @@ def _urls(app) -> list[str]:
             urls += [rule.rule.replace("<code>", code) + "?" + _query(PERIOD) for code in codes]
         elif args == {"request_id"}:
             urls += [rule.rule.replace("<request_id>", rid) for rid in request_ids]
+        elif args == {"token"}:
+            urls += [rule.rule.replace("<token>", token) for token in tokens]
         else:
             assert len(args) == 1, rule.rule  # one id: of the table named by the path's first segment
             segment = rule.rule.strip("/").split("/")[0]
@@ -382,14 +385,34 @@ def test_markup_in_every_text_field_is_shown_escaped_on_every_page(client, auth,
         "/imports/confirm", client.post(f"/imports/{token}/confirm", data={"token": token})
     )
 
+    # A file with a column headed in markup goes to the mapping step, which shows headers and values.
+    headers = ["企业名称", "统一社会信用代码", "主体类型", "所在镇街", HOSTILE]
+    mapping = client.post(
+        "/imports/",
+        data={
+            "kind": "enterprises",
+            "file": (io.BytesIO(xlsx([[HOSTILE, uscc(), "企业", town, HOSTILE]], headers)), "<b>&.xlsx"),
+        },
+        content_type="multipart/form-data",
+    )
+    problems += _unescaped("/imports/ (mapping)", mapping)
+    tokens = re.findall(r"/imports/([\w-]+)/mapping", mapping.get_data(as_text=True))
+    assert tokens
+
     shown = set()
-    for url in _urls(app):
+    for url in _urls(app, tokens):
         response = client.get(url)
         problems += _unescaped(url, response)
         if ESCAPED in response.get_data(as_text=True):
             shown.add(url.split("?")[0])
     assert any(url.startswith("/reports/drill/tags.") for url in shown)
-    assert {"/reports/", "/enterprises/", "/audit/", "/admin/users/"} <= shown
+    assert {
+        "/reports/",
+        "/enterprises/",
+        "/audit/",
+        "/admin/users/",
+        f"/imports/{tokens[0]}/mapping",
+    } <= shown
 
     for role in Role.codes():
         client.post("/logout")

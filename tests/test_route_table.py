@@ -112,6 +112,7 @@ RULES = record_page_rules() | {
     "reports.snapshot":              ("GET", READERS),
     "imports.upload":                ("GET", {ADMIN, SB, MGR, FO}),
     "imports.download_template":     ("GET", {ADMIN, SB}),
+    "imports.mapping":               ("GET", {ADMIN, SB, MGR, FO}),
     "imports.confirm":               ("POST", {ADMIN, SB, MGR, FO}),
     "imports.errors":                ("GET", {ADMIN, SB, MGR, FO}),
     "imports.changes":               ("GET", {ADMIN}),

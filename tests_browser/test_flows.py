@@ -13,7 +13,7 @@ from registry.extensions import db
 from registry.models import Certification, Enterprise, Tenancy
 
 from .conftest import MANAGED, OTHER, new_context, screenshot, sign_in, use_language
-from .workbooks import enterprise_rows, uscc, write_xlsx
+from .workbooks import COUNTY_HEADERS, county_rows, enterprise_rows, uscc, write_xlsx
 
 
 def count(site, model, *conditions) -> int:
@@ -119,6 +119,46 @@ def test_a_workbook_is_imported_through_preview_and_confirmation(page, site, tmp
     page.locator("main input[name=q]").press("Enter")
     page.wait_for_load_state()
     expect(page.locator("main table")).to_contain_text("导入科技有限公司1")
+
+
+def test_a_countys_own_headers_are_mapped_then_imported(page, site, tmp_path):
+    workbook = write_xlsx(tmp_path / "县里的表.xlsx", county_rows("对应", 2), COUNTY_HEADERS)
+    before = count(site, Enterprise)
+    sign_in(page, site, "kejiju")
+    nav(page, "批量导入")
+    page.locator("#kind").select_option("enterprises")
+    page.locator("#file").set_input_files(str(workbook))
+    page.locator("main form button[type=submit]").click()
+    mapping = page.locator("#mapping-form")
+    mapping.wait_for()
+    expect(page.locator("h1")).to_contain_text("选择各列对应的字段")
+    expect(page.locator("#column_4")).to_have_value("town_id")  # 所属镇街, from the synonyms
+    expect(page.locator("#column_2")).to_have_value("uscc")
+    expect(page.locator("#column_7")).to_have_value("-")  # 填表人: nothing says what it holds
+    screenshot(page, "import-mapping-flow")
+    page.locator("#column_7").select_option("notes")  # the user keeps it as a note
+    mapping.locator("button[type=submit]").click()
+    preview = page.locator("#confirm-form-main")
+    preview.wait_for()
+    expect(page.locator("[data-count=created]")).to_have_text("2")
+    page.locator(".import-mapped summary").click()
+    expect(page.locator(".import-mapped")).to_contain_text("填表人 → 备注")
+    screenshot(page, "import-mapped-preview")
+    assert count(site, Enterprise) == before
+    preview.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator(".alert-success")).to_contain_text("已导入")
+    assert count(site, Enterprise) == before + 2
+
+    # The next file with the same headers is offered as confirmed.
+    again = write_xlsx(tmp_path / "县里的表2.xlsx", county_rows("再次", 1), COUNTY_HEADERS)
+    nav(page, "批量导入")
+    page.locator("#kind").select_option("enterprises")
+    page.locator("#file").set_input_files(str(again))
+    page.locator("main form button[type=submit]").click()
+    page.locator("#mapping-form").wait_for()
+    expect(page.locator(".alert-info")).to_contain_text("上次导入相同列名的文件")
+    expect(page.locator("#column_7")).to_have_value("notes")
 
 
 def test_the_report_drills_down_and_downloads_the_draft(page, site):

@@ -14,7 +14,7 @@ from registry.models import Certification, Enterprise, Incubator
 
 from . import axe
 from .conftest import Problems, new_context, screenshot, sign_in, use_language
-from .workbooks import enterprise_rows, write_xlsx
+from .workbooks import COUNTY_HEADERS, county_rows, enterprise_rows, write_xlsx
 
 LANGUAGES = ["zh", "en"]
 
@@ -106,6 +106,21 @@ def test_import_preview_is_accessible(signed_in, site, tmp_path):
     page.locator("form[data-upload-progress] button[type=submit]").click()
     page.locator("#confirm-form-main").wait_for()
     check(page, "import-preview", language)
+
+
+def test_import_mapping_page_is_accessible(signed_in, site, tmp_path):
+    language, page = signed_in
+    workbook = write_xlsx(tmp_path / "县里的表.xlsx", county_rows(f"对应{language}", 3), COUNTY_HEADERS)
+    page.goto("/imports/")
+    page.locator("#kind").select_option("enterprises")
+    page.locator("#file").set_input_files(str(workbook))
+    page.locator("form[data-upload-progress] button[type=submit]").click()
+    page.locator("#mapping-form").wait_for()
+    check(page, "import-mapping", language)
+    page.locator("#column_4").select_option("-")  # the required town left out: refused on the page
+    page.locator("#mapping-form button[type=submit]").click()
+    page.locator("#mapping-error").wait_for()
+    check(page, "import-mapping-refused", language)
 
 
 def test_sign_in_page_is_accessible(browser, site):

@@ -1,8 +1,11 @@
-"""Import pages: templates, upload → preview → confirm, the error report and what an import changed."""
+"""Import pages: templates, upload → (column mapping) → preview → confirm, the error report and what an
+import changed. A file whose headers are not all the template's goes through the mapping step: each
+column beside the field it fills, guessed (guess.py) and confirmed by the user."""
 
 from __future__ import annotations
 
 import io
+from collections import Counter
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -17,10 +20,11 @@ from ..domain import InputError
 from ..extensions import db
 from ..models import ChangeLog
 from ..web.forms import options
-from . import store
-from .run import Decisions, ImportRun
+from . import guess, store
+from .package import column_letters
+from .run import Columns, Decisions, ImportRun, Mapping, UnknownHeader
 from .service import FileError
-from .spec import BY_NAME, SPECS
+from .spec import BY_NAME, ID_COLUMN, SPECS
 from .workbook import template
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -65,21 +69,77 @@ def upload():
             form.file.errors = [_("请选择要导入的文件")]
         else:
             try:
-                run = ImportRun.open(spec, current_user, upload.read(), upload.filename)
-                run.preview()
+                return _first_page(spec, upload.read(), upload.filename)
             except (FileError, InputError) as error:
                 form.file.errors = [error.message]
-            else:
-                token = store.save(run)
-                return render_template(
-                    "imports/preview.html",
-                    spec=spec,
-                    result=run.result,
-                    token=token,
-                    filename=run.filename,
-                    confirm=ConfirmForm(token=token),
-                )
     return render_template("imports/upload.html", form=form, specs=_allowed_specs())
+
+
+def _first_page(spec, content: bytes, filename: str):
+    """The preview of an upload, or the mapping step when its headers are not all the template's."""
+    try:
+        run = ImportRun.open(spec, current_user, content, filename)
+    except UnknownHeader:
+        columns = Columns.read(spec, content, filename)
+        found = guess.for_file(spec, columns)  # refuses a file of which no column is recognised
+        token = store.save_upload(spec.name, current_user, content, filename, None)
+        return _mapping_page(token, spec, filename, columns, found)
+    run.preview()
+    return _preview_page(run, store.save(run))
+
+
+def _preview_page(run: ImportRun, token: str, columns: Columns | None = None):
+    """The preview of a run; with ``columns`` (a mapped upload), what each column was read as."""
+    mapped = None
+    if columns is not None:
+        labels = {fld.name: str(fld.label) for fld in run.spec.fields} | {ID_COLUMN: _("编号")}
+        mapped = [
+            (header, labels.get(name))
+            for header, name in zip(columns.headers, run.mapping.columns, strict=True)
+        ]
+    return render_template(
+        "imports/preview.html",
+        spec=run.spec,
+        result=run.result,
+        token=token,
+        filename=run.filename,
+        confirm=ConfirmForm(token=token),
+        mapped=mapped,
+    )
+
+
+def _mapping_page(token: str, spec, filename: str, columns: Columns, found, error: str | None = None):
+    """The mapping step: each column of the file (header, first values) with a choice of field."""
+    choices = [(guess.IGNORE, _("忽略此列")), (ID_COLUMN, _("编号（更新已有记录时填写）"))] + [
+        (fld.name, _("%(label)s（必填）", label=fld.label) if fld.required else str(fld.label))
+        for fld in spec.fields
+    ]
+    used = Counter(name for name in found.mapping.columns if name is not None)
+    rows = [
+        {
+            "index": index,
+            "clash": used[found.mapping.columns[index]] > 1,  # one of two columns for one field
+            "letter": column_letters(index + 1),
+            "header": header,
+            "samples": columns.samples(index),
+            "chosen": found.mapping.columns[index] or guess.IGNORE,
+            "source": guess.SOURCES.get(found.sources[index]) if found.sources[index] else None,
+        }
+        for index, header in enumerate(columns.headers)
+    ]
+    return render_template(
+        "imports/mapping.html",
+        spec=spec,
+        token=token,
+        filename=filename,
+        sheet=columns.sheet,
+        rows=rows,
+        choices=choices,
+        required=[str(fld.label) for fld in spec.fields if fld.required],
+        remembered=found.remembered,
+        error=error,
+        form=FlaskForm(),
+    )
 
 
 @bp.route("/templates/<name>.xlsx")
@@ -125,6 +185,60 @@ def _refused(message: str):
     return render_template("imports/upload.html", form=form, specs=_allowed_specs())
 
 
+@bp.route("/<token>/mapping", methods=["GET", "POST"])
+def mapping(token: str):
+    """The mapping step of a kept upload: shown (GET: as last chosen, or guessed), or confirmed (POST):
+    a mapping the check refuses is shown again with the reason, and nothing is kept; a confirmed one is
+    remembered for the next file with the same headers, and the upload is previewed through it."""
+    content, facts = _stored(token)
+    spec = _spec(facts["kind"])
+    try:
+        columns = Columns.read(spec, content, facts["filename"])
+    except InputError as error:
+        return _refused(error.message)
+    if request.method == "GET":
+        kept = store.mapping(facts)
+        found = _as_chosen(spec, columns, kept)
+        return _mapping_page(token, spec, facts["filename"], columns, found)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    chosen = Mapping(tuple(_chosen(request.form.get(f"column_{i}")) for i in range(len(columns.headers))))
+    try:
+        run = ImportRun.open(spec, current_user, content, facts["filename"], mapping=chosen)
+    except FileError as error:
+        found = _as_chosen(spec, columns, chosen)
+        return _mapping_page(token, spec, facts["filename"], columns, found, error=error.message)
+    except InputError as error:
+        return _refused(error.message)
+    try:
+        run.preview()
+    except (FileError, InputError) as error:
+        return _refused(error.message)
+    guess.remember(spec, columns.headers, chosen, current_user)
+    store.save_mapping(token, facts, chosen)
+    store.save_errors(token, run.result.errors)
+    return _preview_page(run, token, columns)
+
+
+def _as_chosen(spec, columns: Columns, chosen: Mapping | None) -> guess.Guess:
+    """The guess for the upload's columns; with ``chosen`` (the user's choices), those choices, each
+    shown as the guess's where it is the guess's and as the user's own where it is not."""
+    found = guess.guess(spec, columns, remembered=guess.recall(spec, columns.headers))
+    if chosen is None or len(chosen.columns) != len(found.sources):
+        return found
+    sources = tuple(
+        source if guessed == mine else guess.GIVEN
+        for guessed, mine, source in zip(found.mapping.columns, chosen.columns, found.sources, strict=True)
+    )
+    return guess.Guess(chosen, sources)
+
+
+def _chosen(value: str | None) -> str | None:
+    """A column's choice on the mapping page: a field's name, the id, or None (left out)."""
+    value = (value or "").strip()
+    return None if value in ("", guess.IGNORE) else value[:60]
+
+
 @bp.route("/<token>/confirm", methods=["POST"])
 def confirm(token: str):
     form = ConfirmForm()
@@ -133,6 +247,8 @@ def confirm(token: str):
     try:
         run = _kept_run(token, Decisions(_decisions(), valid_only=form.valid_only.data))
         result = run.commit()
+    except UnknownHeader:  # an upload whose columns are not mapped yet
+        return redirect(url_for(".mapping", token=token))
     except (FileError, InputError) as error:
         return _refused(error.message)
     if result.written:

@@ -8,13 +8,20 @@ themselves are validated and written by service.py, and matched to existing reco
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
-from .reader import Table, open_table
+from .reader import Formula, Table, open_table
 from .service import FileError, Result, execute
 from .spec import ID_COLUMN, ID_HEADERS, ImportSpec
 from .workbook import error_report
+
+if TYPE_CHECKING:
+    from .guess import Guess
+
+SAMPLE_ROWS = 200  # rows read to guess a column's field from its values
 
 
 @dataclass(frozen=True)
@@ -46,18 +53,37 @@ class Mapping:
         return mapping
 
     def check(self, spec: ImportSpec, headers: list[str]) -> None:
-        """Refuse a mapping to a field the kind does not have, to a field twice, or one that leaves out a
-        required field (unless rows name the records they update)."""
-        names, where = {fld.name for fld in spec.fields}, {}
+        """Refuse a mapping to a field the kind does not have, of two columns to one field (or both to the
+        id), or one that leaves out a required field (unless rows name the records they update)."""
+        by_name, where = {fld.name: fld for fld in spec.fields}, {}
+        if len(self.columns) != len(headers):
+            raise FileError(_("列的对应与文件的列数不符，请重新上传"))
         for index, name in enumerate(self.columns):
-            header = headers[index] if index < len(headers) else ""
-            if name in (None, ID_COLUMN):
+            if name is None:
                 continue
-            if name not in names:
-                raise _unknown(index + 1, header)
+            if name != ID_COLUMN and name not in by_name:
+                raise FileError(
+                    _(
+                        "第%(n)d列“%(name)s”对应的字段“%(field)s”不存在",
+                        n=index + 1,
+                        name=_shown(headers[index]),
+                        field=name[:40],
+                    )
+                )
             if name in where:
-                raise _twice(header, where[name] + 1, index + 1)
+                first = where[name]
+                raise FileError(
+                    _(
+                        "第%(a)d列“%(first)s”和第%(b)d列“%(second)s”都对应“%(field)s”：一个字段只能对应一列",
+                        a=first + 1,
+                        first=_shown(headers[first]),
+                        b=index + 1,
+                        second=_shown(headers[index]),
+                        field=str(by_name[name].label) if name in by_name else _("编号"),
+                    )
+                )
             where[name] = index
+        where.pop(ID_COLUMN, None)
         if not self.has_id:
             missing = [str(fld.label) for fld in spec.fields if fld.required and fld.name not in where]
             if missing:
@@ -77,14 +103,71 @@ class Mapping:
         return [by_name[name] if name not in (None, ID_COLUMN) else name for name in self.columns]
 
 
+class UnknownHeader(FileError):
+    """A header that is not the template's: the web import then asks which field the column fills."""
+
+
+def _shown(header: str) -> str:
+    return header[:40] or _("（空）")
+
+
 def _unknown(position: int, header: str) -> FileError:
-    return FileError(
+    return UnknownHeader(
         _("第%(n)d列的列名“%(name)s”无法识别（请使用模板中的列名）", n=position, name=header[:40] or "(空)")
     )
 
 
 def _twice(header: str, first: int, again: int) -> FileError:
     return FileError(_("列“%(name)s”重复出现（第%(a)d列和第%(b)d列）", name=header, a=first, b=again))
+
+
+@dataclass(frozen=True)
+class Columns:
+    """A file's columns as the mapping step reads them: the sheet, its headers and its first rows."""
+
+    sheet: str
+    headers: list[str]
+    rows: list[list]  # the first SAMPLE_ROWS rows that are not empty
+
+    @classmethod
+    def read(cls, spec: ImportSpec, content: bytes, filename: str) -> Columns:
+        """The columns of ``content`` read as ``spec``; InputError for a file that can't be read."""
+        table = open_table(content, filename, spec.sheet_names)
+        rows: list[list] = []
+        try:
+            for _number, cells in table.rows:
+                rows.append(cells)
+                if len(rows) >= SAMPLE_ROWS:
+                    break
+        finally:
+            table.rows.close()  # closes the workbook
+        return cls(table.sheet, table.headers, rows)
+
+    def values(self, index: int) -> list:
+        """The column's values in the rows read, leaving out empty cells and formulas."""
+        out = []
+        for cells in self.rows:
+            value = cells[index] if index < len(cells) else None
+            if isinstance(value, str):
+                value = value.strip()
+            if value not in (None, "") and not isinstance(value, Formula):
+                out.append(value)
+        return out
+
+    def samples(self, index: int, count: int = 3) -> list[str]:
+        """The column's first values as the mapping step shows them."""
+        return [_sample(value) for value in self.values(index)[:count]]
+
+
+def _sample(value) -> str:
+    if isinstance(value, datetime):
+        value = value.date() if value.time() == time() else value.isoformat(" ", "minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = " ".join(str(value).split())
+    return text if len(text) <= 30 else text[:29] + "…"
 
 
 @dataclass
@@ -142,6 +225,26 @@ class ImportRun:
             decisions=decisions or Decisions(),
             _table=table,
         )
+
+    @classmethod
+    def open_mapped(
+        cls,
+        spec: ImportSpec,
+        user,
+        content: bytes,
+        filename: str,
+        *,
+        given: list[tuple[str, str | None]] | None = None,
+        decisions: Decisions | None = None,
+    ) -> tuple[ImportRun, Guess]:
+        """The run of ``content`` through the mapping ``guess.for_file`` makes of its headers and the
+        ``given`` columns ((header, field name or None to leave the column out) pairs), and that guess
+        (where each column's field came from). Raises InputError (FileError) for a file that can't be
+        read, an unknown header or field in ``given``, or a mapping ``check`` refuses."""
+        from . import guess
+
+        found = guess.for_file(spec, Columns.read(spec, content, filename), given or [])
+        return cls.open(spec, user, content, filename, mapping=found.mapping, decisions=decisions), found
 
     def _rows(self) -> Table:
         table, self._table = self._table, None

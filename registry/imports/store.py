@@ -41,18 +41,29 @@ def _write(path: Path, data: bytes) -> None:
 def save(run: ImportRun) -> str:
     """Keep a previewed run: its file, kind, user and column mapping, and the rows its preview found in
     error. Returns the token that names it."""
-    _sweep()
-    token = secrets.token_urlsafe(18)
-    _write(folder() / f"{token}.bin", run.content)
-    facts = {
-        "filename": run.filename,
-        "kind": run.spec.name,
-        "user_id": getattr(run.user, "id", None),
-        "mapping": list(run.mapping.columns),
-    }
-    _write(folder() / f"{token}.json", json.dumps(facts).encode())
+    token = save_upload(run.spec.name, run.user, run.content, run.filename, run.mapping)
     save_errors(token, run.result.errors if run.result is not None else ())
     return token
+
+
+def save_upload(kind: str, user, content: bytes, filename: str, mapping: Mapping | None) -> str:
+    """Keep an upload of ``kind`` by ``user``: with the mapping it is read through, or (None) one whose
+    columns are still to be mapped. Returns the token that names it."""
+    _sweep()
+    token = secrets.token_urlsafe(18)
+    _write(folder() / f"{token}.bin", content)
+    _write_facts(token, {"filename": filename, "kind": kind, "user_id": getattr(user, "id", None)}, mapping)
+    return token
+
+
+def save_mapping(token: str, facts: dict, mapping: Mapping) -> None:
+    """The mapping a kept upload is read through from now on (the user confirmed it)."""
+    _write_facts(token, facts, mapping)
+
+
+def _write_facts(token: str, facts: dict, mapping: Mapping | None) -> None:
+    facts = {**facts, "mapping": list(mapping.columns) if mapping is not None else None}
+    _write(folder() / f"{token}.json", json.dumps(facts).encode())
 
 
 def mapping(facts: dict) -> Mapping | None:

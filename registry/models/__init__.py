@@ -6,6 +6,7 @@ from .base import utcnow
 from .certifications import Certification
 from .enterprises import Enterprise, EnterpriseFounderGroup, enterprise_tags
 from .finance import Outreach, PledgeLoan
+from .imports import ImportMapping
 from .incubation import Incubator, Tenancy, incubator_managers
 from .listing import ListingCandidate, StageChange, Training, training_participants
 from .reference import CertificationKind, Park, Tag, Town
@@ -19,6 +20,7 @@ __all__ = [
     "Enterprise",
     "EnterpriseFounderGroup",
     "Figure",
+    "ImportMapping",
     "Incubator",
     "ListingCandidate",
     "LoginAttempt",
