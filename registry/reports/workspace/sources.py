@@ -77,9 +77,9 @@ def _day(record) -> date | None:
 
 
 def names_firms(indicator) -> bool:
-    """Are the records behind the indicator firms, or records of firms (not towns or incubators)?"""
-    via = getattr(indicator, "via", None)
-    model = catalog.get(via.record_type if via is not None else indicator.record_type).model
+    """Are the things the indicator counts firms, or records of firms (not towns or incubators)? A 家
+    indicator counts firms; the towns an outreach reached are towns, whatever records put them there."""
+    model = catalog.get(indicator.record_type).model
     return model is Enterprise or hasattr(model, "enterprise") or hasattr(model, "participants")
 
 
