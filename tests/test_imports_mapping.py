@@ -442,7 +442,7 @@ def test_cli_values_guess_shown_in_the_dry_run(runner, app, tmp_path):
 @pytest.mark.parametrize(
     ("option", "message"),
     [
-        ("所属镇街=township", "“township”不是企业的字段（可用：name, uscc"),
+        ("所属镇街=township", "“township”不是企业的字段（可用：name,"),
         ("老板=name", "文件中没有列名为“老板”的列"),
         ("所属镇街", "expected HEADER=FIELD"),
         ("填表人=town_id", "第5列“所属镇街”和第11列“填表人”都对应“所在镇街”"),
