@@ -14,12 +14,15 @@ from ..extensions import db
 from ..models import (
     Certification,
     Enterprise,
+    ListingCandidate,
     Tenancy,
 )
+from ..records import dated
 from . import data
 from .programmes import ProgrammeRecords
 
 D = date.fromisoformat
+REPORT_END = D("2021-07-31")  # the end of the seed report's period
 _USCC_PREFIX = {"company": "91", "individual": "92", "cooperative": "93"}
 _VALIDITY = {"tech_sme": "calendar_year"}  # every other seeded kind is years:3
 
@@ -128,6 +131,7 @@ class DemoBuilder(ProgrammeRecords):
         self.loans()
         self.listing(others)
         self.trainings()
+        self.histories(others)
 
     def named_firms(self) -> None:
         for key, name, form, town, park, industry, established, capital, staff, ip in data.NAMED_FIRMS:
@@ -233,9 +237,50 @@ class DemoBuilder(ProgrammeRecords):
         ]
         candidates.sort(key=lambda f: f.uscc)
         already = sum(1 for f in self.firms.values() if "kechuang-china" in {t.code for t in f.tags})
-        for firm in self.rng.sample(candidates, 102 - already):
+        chosen = self.rng.sample(candidates, 102 - already)
+        # The report counts the firms on 科创中国 on the last day of its period: one established after it is
+        # swapped for the first firm (by USCC) that existed then, so the random draws stay as they were.
+        late = [f for f in chosen if f.established_on > REPORT_END]
+        spare = [f for f in candidates if f not in chosen and f.established_on <= REPORT_END]
+        for firm in [f for f in chosen if f not in late] + spare[: len(late)]:
             firm.tags.append(self.tags["kechuang-china"])
         for firm in self.rng.sample(others, 25):
             firm.tags.append(self.tags["cloud"])
         for firm in self.rng.sample(others, 8):
             firm.tags.append(self.tags["smart-workshop"])
+
+    # ---- dated fields ----------------------------------------------------------------------------
+    def histories(self, others: list[Enterprise]) -> None:
+        """The dated fields' spans (DESIGN.md §3): a firm's tags and high-value IP count hold from its
+        establishment, a candidate's tier from its entry into the reserve — as migration 0007 dates the
+        values it finds, so every number of the seed report's period stays. Then a few later facts, dated
+        after that period, which move today's values but none of the period's numbers."""
+        firm_fields = dated.DECLARATIONS["enterprise"].fields
+        for record in list(db.session.new):
+            if isinstance(record, Enterprise):
+                record.high_value_ip_count = record.high_value_ip_count or 0
+                for fld in firm_fields:
+                    dated.set_from(fld, record, record.established_on)
+            elif isinstance(record, ListingCandidate):
+                dated.set_from(dated.TIER, record, record.entered_on)
+        # 2023: a firm's count of high-value IP grows.
+        grown = self.firms["dayu"]
+        grown.high_value_ip_count += 2
+        dated.set_from(dated.IP_COUNT, grown, D("2023-04-01"))
+        # 2024: a firm leaves the 科创中国 platform and another, which existed in 2021 without it, joins.
+        kechuang = self.tags["kechuang-china"]
+        holders = sorted(
+            (f for f in others if kechuang in f.tags and f.archived_at is None), key=lambda f: f.uscc
+        )
+        joiners = sorted(
+            (f for f in others if kechuang not in f.tags and f.established_on <= REPORT_END),
+            key=lambda f: f.uscc,
+        )
+        leaver, joiner = holders[0], joiners[0]
+        leaver.tags = [t for t in leaver.tags if t is not kechuang]
+        dated.set_from(dated.TAGS, leaver, D("2024-06-30"))
+        joiner.tags = [*joiner.tags, kechuang]
+        dated.set_from(dated.TAGS, joiner, D("2024-09-01"))
+        # 2025: a general candidate, entered after the period, becomes a key one.
+        self.promoted.tier = "key"
+        dated.set_from(dated.TIER, self.promoted, D("2025-03-01"))

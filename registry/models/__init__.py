@@ -4,10 +4,16 @@ from .accounts import ApiToken, LoginAttempt, User, UserRole
 from .audit import ChangeLog, ReportSnapshot
 from .base import utcnow
 from .certifications import Certification
-from .enterprises import Enterprise, EnterpriseFounderGroup, enterprise_tags
+from .enterprises import (
+    Enterprise,
+    EnterpriseFounderGroup,
+    EnterpriseIpSpan,
+    EnterpriseTagSpan,
+    enterprise_tags,
+)
 from .finance import Outreach, PledgeLoan
 from .incubation import Incubator, Tenancy, incubator_managers
-from .listing import ListingCandidate, StageChange, Training, training_participants
+from .listing import ListingCandidate, ListingTierSpan, StageChange, Training, training_participants
 from .reference import CertificationKind, Park, Tag, Town
 
 __all__ = [
@@ -17,8 +23,11 @@ __all__ = [
     "ChangeLog",
     "Enterprise",
     "EnterpriseFounderGroup",
+    "EnterpriseIpSpan",
+    "EnterpriseTagSpan",
     "Incubator",
     "ListingCandidate",
+    "ListingTierSpan",
     "LoginAttempt",
     "Outreach",
     "Park",
