@@ -344,6 +344,8 @@ def test_the_edit_form_offers_the_effective_date_beside_the_dated_fields_and_wri
     assert (
         page.index('name="tags"') < page.index('name="effective_on"') < page.index('name="correct_history"')
     )
+    new = client.get("/enterprises/new").get_data(as_text=True)
+    assert 'name="effective_on" type="date" value=""' in new and 'name="correct_history"' not in new
     response = client.post(
         f"/enterprises/{firm_id}/edit", data=data | {"tags": ["cloud"], "effective_on": "2021-03-01"}
     )
@@ -353,6 +355,8 @@ def test_the_edit_form_offers_the_effective_date_beside_the_dated_fields_and_wri
     page = client.get(f"/enterprises/{firm_id}").get_data(as_text=True)
     history = page.split('id="dated"')[1].split("</section>")[0]
     assert "企业上云" in history and "2021-03-01" in history and "至今" in history
+    changes = page.split('id="history"')[1]
+    assert "生效日期：" in changes and "2021-03-01" in changes.split("生效日期：")[1][:200]
 
 
 def test_the_form_shows_a_refused_effective_date_beside_its_field_and_writes_nothing(client, auth, app):

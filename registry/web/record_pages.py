@@ -163,6 +163,9 @@ class RecordPages:
         if not self.record_type.allowed(current_user, "create"):
             abort(403)
         form = self._form()
+        if dated.CORRECT_HISTORY in form:  # a new record has no history to correct
+            del form[dated.CORRECT_HISTORY]
+            form.field_order = [name for name in form.field_order if name != dated.CORRECT_HISTORY]
         matches = []
         if not form.is_submitted():
             for key, value in request.args.items():  # e.g. ?enterprise_id=5 from a firm's page
