@@ -25,8 +25,11 @@ from .models import (
     Certification,
     Enterprise,
     EnterpriseFounderGroup,
+    EnterpriseIpSpan,
+    EnterpriseTagSpan,
     Incubator,
     ListingCandidate,
+    ListingTierSpan,
     Outreach,
     PledgeLoan,
     StageChange,
@@ -168,6 +171,16 @@ def generate(enterprises: int, seed: int = 2026, echo=print) -> dict[str, int]:
     _insert(Enterprise, rows)
     _insert(EnterpriseFounderGroup, groups)
     _insert(enterprise_tags, tagged)
+    # The dated fields' spans, as the write path keeps them: today's values, in force since establishment.
+    established = {r["id"]: r["established_on"] for r in rows}
+    _insert(EnterpriseTagSpan, [t | {"valid_from": established[t["enterprise_id"]]} for t in tagged])
+    _insert(
+        EnterpriseIpSpan,
+        [
+            {"enterprise_id": r["id"], "value": r["high_value_ip_count"], "valid_from": r["established_on"]}
+            for r in rows
+        ],
+    )
     counts["enterprises"] = len(rows)
     echo(f"  enterprises {len(rows):,} ({time.perf_counter() - started:.1f}s)")
     firm_ids = [r["id"] for r in rows]
@@ -300,6 +313,10 @@ def generate(enterprises: int, seed: int = 2026, echo=print) -> dict[str, int]:
             )
     _insert(ListingCandidate, candidates)
     _insert(StageChange, stages)
+    _insert(
+        ListingTierSpan,
+        [{"candidate_id": c["id"], "tier": c["tier"], "valid_from": c["entered_on"]} for c in candidates],
+    )
     counts["listing_candidates"], counts["stage_changes"] = len(candidates), len(stages)
 
     training_first = (db.session.scalar(select(func.max(Training.id))) or 0) + 1

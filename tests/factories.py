@@ -19,8 +19,11 @@ from registry.models import (
     Certification,
     ChangeLog,
     Enterprise,
+    EnterpriseIpSpan,
+    EnterpriseTagSpan,
     Incubator,
     ListingCandidate,
+    ListingTierSpan,
     Outreach,
     PledgeLoan,
     StageChange,
@@ -32,6 +35,9 @@ from registry.models import (
 
 _serial = itertools.count(1)
 DAY = date(2021, 5, 1)  # the default date of a factory-made record
+# Where a factory-made firm's dated fields (tags, high-value IP count) start when it has no establishment
+# date: long before any period a test reads, so its values are in force in all of them.
+DATED_FROM = date(2000, 1, 1)
 PASSWORDS: dict[str, str] = {}
 
 
@@ -49,8 +55,11 @@ def make_town(**kw) -> Town:
 
 
 def make_enterprise(**kw) -> Enterprise:
+    """A firm; its tags and high-value IP count (``tags``, ``high_value_ip_count``) hold from ``dated_from``
+    (its ``established_on``, else DATED_FROM) on, as spans the way the write path keeps them."""
     name = kw.pop("name", f"测试科技有限公司{next(_serial)}")
     town = kw.pop("town", None) or make_town()
+    dated_from = kw.pop("dated_from", None) or kw.get("established_on") or DATED_FROM
     enterprise = Enterprise(
         name=clean_name(name),
         name_key=name_key(name),
@@ -59,6 +68,9 @@ def make_enterprise(**kw) -> Enterprise:
         town=town,
         **kw,
     )
+    enterprise.high_value_ip_count = enterprise.high_value_ip_count or 0
+    enterprise.tag_spans = [EnterpriseTagSpan(tag=t, valid_from=dated_from) for t in enterprise.tags]
+    enterprise.ip_spans = [EnterpriseIpSpan(value=enterprise.high_value_ip_count, valid_from=dated_from)]
     db.session.add(enterprise)
     db.session.flush()
     return enterprise
@@ -142,13 +154,16 @@ def make_loan(enterprise=None, **kw) -> PledgeLoan:
 
 
 def make_candidate(enterprise=None, stages: Iterable[tuple[str, date]] = (), **kw) -> ListingCandidate:
-    """A listing candidate with the given ``(stage, changed_on)`` history (none by default)."""
+    """A listing candidate with the given ``(stage, changed_on)`` history (none by default); its tier holds
+    from ``entered_on`` on."""
+    entered_on, tier = kw.pop("entered_on", DAY), kw.pop("tier", "general")
     return _added(
         ListingCandidate(
             enterprise=enterprise or make_enterprise(),
-            entered_on=kw.pop("entered_on", DAY),
-            tier=kw.pop("tier", "general"),
+            entered_on=entered_on,
+            tier=tier,
             stages=[StageChange(stage=stage, changed_on=day) for stage, day in stages],
+            tier_spans=[ListingTierSpan(tier=tier, valid_from=entered_on)],
             **kw,
         )
     )

@@ -17,13 +17,15 @@ from registry.extensions import db
 from registry.models import (
     Certification,
     Enterprise,
+    EnterpriseIpSpan,
+    EnterpriseTagSpan,
     ListingCandidate,
+    ListingTierSpan,
     Outreach,
     StageChange,
     Tag,
     Tenancy,
     Training,
-    enterprise_tags,
 )
 
 START, END = date(2021, 1, 1), date(2021, 7, 31)
@@ -40,10 +42,11 @@ def _firms(statement) -> int:
 
 
 def _existing_at_end():
-    """The firms on the register at the end (§3: established by then), not archived."""
+    """The firms on the register at the end (§3: established by then, not deregistered by then), not archived."""
     return select(Enterprise.id).where(
         Enterprise.archived_at.is_(None),
         or_(Enterprise.established_on.is_(None), Enterprise.established_on <= END),
+        or_(Enterprise.deregistered_on.is_(None), Enterprise.deregistered_on > END),
     )
 
 
@@ -70,6 +73,11 @@ def _valid_at_end(statement):
 
 def _applied_in_period(statement):
     return statement.where(Certification.applied_on.between(START, END))
+
+
+def _in_force_at_end(span):
+    """A dated field's span in force on END (DESIGN.md §3)."""
+    return and_(span.valid_from <= END, or_(span.valid_to.is_(None), span.valid_to > END))
 
 
 def seed_numbers() -> dict[str, int]:
@@ -135,13 +143,18 @@ def seed_numbers() -> dict[str, int]:
             )
         ),
         "ip_pledge.high_value_ip_enterprises": _count(
-            _existing_at_end().where(Enterprise.high_value_ip_count > 0)
+            _existing_at_end()
+            .join(EnterpriseIpSpan, EnterpriseIpSpan.enterprise_id == Enterprise.id)
+            .where(_in_force_at_end(EnterpriseIpSpan), EnterpriseIpSpan.value > 0)
         ),
         "listing.key_reserve_active": _firms(
-            select(ListingCandidate.enterprise_id).where(
+            select(ListingCandidate.enterprise_id)
+            .join(ListingTierSpan, ListingTierSpan.candidate_id == ListingCandidate.id)
+            .where(
                 ListingCandidate.archived_at.is_(None),
                 ListingCandidate.entered_on <= END,
-                ListingCandidate.tier == "key",
+                _in_force_at_end(ListingTierSpan),
+                ListingTierSpan.tier == "key",
                 ListingCandidate.enterprise_id.in_(_existing_at_end()),
                 stage_at_end.not_in(["listed", "withdrawn"]),
             )
@@ -150,8 +163,9 @@ def seed_numbers() -> dict[str, int]:
         # "全县已有102家中小微企业注册使用": firms on the register at the end that carry the tag.
         "tags.kechuang-china": _count(
             _existing_at_end()
-            .join(enterprise_tags, enterprise_tags.c.enterprise_id == Enterprise.id)
-            .join(Tag, and_(Tag.id == enterprise_tags.c.tag_id, Tag.code == "kechuang-china"))
+            .join(EnterpriseTagSpan, EnterpriseTagSpan.enterprise_id == Enterprise.id)
+            .join(Tag, and_(Tag.id == EnterpriseTagSpan.tag_id, Tag.code == "kechuang-china"))
+            .where(_in_force_at_end(EnterpriseTagSpan))
         ),
         "_outreach_rows": _count(outreach),
     }
@@ -199,6 +213,36 @@ def test_the_demo_s_outreach_visits_some_firms_twice(demo):
         )
     )
     assert visits == 25 and seed_numbers()["ip_pledge.outreach_enterprises"] == 22
+
+
+def test_demo_current_values_equal_their_open_spans(demo):
+    """Today's tags, counts and tiers are those of the open spans (the write path keeps them so)."""
+    for firm in db.session.scalars(select(Enterprise)):
+        assert sorted(s.tag.code for s in firm.tag_spans if s.valid_to is None) == [t.code for t in firm.tags]
+        assert [s.value for s in firm.ip_spans if s.valid_to is None] == [firm.high_value_ip_count]
+    for candidate in db.session.scalars(select(ListingCandidate)):
+        assert [s.tier for s in candidate.tier_spans if s.valid_to is None] == [candidate.tier]
+
+
+def test_demo_has_facts_dated_after_the_period_that_move_no_number_of_it(demo):
+    """A firm left 科创中国 in 2024 (and another joined), a candidate became key in 2025, a firm's high-value
+    IP grew in 2023: today's values show them, the period's numbers (above) do not."""
+    kechuang = db.session.scalar(select(Tag).where(Tag.code == "kechuang-china"))
+    spans = select(EnterpriseTagSpan).where(EnterpriseTagSpan.tag_id == kechuang.id)
+    ended = db.session.scalars(spans.where(EnterpriseTagSpan.valid_to.is_not(None))).all()
+    assert [span.valid_to.year for span in ended] == [2024]
+    assert kechuang not in db.session.get(Enterprise, ended[0].enterprise_id).tags
+    joined = db.session.scalars(spans.where(EnterpriseTagSpan.valid_from > END)).all()
+    assert [(span.valid_from.year, span.valid_to) for span in joined] == [(2024, None)]
+    joiner = db.session.get(Enterprise, joined[0].enterprise_id)
+    assert kechuang in joiner.tags and joiner.established_on <= END
+    promoted = db.session.scalars(select(ListingTierSpan).where(ListingTierSpan.valid_to.is_not(None))).all()
+    assert [(s.tier, s.valid_to.year) for s in promoted] == [("general", 2025)]
+    assert db.session.get(ListingCandidate, promoted[0].candidate_id).tier == "key"
+    grown = db.session.scalars(select(EnterpriseIpSpan).where(EnterpriseIpSpan.valid_to.is_not(None))).all()
+    assert [s.valid_to.year for s in grown] == [2023]
+    firm = db.session.get(Enterprise, grown[0].enterprise_id)
+    assert firm.high_value_ip_count > grown[0].value > 0
 
 
 def test_demo_data_twice_changes_no_count(ctx):

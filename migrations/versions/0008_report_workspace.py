@@ -1,11 +1,8 @@
 """report workspace: outlines, reports, their sections (with saved versions) and figures; the contributor role
 with a department on users
 
-Chained on 0005 in its own branch; the integrator re-chains it after the revisions merged before it
-(down_revision then names the head at merge time).
-
 Revision ID: 0008_report_workspace
-Revises: 0006_firm_ends
+Revises: 0007_dated_fields
 Create Date: 2026-11-29 14:42:57.677447
 
 """
@@ -15,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_report_workspace'
-down_revision = '0006_firm_ends'
+down_revision = '0007_dated_fields'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,5 @@
 """import mappings: column mappings confirmed for imports, offered again for files with the same headers
 
-
 Revision ID: 0009_import_mappings
 Revises: 0008_report_workspace
 Create Date: 2026-12-02 10:00:00.000000

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..list_engine import ListSpec
-from ..records import catalog
+from ..records import catalog, dated
 from ..records.fields import to_json
 from ..records.record_type import RecordType
 
@@ -32,7 +32,15 @@ class Collection:
         data |= to_json(self.record_type.schema, record)
         if self.extra:
             data |= self.extra(record)
+        if dated.declaration(self.record_type):
+            data["history"] = dated.history(self.record_type, record)
         return data
+
+    def for_items(self, spec: ListSpec) -> ListSpec:
+        """``spec`` (the list definition, maybe narrowed) reading what a page of items shows beyond the list
+        page's rows — the dated fields' histories — in a constant number of statements."""
+        loaders = dated.loaders(self.record_type)
+        return replace(spec, eager=(*spec.eager, *loaders)) if loaders else spec
 
 
 def _stamp(value):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..list_engine import ListSpec
+from ..records import dated
 from ..records import fields as f
 
 ERROR = {
@@ -57,8 +58,10 @@ def field_schema(field: f.Field, *, output: bool = False) -> dict:
     return field.openapi_schema(output=output)
 
 
-def input_schema(schema: f.Schema, *, patch: bool = False) -> dict:
-    properties = {fld.name: field_schema(fld) for fld in schema.fields}
+def input_schema(schema: f.Schema, *, patch: bool = False, options: list[f.Field] = ()) -> dict:
+    """A body of POST (or PATCH): the schema's fields, and the write's ``options`` (a dated field's
+    ``effective_on`` and ``correct_history``)."""
+    properties = {fld.name: field_schema(fld) for fld in [*schema.fields, *options]}
     out = {"type": "object", "properties": properties, "additionalProperties": False}
     if patch:
         properties["version"] = {
@@ -84,6 +87,8 @@ def output_schema(coll) -> dict:
     }
     properties |= {fld.name: field_schema(fld, output=True) for fld in coll.record_type.schema.fields}
     properties |= coll.extra_schema
+    if dated.declaration(coll.record_type):
+        properties["history"] = dated.HISTORY_SCHEMA
     return {"type": "object", "properties": properties, "required": ["id", "version"]}
 
 
@@ -137,8 +142,9 @@ def document(app, collections) -> dict:
     schemas: dict = {"Error": ERROR}
     for coll in collections:
         title = coll.name.replace("-", "_").title().replace("_", "")
-        schemas[f"{title}Input"] = input_schema(coll.record_type.schema)
-        schemas[f"{title}Patch"] = input_schema(coll.record_type.schema, patch=True)
+        options = dated.options(coll.record_type)
+        schemas[f"{title}Input"] = input_schema(coll.record_type.schema, options=options)
+        schemas[f"{title}Patch"] = input_schema(coll.record_type.schema, patch=True, options=options)
         schemas[title] = output_schema(coll)
         item_ref = {"$ref": f"#/components/schemas/{title}"}
         ok_item = {"content": {"application/json": {"schema": item_ref}}}

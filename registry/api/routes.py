@@ -207,7 +207,8 @@ def list_items(name: str):
             (fld.name, (lambda r, fld=fld: _csv(fld, r))) for fld in coll.record_type.schema.fields
         ]
         return csv_response(f"{coll.name}.csv", columns, rows)
-    page = list_engine.run(_with_fields(coll, extra), user(), args, with_facets=False, with_count=False)
+    spec = coll.for_items(_with_fields(coll, extra))
+    page = list_engine.run(spec, user(), args, with_facets=False, with_count=False)
     next_url = None
     if page.next_cursor:
         params = request.args.to_dict() | {"after": page.next_cursor}

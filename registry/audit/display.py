@@ -17,7 +17,7 @@ from ..auth.audit import account_change_rows, account_references
 from ..extensions import db
 from ..listing.services import STAGE
 from ..models import ChangeLog
-from ..records import catalog
+from ..records import catalog, dated
 from ..records.fields import Names, resolve_names
 
 ACTION_LABELS = {"create": _l("新建"), "update": _l("修改"), "archive": _l("归档"), "restore": _l("恢复")}
@@ -36,6 +36,9 @@ _ROWS = "_change_rows"  # where :func:`describe` leaves an entry's rows: (langua
 
 
 def _field_label(name: str) -> str:
+    label = dated.log_label(name)  # a dated field's effective date, a correction of its history
+    if label is not None:
+        return label
     return {
         "archived_at": _("归档时间"),
         "archived_reason": _("归档原因"),
@@ -82,6 +85,8 @@ def _rows(entry: ChangeLog, names: Names) -> list[Row]:
 def _plain(value) -> str:
     if value is None or value == "" or value == []:
         return "—"
+    if value is True:
+        return _("是")
     return "、".join(str(v) for v in value) if isinstance(value, list) else str(value)
 
 

@@ -14,15 +14,17 @@ from ..extensions import db
 from ..models import (
     Certification,
     Enterprise,
+    ListingCandidate,
     Tenancy,
 )
+from ..records import dated
 from . import data
 from .programmes import ProgrammeRecords
 
 D = date.fromisoformat
+REPORT_END = D("2021-07-31")  # the end of the seed report's period
 _USCC_PREFIX = {"company": "91", "individual": "92", "cooperative": "93"}
 _VALIDITY = {"tech_sme": "calendar_year"}  # every other seeded kind is years:3
-SEED_END = D("2021-07-31")  # the end of the seed report's period
 
 
 def demo_uscc(legal_form: str, serial: int) -> str:
@@ -130,6 +132,7 @@ class DemoBuilder(ProgrammeRecords):
         self.listing(others)
         self.trainings()
         self.deregistered_firm()
+        self.histories(others)
 
     def named_firms(self) -> None:
         for key, name, form, town, park, industry, established, capital, staff, ip in data.NAMED_FIRMS:
@@ -246,7 +249,7 @@ class DemoBuilder(ProgrammeRecords):
             and f.archived_at is None
             and "kechuang-china" not in {t.code for t in f.tags}
             # The report counts the firms that exist at its end (DESIGN.md §4, rule 2): not those set up later.
-            and (f.established_on is None or f.established_on <= SEED_END)
+            and (f.established_on is None or f.established_on <= REPORT_END)
         ]
         candidates.sort(key=lambda f: f.uscc)
         already = sum(1 for f in self.firms.values() if "kechuang-china" in {t.code for t in f.tags})
@@ -256,3 +259,39 @@ class DemoBuilder(ProgrammeRecords):
             firm.tags.append(self.tags["cloud"])
         for firm in self.rng.sample(others, 8):
             firm.tags.append(self.tags["smart-workshop"])
+
+    # ---- dated fields ----------------------------------------------------------------------------
+    def histories(self, others: list[Enterprise]) -> None:
+        """The dated fields' spans (DESIGN.md §3): a firm's tags and high-value IP count hold from its
+        establishment, a candidate's tier from its entry into the reserve — as migration 0007 dates the
+        values it finds, so every number of the seed report's period stays. Then a few later facts, dated
+        after that period, which move today's values but none of the period's numbers."""
+        firm_fields = dated.DECLARATIONS["enterprise"].fields
+        for record in list(db.session.new):
+            if isinstance(record, Enterprise):
+                record.high_value_ip_count = record.high_value_ip_count or 0
+                for fld in firm_fields:
+                    dated.set_from(fld, record, record.established_on)
+            elif isinstance(record, ListingCandidate):
+                dated.set_from(dated.TIER, record, record.entered_on)
+        # 2023: a firm's count of high-value IP grows.
+        grown = self.firms["dayu"]
+        grown.high_value_ip_count += 2
+        dated.set_from(dated.IP_COUNT, grown, D("2023-04-01"))
+        # 2024: a firm leaves the 科创中国 platform and another, which existed in 2021 without it, joins.
+        kechuang = self.tags["kechuang-china"]
+        holders = sorted(
+            (f for f in others if kechuang in f.tags and f.archived_at is None), key=lambda f: f.uscc
+        )
+        joiners = sorted(
+            (f for f in others if kechuang not in f.tags and f.established_on <= REPORT_END),
+            key=lambda f: f.uscc,
+        )
+        leaver, joiner = holders[0], joiners[0]
+        leaver.tags = [t for t in leaver.tags if t is not kechuang]
+        dated.set_from(dated.TAGS, leaver, D("2024-06-30"))
+        joiner.tags = [*joiner.tags, kechuang]
+        dated.set_from(dated.TAGS, joiner, D("2024-09-01"))
+        # 2025: a general candidate, entered after the period, becomes a key one.
+        self.promoted.tier = "key"
+        dated.set_from(dated.TIER, self.promoted, D("2025-03-01"))

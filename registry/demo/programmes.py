@@ -236,6 +236,8 @@ class ProgrammeRecords:
         candidate(f["fulong"], "2020-05-01", "general", "neeq", [])
         candidate(f["tianyuan"], "2021-03-10", "general", "chinext", [])
         candidate(others[9], "2018-06-01", "key", "bse", [("withdrawn", "2020-08-31")])
+        # Entered after the report's period as a general candidate; becomes a key one in 2025 (builder.histories).
+        self.promoted = candidate(others[20], "2023-05-10", "general", "bse", [])
 
     def trainings(self) -> None:
         f = self.firms

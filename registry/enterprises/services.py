@@ -19,6 +19,7 @@ from ..domain.text import name_key
 from ..enums import DeregistrationReason, FounderGroup, Industry, LegalForm, Role
 from ..extensions import db
 from ..models import Enterprise, Park, Tag, Town
+from ..records import dated
 from ..records.catalog import register
 from ..records.errors import Conflict, ValidationFailed
 from ..records.fields import (
@@ -113,11 +114,9 @@ class KnownFirms:
             conditions.append(Enterprise.uscc.in_(usccs))
         if keys:
             conditions.append(Enterprise.name_key.in_(keys))
-        self.firms = (
-            list(db.session.scalars(select(Enterprise).where(or_(*conditions)).order_by(Enterprise.id)))
-            if conditions
-            else []
-        )
+        # With the histories of their dated fields, which a row that changes them reads.
+        query = select(Enterprise).where(or_(*conditions)).options(*dated.loaders(ENTERPRISE))
+        self.firms = list(db.session.scalars(query.order_by(Enterprise.id))) if conditions else []
 
     def covers(self, uscc: str | None, key: str | None) -> bool:
         return (not uscc or uscc in self.usccs) and (not key or key in self.keys)

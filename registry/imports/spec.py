@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..records import catalog
+from ..records import catalog, dated
 from ..records import fields as f
 from ..records.record_type import RecordType
 from .matching import FirmMatcher, Matcher
@@ -47,7 +47,9 @@ class ImportSpec:
 
     @property
     def fields(self) -> list[f.Field]:
-        return self.record_type.schema.fields
+        """The columns a sheet may have: the schema's fields, and 生效日期 for a record type with dated fields
+        (when a row's new tags, count or tier took effect)."""
+        return [*self.record_type.schema.fields, *dated.options(self.record_type, importing=True)]
 
     def synonyms_of(self, fld: f.Field) -> tuple[str, ...]:
         """The headers that name ``fld``: its label (both spellings), its name and its synonyms."""

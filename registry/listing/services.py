@@ -15,7 +15,7 @@ from ..enterprises.services import enterprise_field, enterprise_id_for, enterpri
 from ..enums import FINAL_STAGES, Board, ListingTier, Role, Stage, TrainingTopic
 from ..extensions import db
 from ..models import Enterprise, ListingCandidate, StageChange, Training, training_participants
-from ..records import writer
+from ..records import dated, writer
 from ..records.catalog import register, register_child
 from ..records.errors import Conflict, ValidationFailed
 from ..records.fields import Choice, Date, ReferenceSet, Schema, Text
@@ -139,7 +139,10 @@ class CandidateType(FirmRecordType):
                 )
 
     def apply(self, record: ListingCandidate, values: dict) -> None:
+        entered_before = record.entered_on
         super().apply(record, values)
+        # The tier's history starts on the entry date too, and follows its correction (records/dated.py).
+        dated.follow_start(dated.TIER, record, entered_before, record.entered_on)
         # The stage history starts with 入库 on the entry date and follows it when that date is corrected.
         reserve = next((s for s in record.stages if s.stage == Stage.RESERVE), None)
         if reserve is None:

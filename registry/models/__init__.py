@@ -4,11 +4,17 @@ from .accounts import ApiToken, LoginAttempt, User, UserRole
 from .audit import ChangeLog, ReportSnapshot
 from .base import utcnow
 from .certifications import Certification
-from .enterprises import Enterprise, EnterpriseFounderGroup, enterprise_tags
+from .enterprises import (
+    Enterprise,
+    EnterpriseFounderGroup,
+    EnterpriseIpSpan,
+    EnterpriseTagSpan,
+    enterprise_tags,
+)
 from .finance import Outreach, PledgeLoan
 from .imports import ImportMapping
 from .incubation import Incubator, Tenancy, incubator_managers
-from .listing import ListingCandidate, StageChange, Training, training_participants
+from .listing import ListingCandidate, ListingTierSpan, StageChange, Training, training_participants
 from .reference import CertificationKind, Park, Tag, Town
 from .reports import Figure, Outline, OutlineSection, Report, ReportSection, ReportSectionVersion
 
@@ -19,10 +25,13 @@ __all__ = [
     "ChangeLog",
     "Enterprise",
     "EnterpriseFounderGroup",
+    "EnterpriseIpSpan",
+    "EnterpriseTagSpan",
     "Figure",
     "ImportMapping",
     "Incubator",
     "ListingCandidate",
+    "ListingTierSpan",
     "LoginAttempt",
     "Outline",
     "OutlineSection",

@@ -115,6 +115,14 @@ class Enterprise(RecordMixin, ArchivableMixin, db.Model):
         cascade="all, delete-orphan", order_by=EnterpriseFounderGroup.founder_group
     )
     tags: Mapped[list[Tag]] = relationship(secondary=enterprise_tags, order_by=Tag.code)
+    # The dated fields' histories (DESIGN.md §3, records/dated.py): kept by the write path beside the
+    # current values above, which always equal the open spans.
+    tag_spans: Mapped[list[EnterpriseTagSpan]] = relationship(
+        cascade="all, delete-orphan", order_by=lambda: (EnterpriseTagSpan.valid_from, EnterpriseTagSpan.id)
+    )
+    ip_spans: Mapped[list[EnterpriseIpSpan]] = relationship(
+        cascade="all, delete-orphan", order_by=lambda: (EnterpriseIpSpan.valid_from, EnterpriseIpSpan.id)
+    )
 
     @property
     def founder_groups(self) -> list[str]:
@@ -130,3 +138,48 @@ class Enterprise(RecordMixin, ArchivableMixin, db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def span_check() -> db.CheckConstraint:
+    """A span of a dated field ends after it starts: ``valid_to`` is exclusive, the day the next value
+    took effect (NULL: the value is still in force)."""
+    return db.CheckConstraint("valid_to IS NULL OR valid_to > valid_from", name="valid_to_after_valid_from")
+
+
+class EnterpriseTagSpan(db.Model):
+    """A firm carried ``tag`` from ``valid_from`` until the day before ``valid_to`` (open: still does)."""
+
+    __tablename__ = "enterprise_tag_spans"
+    __table_args__ = (
+        span_check(),
+        Index("ix_enterprise_tag_spans_enterprise_id_valid_from", "enterprise_id", "valid_from"),
+        # The holders of a tag on a day (records/dated.tag_holders_on) from the index alone.
+        Index(
+            "ix_enterprise_tag_spans_tag_id_valid_from", "tag_id", "valid_from", "valid_to", "enterprise_id"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id"))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+
+    tag: Mapped[Tag] = relationship()
+
+
+class EnterpriseIpSpan(db.Model):
+    """A firm's count of high-value intellectual property from ``valid_from`` until before ``valid_to``."""
+
+    __tablename__ = "enterprise_ip_spans"
+    __table_args__ = (
+        span_check(),
+        db.CheckConstraint("value >= 0", name="value"),
+        Index("ix_enterprise_ip_spans_enterprise_id_valid_from", "enterprise_id", "valid_from", "valid_to"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
+    value: Mapped[int] = mapped_column(Integer)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)

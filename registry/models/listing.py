@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Column, Date, ForeignKey, Index, String, Table
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..enums import Board, ListingTier, Stage, TrainingTopic
 from ..extensions import db
 from .base import ArchivableMixin, RecordMixin, enum_check, enum_length
-from .enterprises import Enterprise
+from .enterprises import Enterprise, span_check
 
 
 class StageChange(RecordMixin, db.Model):
@@ -28,6 +28,23 @@ class StageChange(RecordMixin, db.Model):
     changed_on: Mapped[date] = mapped_column(Date)
 
 
+class ListingTierSpan(db.Model):
+    """A candidate's tier from ``valid_from`` until the day before ``valid_to`` (open: still in force)."""
+
+    __tablename__ = "listing_tier_spans"
+    __table_args__ = (
+        span_check(),
+        enum_check("tier", ListingTier),
+        Index("ix_listing_tier_spans_candidate_id_valid_from", "candidate_id", "valid_from", "valid_to"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("listing_candidates.id"))
+    tier: Mapped[str] = mapped_column(enum_length(ListingTier))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+
+
 class ListingCandidate(RecordMixin, ArchivableMixin, db.Model):
     """上市后备企业: one per enterprise; creating it records stage ``reserve`` on ``entered_on``."""
 
@@ -43,6 +60,10 @@ class ListingCandidate(RecordMixin, ArchivableMixin, db.Model):
     enterprise: Mapped[Enterprise] = relationship()
     stages: Mapped[list[StageChange]] = relationship(
         order_by=(StageChange.changed_on, StageChange.id), cascade="all, delete-orphan"
+    )
+    # The tier's history (DESIGN.md §3, records/dated.py); ``tier`` always equals the open span's.
+    tier_spans: Mapped[list[ListingTierSpan]] = relationship(
+        cascade="all, delete-orphan", order_by=lambda: (ListingTierSpan.valid_from, ListingTierSpan.id)
     )
 
     def __str__(self) -> str:

@@ -19,6 +19,7 @@ from ..db import write_transaction
 from ..domain import InputError
 from ..extensions import db
 from ..models import User, utcnow
+from . import dated
 from .changelog import change_row, diff, log_change, log_changes, plain
 from .errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from .fields import Text, named
@@ -73,19 +74,20 @@ class Deferred:
     """New records waiting for one flush together, then their change-log rows (a bulk import's batch)."""
 
     def __init__(self) -> None:
-        self.pending: list[tuple[RecordType, object, User | None]] = []
+        # Each new record with its record type, user and what its change-log row adds to its values.
+        self.pending: list[tuple[RecordType, object, User | None, dict]] = []
 
     def flush(self) -> None:
         """Insert what is waiting; a broken constraint raises :class:`Conflict` for the whole batch."""
         if not self.pending:
             return
         pending, self.pending = self.pending, []
-        record_type, record, _user = pending[0]
+        record_type, record, _user, _extra = pending[0]
         _flush(record_type, record)
         log_changes(
             [
-                change_row("create", *_create_entry(record_type, record, user))
-                for record_type, record, user in pending
+                change_row("create", *_create_entry(record_type, record, user, extra))
+                for record_type, record, user, extra in pending
             ]
         )
 
@@ -121,20 +123,29 @@ def flush_deferred() -> None:
         batch.flush()
 
 
-def _create_entry(record_type: RecordType, record, user: User | None) -> tuple:
-    """What the change log says of a new record (all but the action)."""
+def _create_entry(record_type: RecordType, record, user: User | None, extra: dict) -> tuple:
+    """What the change log says of a new record (all but the action); ``extra``: the dated fields' date."""
     return (
         record_type.name,
         record,
-        diff({}, record_type.snapshot(record)),
+        diff({}, record_type.snapshot(record)) | extra,
         user,
         record_type.enterprise_id(record),
         record_type.label(record),
     )
 
 
-def _log_create(record_type: RecordType, record, user: User | None) -> None:
-    log_change("create", *_create_entry(record_type, record, user))
+def _clean(record_type: RecordType, data: dict, **kwargs) -> tuple[dict, dated.Options]:
+    """The schema's values and the write's options (``effective_on`` of dated fields), with every error of
+    both reported at once."""
+    data, options, errors = dated.take_options(record_type, data)
+    try:
+        values = record_type.schema.clean(data, **kwargs)
+    except ValidationFailed as error:
+        raise ValidationFailed(error.errors | errors) from None
+    if errors:
+        raise ValidationFailed(errors)
+    return values, options
 
 
 def create(
@@ -154,21 +165,24 @@ def create(
     with write_transaction(), permissions.acting_as(user):
         if not authorized and not record_type.allowed(user, "create"):
             raise PermissionDenied()
-        values = record_type.complete(record_type.schema.clean(data, strict=strict), None)
+        cleaned, options = _clean(record_type, data, strict=strict)
+        values = record_type.complete(cleaned, None)
         # Permission before the rules across records, so a refused write learns nothing about other records.
         if not authorized and not record_type.allowed(user, "create", None, values):
             raise PermissionDenied()
         record_type.check(values, None, confirmed=confirmed)
+        plan = dated.plan_create(record_type, values, options)
         record = record_type.new()
         with db.session.no_autoflush:
             record_type.apply(record, values)
+            extra = plan.write(record) if plan else {}
         db.session.add(record)
         batch = _deferred.get()
         if batch is not None and record_type.defers_flush:
-            batch.pending.append((record_type, record, user))
+            batch.pending.append((record_type, record, user, extra))
             return record
         _flush(record_type, record)
-        _log_create(record_type, record, user)
+        log_change("create", *_create_entry(record_type, record, user, extra))
     return record
 
 
@@ -198,15 +212,18 @@ def update(
         check_version(record, version)
         if record.archived_at is not None:
             raise ValidationFailed.one("archived_at", _("记录已归档，请先恢复再修改"))
-        cleaned = record_type.schema.clean(data, partial=partial, strict=strict)
+        cleaned, options = _clean(record_type, data, partial=partial, strict=strict)
         before = record_type.snapshot(record)
         merged = record_type.complete(before | cleaned, record)
         if not authorized and not record_type.allowed(user, "update", record, merged):
             raise PermissionDenied()
         record_type.check(merged, record, confirmed=confirmed)
+        # The dated fields it changes, from when (refused before their latest change unless correcting).
+        plan = dated.plan_update(record_type, record, before, merged, options)
         changed = {k: v for k, v in merged.items() if k in cleaned or plain(v) != plain(before.get(k))}
         with db.session.no_autoflush:
             record_type.apply(record, changed)
+            extra = plan.write(record) if plan else {}
         _flush(record_type, record)
         changes = diff(before, record_type.snapshot(record))
         if changes and record.version == int(version):
@@ -220,7 +237,7 @@ def update(
                 "update",
                 record_type.name,
                 record,
-                changes,
+                changes | extra,
                 user,
                 record_type.enterprise_id(record),
                 record_type.label(record),

@@ -6,7 +6,8 @@ Each is a function of the period's dates that returns SQL, never a Python loop o
 Rule 2 of §4 ("at end" reads the world as it was on ``end``) is said once for each thing that can begin and
 end or change: :func:`enterprise_exists_on`, :func:`incubator_open_on`, and the dated fields
 (:func:`tag_holders_on`, :func:`high_value_ip_on`, :func:`listing_tier_on`). Every indicator reads them, so a
-firm's end (its deregistration) or a field's history is plugged in at these single places.
+firm's end (its deregistration), an incubator's closing and the dated fields' spans (records/dated.py) are
+read at these single places.
 
 Rule 3 (archived records, and every record of an archived enterprise or incubator, never count) is
 :func:`live_enterprise` and :func:`live_incubator`, which the conditions below apply to each record they read.
@@ -22,6 +23,7 @@ from ..certifications.validity import valid_on
 from ..models import (
     Certification,
     Enterprise,
+    EnterpriseIpSpan,
     Incubator,
     ListingCandidate,
     Outreach,
@@ -30,9 +32,9 @@ from ..models import (
     Tenancy,
     Town,
     Training,
-    enterprise_tags,
     training_participants,
 )
+from ..records import dated
 
 
 # ---- rule 3: what never counts ---------------------------------------------------------------------------
@@ -83,21 +85,24 @@ def incubator_open_on(day):
 
 
 def tag_holders_on(tag_id, day):
-    """SELECT of the enterprise ids carrying tag ``tag_id`` on ``day``. Today the registry keeps only each
-    firm's current tags; the tags' history joins here."""
-    return select(enterprise_tags.c.enterprise_id).where(enterprise_tags.c.tag_id == tag_id)
+    """SELECT of the enterprise ids carrying tag ``tag_id`` on ``day``: the tag's span in force then."""
+    return dated.tag_holders_on(tag_id, day)
 
 
 def high_value_ip_on(enterprise_id_column, day):
-    """SQL: the firm ``enterprise_id_column`` points to holds high-value IP (``high_value_ip_count`` > 0) on
-    ``day`` (a date or a date column, e.g. an outreach's ``held_on``). Today the registry keeps only the
-    current count, which is read whatever the day; the count's history joins here."""
-    return enterprise_id_column.in_(select(Enterprise.id).where(Enterprise.high_value_ip_count > 0))
+    """SQL: the firm ``enterprise_id_column`` points to holds high-value IP (a count > 0 in force) on ``day``
+    (a date, or a date column such as an outreach's ``held_on``) — read as membership of the firms whose
+    positive count was in force then, from the spans' index, not a probe per record."""
+    return enterprise_id_column.in_(
+        select(EnterpriseIpSpan.enterprise_id).where(
+            EnterpriseIpSpan.value > 0, dated.in_force(EnterpriseIpSpan, day)
+        )
+    )
 
 
 def listing_tier_on(day):
-    """SQL: a listing candidate's tier on ``day``. Today the current tier; the tier's history joins here."""
-    return ListingCandidate.tier
+    """SQL (on ``listing_candidates``): a candidate's tier in force on ``day``."""
+    return dated.tier_on(ListingCandidate.id, day)
 
 
 # ---- the records the indicators read --------------------------------------------------------------------

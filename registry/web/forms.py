@@ -18,18 +18,36 @@ from ..records.fields.inputs import CheckboxesField, options, searchable
 __all__ = ["CheckboxesField", "options", "searchable"]  # for the hand-written forms
 
 
-def form_class(schema: f.Schema, name: str, *, exclude: tuple[str, ...] = (), versioned: bool = True):
-    """A FlaskForm class with one input per schema field (and a hidden ``version`` for edits)."""
-    attributes = {field.name: field.form_field() for field in schema.fields if field.name not in exclude}
+def form_class(
+    schema: f.Schema,
+    name: str,
+    *,
+    exclude: tuple[str, ...] = (),
+    versioned: bool = True,
+    options: list[f.Field] = (),
+    beside: tuple[str, ...] = (),
+):
+    """A FlaskForm class with one input per schema field (and a hidden ``version`` for edits).
+
+    ``options`` are inputs of the write beside the schema (a dated field's ``effective_on``), placed after
+    the last of the fields ``beside`` they belong to.
+    """
+    fields = [field for field in schema.fields if field.name not in exclude]
+    attributes = {field.name: field.form_field() for field in [*fields, *options]}
     if versioned:
         attributes["version"] = HiddenField()
-    attributes["field_order"] = [field.name for field in schema.fields if field.name not in exclude]
+    order = [field.name for field in fields]
+    if options:
+        anchors = [order.index(n) for n in beside if n in order]
+        at = max(anchors) + 1 if anchors else len(order)
+        order[at:at] = [option.name for option in options]
+    attributes["field_order"] = order
     return type(name, (FlaskForm,), attributes)
 
 
-def form_data(form: FlaskForm, schema: f.Schema) -> dict:
-    """The raw values to hand to the service: every schema field the form has."""
-    return {field.name: form[field.name].data for field in schema.fields if field.name in form}
+def form_data(form: FlaskForm, schema: f.Schema, options: list[f.Field] = ()) -> dict:
+    """The raw values to hand to the service: every schema field the form has (and the write's options)."""
+    return {field.name: form[field.name].data for field in [*schema.fields, *options] if field.name in form}
 
 
 def show_errors(form: FlaskForm, error: ValidationFailed) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,7 +15,7 @@ from flask_login import current_user, login_required
 from .. import list_engine
 from ..audit.display import history
 from ..exports import csv_response, xlsx_response
-from ..records import writer
+from ..records import dated, writer
 from ..records.record_type import RecordType
 from .forms import ArchiveForm, VersionForm, fill, form_class, form_data
 from .outcomes import flash_outcome, get_for_update, get_or_abort, run_write
@@ -74,8 +75,15 @@ class RecordPages:
         self.name = self.name or self.record_type.plural
         self.title = self.title or self.record_type.list_title or self.record_type.title
         self.unit = self.unit or self.record_type.unit
+        # A dated field's inputs (effective_on, correct_history) sit beside the dated fields.
+        self.options = dated.options(self.record_type)
+        declared = dated.declaration(self.record_type)
         self.form = form_class(
-            self.record_type.schema, f"{self.record_type.name.title()}Form", exclude=self.exclude
+            self.record_type.schema,
+            f"{self.record_type.name.title()}Form",
+            exclude=self.exclude,
+            options=self.options,
+            beside=tuple(f.name for f in declared.fields) if declared else (),
         )
         if self.blueprint is None:
             self.bp = Blueprint(self.name, __name__, url_prefix=f"/{self.name.replace('_', '-')}")
@@ -155,6 +163,9 @@ class RecordPages:
         if not self.record_type.allowed(current_user, "create"):
             abort(403)
         form = self._form()
+        if dated.CORRECT_HISTORY in form:  # a new record has no history to correct
+            del form[dated.CORRECT_HISTORY]
+            form.field_order = [name for name in form.field_order if name != dated.CORRECT_HISTORY]
         matches = []
         if not form.is_submitted():
             for key, value in request.args.items():  # e.g. ?enterprise_id=5 from a firm's page
@@ -164,7 +175,10 @@ class RecordPages:
             record, matches = self._write(
                 form,
                 lambda extra: writer.create(
-                    self.record_type, current_user, form_data(form, self.record_type.schema), **extra
+                    self.record_type,
+                    current_user,
+                    form_data(form, self.record_type.schema, self.options),
+                    **extra,
                 ),
             )
             if record is not None:
@@ -177,7 +191,7 @@ class RecordPages:
         form = self._form()
         matches = []
         if not form.is_submitted():
-            fill(form, self.record_type.schema, record)
+            self._fill(form, record)
         elif form.validate():
             saved, matches = self._write(
                 form,
@@ -186,16 +200,25 @@ class RecordPages:
                     current_user,
                     record_id,
                     form.version.data,
-                    form_data(form, self.record_type.schema),
+                    form_data(form, self.record_type.schema, self.options),
                     partial=True,
                     **extra,
                 ),
-                on_stale=lambda current: fill(form, self.record_type.schema, current),
+                on_stale=lambda current: self._fill(form, current),
             )
             if saved is not None:
                 flash(_("已保存。"), "success")
                 return redirect(self.url("detail", record_id))
         return render_template(self.form_template, pages=self, form=form, record=record, duplicates=matches)
+
+    def _fill(self, form, record) -> None:
+        """An edit form with the record's values; a change of a dated field takes effect today unless the
+        user says otherwise."""
+        fill(form, self.record_type.schema, record)
+        if dated.EFFECTIVE_ON in form:
+            form[dated.EFFECTIVE_ON].data = date.today().isoformat()
+        if dated.CORRECT_HISTORY in form:
+            form[dated.CORRECT_HISTORY].data = False
 
     # ---- detail ---------------------------------------------------------------------------------
     def fields_of(self, record) -> list[tuple[str, str]]:
@@ -223,6 +246,7 @@ class RecordPages:
             context["history"] = history(object_type=self.record_type.name, object_id=record.id)
         if self.show_fields:
             context["fields"] = self.fields_of(record)
+        context["dated_rows"] = dated.history_rows(self.record_type, record)
         return render_template(self.detail_template, **(context | extra))
 
     def archive(self, record_id: int):
