@@ -61,15 +61,18 @@ def test_enterprises_total(ctx):
 def test_a_deregistered_firm_counts_for_the_days_it_existed(ctx):
     tag = make_tag()
     kept = [
-        make_enterprise(deregistered_on=AFTER, deregistered_reason="cancelled", high_value_ip_count=1),
-        make_enterprise(deregistered_on=E + timedelta(days=30), deregistered_reason="moved_away"),
+        make_enterprise(
+            deregistered_on=AFTER, deregistered_reason="cancelled", high_value_ip_count=1, tags=[tag]
+        ),
+        make_enterprise(deregistered_on=E + timedelta(days=30), deregistered_reason="moved_away", tags=[tag]),
     ]
     gone = [
-        make_enterprise(deregistered_on=E, deregistered_reason="cancelled", high_value_ip_count=1),
-        make_enterprise(deregistered_on=S, deregistered_reason="merged"),
+        make_enterprise(
+            deregistered_on=E, deregistered_reason="cancelled", high_value_ip_count=1, tags=[tag]
+        ),
+        make_enterprise(deregistered_on=S, deregistered_reason="merged", tags=[tag]),
     ]
     for firm in kept + gone:
-        firm.tags.append(tag)
         make_certification(firm, kind="high_tech", status="approved", approved_on=BEFORE)
     v = values()
     # existing on the end date: deregistered after it; gone on it or before
@@ -360,9 +363,9 @@ def test_listing_trainings_and_their_firms(ctx):
 
 def test_one_indicator_per_tag(ctx):
     used, _unused = make_tag(), make_tag(code="cloud", name="企业上云")
-    make_enterprise().tags = [used]
-    archived_firm().tags = [used]
-    make_enterprise(established_on=AFTER).tags = [used]  # set up after the end
+    make_enterprise(tags=[used])
+    archived_firm(tags=[used])
+    make_enterprise(established_on=AFTER, tags=[used])  # set up after the end
     v = values()
     assert v["tags.kechuang-china"] == 1
     assert v["tags.cloud"] == 0
@@ -445,8 +448,7 @@ def two_seminars_in_one_town() -> None:
 
 
 def tagged_firm_with_two_stays() -> None:
-    firm = make_enterprise()
-    firm.tags = [make_tag()]
+    firm = make_enterprise(tags=[make_tag()])
     two_stays(firm)
 
 

@@ -25,7 +25,7 @@ from registry.records import writer
 from registry.records.errors import Conflict, StaleVersion, ValidationFailed
 from registry.reports import indicators as ind
 
-from .factories import make_tag, make_town
+from .factories import make_tag, make_town, uscc
 
 START, END = date(2021, 1, 1), date(2021, 7, 31)
 REFUSED = (ValidationFailed, Conflict, StaleVersion)
@@ -77,6 +77,8 @@ def _world():
                 None,
                 {
                     "name": f"盘锦属性测试{n}科技有限公司",
+                    "legal_form": "company",
+                    "uscc": uscc(),
                     "town_id": town.id,
                     "established_on": "2019-01-01",
                     "tags": [tags[n % 2].code],
@@ -125,6 +127,7 @@ def _world():
             "ip_type": "patent",
             "registered_on": "2021-05-01",
             "amount_wan": "100",
+            "status": "active",
         },
     )
     writer.create(
@@ -192,6 +195,7 @@ def _record(fact, day: date, a: int, b: int, town, tags) -> None:
                 "ip_type": "patent",
                 "registered_on": text,
                 "amount_wan": "50",
+                "status": "active",
             },
         )
     elif fact == "candidate":

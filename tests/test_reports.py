@@ -199,7 +199,9 @@ def test_a_frozen_snapshot_keeps_its_numbers_and_says_what_changed(client, auth,
     assert "所有数值与当前数据一致" in client.get(url).get_data(as_text=True)
     with app.app_context():
         firm = db.session.scalar(select(Enterprise).where(Enterprise.name.contains("大禹防水")))
-        writer.update(ENTERPRISE, None, firm.id, firm.version, {"high_value_ip_count": "0"}, partial=True)
+        # Its count corrected from inside the period on (a change effective today would move nothing in 2021).
+        changes = {"high_value_ip_count": "0", "effective_on": "2021-07-01", "correct_history": True}
+        writer.update(ENTERPRISE, None, firm.id, firm.version, changes, partial=True)
     page = client.get(url).get_data(as_text=True)
     row = re.search(
         r'<tr data-code="ip_pledge.high_value_ip_enterprises" class="table-warning differs">(.*?)</tr>',
