@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...api.openapi import input_schema
 from ...records.fields import Schema
 from .services import FIGURE_SCHEMA, REPORT_SCHEMA, SECTION_SCHEMA
 
@@ -34,18 +35,9 @@ def _output(schema: Schema) -> dict:
 
 
 def _input(schema: Schema, *, patch: bool = False, extra: dict | None = None) -> dict:
-    properties = {fld.name: fld.openapi_schema() for fld in schema.fields} | (extra or {})
-    out = {"type": "object", "properties": properties, "additionalProperties": False}
-    if patch:
-        properties["version"] = {
-            "type": "integer",
-            "description": "the version you read (optimistic locking)",
-        }
-        out["required"] = ["version"]
-    else:
-        required = [fld.name for fld in schema.fields if fld.required]
-        if required:
-            out["required"] = required
+    """A request body as every collection's (api/openapi.input_schema), with ``extra`` properties."""
+    out = input_schema(schema, patch=patch)
+    out["properties"] |= extra or {}
     return out
 
 
