@@ -17,10 +17,9 @@ from ..enterprises.services import PossibleDuplicate
 from ..enums import IncubatorKind, Level
 from ..extensions import db
 from ..models import ChangeLog, Enterprise, Incubator, Tenancy
-from ..records import writer
 from ..reference.filters import town_choices
-from ..web.forms import fill, form_data, options
-from ..web.outcomes import get_for_update, run_write
+from ..web.forms import options
+from ..web.outcomes import get_for_update, run_write, save_edit
 from ..web.record_pages import Column, RecordPages
 from . import services
 from .forms import ExitForm, RegisterTenantForm, TenancyForm
@@ -195,24 +194,8 @@ def register_tenant():
 def edit_tenancy(tenancy_id: int):
     record = get_for_update(TENANCY, tenancy_id)
     form = TenancyForm()
-    if not form.is_submitted():
-        fill(form, TENANCY_SCHEMA, record)
-    elif form.validate():
-        saved = run_write(
-            form,
-            lambda: writer.update(
-                TENANCY,
-                current_user,
-                tenancy_id,
-                form.version.data,
-                form_data(form, TENANCY_SCHEMA),
-                partial=True,
-            ),
-            on_stale=lambda current: fill(form, TENANCY_SCHEMA, current),
-        )
-        if saved is not None:
-            flash(_("已保存。"), "success")
-            return redirect(url_for(".incubator", incubator_id=record.incubator_id))
+    if save_edit(TENANCY, TENANCY_SCHEMA, record, form, partial=True) is not None:
+        return redirect(url_for(".incubator", incubator_id=record.incubator_id))
     return render_template("incubation/tenancy_form.html", form=form, record=record)
 
 

@@ -56,6 +56,30 @@ def run_write(form, action, *, on_stale=None, passthrough: tuple = ()):
     return None
 
 
+def save_edit(record_type, schema, record, form, data=None, **update_args):
+    """An edit page's form: filled from ``record`` when shown; when posted and valid, the write path's update
+    of ``record`` with the form's version (``data`` adjusts the form's values), a stale version refilling the
+    form with what is stored now. Returns the saved record (after saying so), or None: show the page."""
+    from ..records import writer
+    from .forms import fill, form_data
+
+    if not form.is_submitted():
+        fill(form, schema, record)
+        return None
+    if not form.validate():
+        return None
+    values = form_data(form, schema)
+    values = data(values) if data else values
+    saved = run_write(
+        form,
+        lambda: writer.update(record_type, current_user, record.id, form.version.data, values, **update_args),
+        on_stale=lambda current: fill(form, schema, current),
+    )
+    if saved is not None:
+        flash(_("已保存。"), "success")
+    return saved
+
+
 def flash_outcome(done, form, success: str) -> None:
     """After a button that posts a small form (archive, restore, an action): say how it went."""
     if done is not None:

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import Figure
 from ...records import writer
-from ...web.forms import fill, form_data
-from ...web.outcomes import flash_outcome, get_or_abort, run_write
+from ...web.forms import form_data
+from ...web.outcomes import flash_outcome, get_or_abort, run_write, save_edit
 from . import lifecycle
 from .forms import FigureForm, VersionOnlyForm
 from .routes import bp, report_or_abort, writers_only
@@ -58,20 +58,12 @@ def edit_figure(figure_id: int):
     if not writes_reports(current_user):  # an office fills in its value; the slot is the writer's
         for name in ("name", "source"):
             form[name].render_kw = {"readonly": True}
-    if not form.is_submitted():
-        fill(form, FIGURE_SCHEMA, figure)
-    elif form.validate():
-        data = form_data(form, FIGURE_SCHEMA)
-        if not writes_reports(current_user):
-            data |= {"name": figure.name, "source": figure.source}
-        done = run_write(
-            form,
-            lambda: writer.update(FIGURE, current_user, figure_id, form.version.data, data),
-            on_stale=lambda current: fill(form, FIGURE_SCHEMA, current),
-        )
-        if done is not None:
-            flash(_("已保存。"), "success")
-            return redirect(url_for(".figures", report_id=figure.report_id))
+
+    def slot_kept(data: dict) -> dict:
+        return data if writes_reports(current_user) else data | {"name": figure.name, "source": figure.source}
+
+    if save_edit(FIGURE, FIGURE_SCHEMA, figure, form, data=slot_kept) is not None:
+        return redirect(url_for(".figures", report_id=figure.report_id))
     return render_template(
         "reports/workspace/figure_form.html", form=form, figure=figure, report=figure.report
     )

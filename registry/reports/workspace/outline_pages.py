@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ...records import writer
 from ...web.forms import fill, form_data
-from ...web.outcomes import get_or_abort, run_write
+from ...web.outcomes import get_or_abort, run_write, save_edit
 from . import carry
 from .forms import NewRowForm, OutlineForm, OutlineSectionForm
 from .routes import bp, writers_only
@@ -56,19 +56,8 @@ def edit_outline(outline_id: int):
     writers_only()
     found = get_or_abort(OUTLINE, outline_id)
     form = OutlineForm()
-    if not form.is_submitted():
-        fill(form, OUTLINE_SCHEMA, found)
-    elif form.validate():
-        done = run_write(
-            form,
-            lambda: writer.update(
-                OUTLINE, current_user, outline_id, form.version.data, form_data(form, OUTLINE_SCHEMA)
-            ),
-            on_stale=lambda current: fill(form, OUTLINE_SCHEMA, current),
-        )
-        if done is not None:
-            flash(_("已保存。"), "success")
-            return redirect(url_for(".outline", outline_id=outline_id))
+    if save_edit(OUTLINE, OUTLINE_SCHEMA, found, form) is not None:
+        return redirect(url_for(".outline", outline_id=outline_id))
     return render_template("reports/workspace/outline_form.html", form=form, outline=found)
 
 

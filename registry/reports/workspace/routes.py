@@ -15,10 +15,9 @@ from ... import permissions
 from ...enums import SectionState
 from ...extensions import db
 from ...models import Figure, Outline, Report, ReportSection, ReportSectionVersion
-from ...records import writer
 from ...records.errors import NotFound
 from ...web.forms import fill, form_data
-from ...web.outcomes import flash_outcome, get_or_abort, run_write
+from ...web.outcomes import flash_outcome, get_or_abort, run_write, save_edit
 from ..periods import Period
 from . import carry, lifecycle
 from .forms import (
@@ -148,19 +147,8 @@ def edit(report_id: int):
     report = report_or_abort(report_id)
     form = ReportForm()
     _outline_choices(form)
-    if not form.is_submitted():
-        fill(form, REPORT_SCHEMA, report)
-    elif form.validate():
-        done = run_write(
-            form,
-            lambda: writer.update(
-                REPORT, current_user, report_id, form.version.data, form_data(form, REPORT_SCHEMA)
-            ),
-            on_stale=lambda current: fill(form, REPORT_SCHEMA, current),
-        )
-        if done is not None:
-            flash(_("已保存。"), "success")
-            return redirect(url_for(".preview", report_id=report_id))
+    if save_edit(REPORT, REPORT_SCHEMA, report, form) is not None:
+        return redirect(url_for(".preview", report_id=report_id))
     return render_template("reports/workspace/report_form.html", form=form, report=report)
 
 
