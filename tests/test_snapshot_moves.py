@@ -225,17 +225,21 @@ def test_a_restored_record_and_an_edit_that_moves_a_number(ctx, world):
 
 
 def test_an_edit_of_other_fields_is_named(ctx, world):
-    """A firm whose high-value IP count drops leaves that number, explained by the edit (修改) of that field."""
-    db.session.get(Enterprise, world["certified"]).high_value_ip_count = 3
-    db.session.commit()
+    """A firm whose high-value IP count is corrected to 0 from inside the period leaves that number, explained
+    by the edit of that field (a count dated today would move nothing in the period: DESIGN.md §4 rule 2)."""
+    firm = db.session.get(Enterprise, world["certified"])
+    since = {"high_value_ip_count": "3", "effective_on": "2020-01-01", "correct_history": True}
+    writer.update(ENTERPRISE, None, firm.id, firm.version, since, partial=True)
     snapshot = _freeze()
     firm = db.session.get(Enterprise, world["certified"])
-    writer.update(ENTERPRISE, _clerk(), firm.id, firm.version, {"high_value_ip_count": "0"}, partial=True)
+    corrected = {"high_value_ip_count": "0", "effective_on": "2021-07-01", "correct_history": True}
+    writer.update(ENTERPRISE, _clerk(), firm.id, firm.version, corrected, partial=True)
     (left,) = _rows(snapshot)["ip_pledge.high_value_ip_enterprises"]["moves"].left
-    (reason,) = left.reasons
+    (reason,) = [r for r in left.reasons if r.entry.user_name != "系统"]
     assert (reason.action, reason.label) == ("update", "修改")
     assert [(f.label, f.shown_before, f.shown_after) for f in reason.fields] == [
-        ("高价值知识产权数", "3", "0")
+        ("高价值知识产权数", "3", "0"),
+        ("生效日期", "—", "2021-07-01"),
     ]
 
 
