@@ -24,7 +24,8 @@ from registry.models import (
     ListingCandidate,
     ListingTierSpan,
 )
-from registry.records import dated, writer
+from registry.records import spans as span_sql
+from registry.records import writer
 from registry.records.errors import ValidationFailed
 
 from .factories import make_candidate, make_enterprise, make_tag, make_town, uscc
@@ -118,17 +119,18 @@ def test_the_sql_helpers_answer_for_days_before_inside_and_after_the_spans(
     ]
     db.session.flush()
     day = D(day)
-    cloud = set(db.session.scalars(dated.tag_holders_on(tags["cloud"].id, day)))
+    cloud = set(db.session.scalars(span_sql.tag_holders_on(tags["cloud"].id, day)))
     assert cloud == ({firm.id, other.id} if holds else {other.id})
     assert (
-        db.session.scalar(select(dated.ip_count_on(Enterprise.id, day)).where(Enterprise.id == firm.id))
+        db.session.scalar(select(span_sql.ip_count_on(Enterprise.id, day)).where(Enterprise.id == firm.id))
         == count
     )
     assert (
-        db.session.scalar(select(dated.ip_count_on(Enterprise.id, day)).where(Enterprise.id == other.id)) == 0
+        db.session.scalar(select(span_sql.ip_count_on(Enterprise.id, day)).where(Enterprise.id == other.id))
+        == 0
     )
     found = db.session.scalar(
-        select(dated.tier_on(ListingCandidate.id, day)).where(ListingCandidate.id == candidate.id)
+        select(span_sql.tier_on(ListingCandidate.id, day)).where(ListingCandidate.id == candidate.id)
     )
     assert found == tier
 
@@ -137,7 +139,7 @@ def test_the_tag_holders_on_a_day_are_read_for_a_tag_given_as_a_column(ctx, tags
     make_enterprise(tags=[tags["cloud"]], dated_from=D("2021-01-01"))
     from registry.models import Tag
 
-    holders = select(Tag.code).where(dated.tag_holders_on(Tag.id, D("2021-02-01")).exists())
+    holders = select(Tag.code).where(span_sql.tag_holders_on(Tag.id, D("2021-02-01")).exists())
     assert db.session.scalars(holders).all() == ["cloud"]
 
 

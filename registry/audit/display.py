@@ -36,7 +36,7 @@ _ROWS = "_change_rows"  # where :func:`describe` leaves an entry's rows: (langua
 
 
 def _field_label(name: str) -> str:
-    label = dated.log_label(name)  # a dated field's effective date, a correction of its history
+    label = _dated_log_label(name)  # a dated field's effective date, a correction of its history
     if label is not None:
         return label
     return {
@@ -128,3 +128,16 @@ def history(
     else:
         query = query.where(ChangeLog.object_type == object_type, ChangeLog.object_id == object_id)
     return describe(db.session.scalars(query))
+
+
+def _dated_log_label(name: str) -> str | None:
+    """The change log's label of what a dated write adds to its changes (None: not one of them)."""
+    if name == dated.EFFECTIVE_ON:
+        return str(dated.EFFECTIVE_ON_LABEL)
+    if name == dated.CORRECT_HISTORY:
+        return str(dated.CORRECT_HISTORY_LABEL)
+    for declared in dated.DECLARATIONS.values():
+        for fld in declared.fields:
+            if name == f"{fld.name}_history":
+                return _("%(field)s的历史（更正前 → 更正后）", field=fld.label)
+    return None

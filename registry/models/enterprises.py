@@ -153,7 +153,7 @@ class EnterpriseTagSpan(db.Model):
     __table_args__ = (
         span_check(),
         Index("ix_enterprise_tag_spans_enterprise_id_valid_from", "enterprise_id", "valid_from"),
-        # The holders of a tag on a day (records/dated.tag_holders_on) from the index alone.
+        # The holders of a tag on a day (records/spans.tag_holders_on) from the index alone.
         Index(
             "ix_enterprise_tag_spans_tag_id_valid_from", "tag_id", "valid_from", "valid_to", "enterprise_id"
         ),

@@ -11,8 +11,8 @@ This module holds, in one place:
   of such a record type takes besides its schema (``effective_on``, ``correct_history``: :func:`options`);
 - the write logic the one write path calls (records/writer.py): :func:`take_options`, :func:`plan_create`,
   :func:`plan_update` and :meth:`Plan.write`;
-- the SQL the indicators read: :func:`tag_holders_on`, :func:`ip_count_on`, :func:`tier_on`;
 - the reading of a record's history for its page and its API item (:func:`history`, :func:`loaders`).
+The SQL the indicators read (a value in force on a day) is records/spans.py.
 
 The rules of a write. The new value takes effect on E (``effective_on``: today when not given, never after
 today):
@@ -37,7 +37,6 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..domain import InputError
@@ -388,72 +387,3 @@ def loaders(record_type) -> tuple:
     """Loader options reading a page of records' histories in a constant number of statements."""
     declared = declaration(record_type)
     return tuple(fld.loader() for fld in declared.fields) if declared else ()
-
-
-HISTORY_SCHEMA = {
-    "type": "object",
-    "description": "每个随时间变化的字段的历史：值及其生效区间（to 为下一个值生效之日，null 表示至今）",
-    "additionalProperties": {
-        "type": "array",
-        "items": {
-            "type": "object",
-            "properties": {
-                "value": {"type": ["string", "integer"]},
-                "from": {"type": "string"},
-                "to": {"type": ["string", "null"]},
-            },
-            "required": ["value", "from", "to"],
-        },
-    },
-}
-
-
-def log_label(name: str) -> str | None:
-    """The change log's label of what a dated write adds to its changes (None: not one of them)."""
-    if name == EFFECTIVE_ON:
-        return str(EFFECTIVE_ON_LABEL)
-    if name == CORRECT_HISTORY:
-        return str(CORRECT_HISTORY_LABEL)
-    for declared in DECLARATIONS.values():
-        for fld in declared.fields:
-            if name == f"{fld.name}_history":
-                return _("%(field)s的历史（更正前 → 更正后）", field=fld.label)
-    return None
-
-
-# ---- SQL for the indicators -------------------------------------------------------------------------------
-def in_force(model, day):
-    """SQL: a span of ``model`` is in force on ``day``."""
-    return and_(model.valid_from <= day, or_(model.valid_to.is_(None), model.valid_to > day))
-
-
-def tag_holders_on(tag_id, day):
-    """SQL: SELECT of the ids of the enterprises carrying the tag ``tag_id`` (an id or a column) on ``day``."""
-    return select(EnterpriseTagSpan.enterprise_id).where(
-        EnterpriseTagSpan.tag_id == tag_id, in_force(EnterpriseTagSpan, day)
-    )
-
-
-def ip_count_on(enterprise_id_column, day):
-    """SQL: the high-value IP count of the enterprise ``enterprise_id_column`` in force on ``day`` (0 when
-    none was)."""
-    value = (
-        select(EnterpriseIpSpan.value)
-        .where(EnterpriseIpSpan.enterprise_id == enterprise_id_column, in_force(EnterpriseIpSpan, day))
-        .order_by(EnterpriseIpSpan.valid_from.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return func.coalesce(value, 0)
-
-
-def tier_on(candidate_id_column, day):
-    """SQL: the tier of the listing candidate ``candidate_id_column`` in force on ``day`` (NULL before its
-    first span)."""
-    return (
-        select(ListingTierSpan.tier)
-        .where(ListingTierSpan.candidate_id == candidate_id_column, in_force(ListingTierSpan, day))
-        .order_by(ListingTierSpan.valid_from.desc())
-        .limit(1)
-        .scalar_subquery()
-    )

@@ -34,7 +34,7 @@ from ..models import (
     Training,
     training_participants,
 )
-from ..records import dated
+from ..records import spans
 
 
 # ---- rule 3: what never counts ---------------------------------------------------------------------------
@@ -86,7 +86,7 @@ def incubator_open_on(day):
 
 def tag_holders_on(tag_id, day):
     """SELECT of the enterprise ids carrying tag ``tag_id`` on ``day``: the tag's span in force then."""
-    return dated.tag_holders_on(tag_id, day)
+    return spans.tag_holders_on(tag_id, day)
 
 
 def high_value_ip_on(enterprise_id_column, day):
@@ -95,14 +95,14 @@ def high_value_ip_on(enterprise_id_column, day):
     positive count was in force then, from the spans' index, not a probe per record."""
     return enterprise_id_column.in_(
         select(EnterpriseIpSpan.enterprise_id).where(
-            EnterpriseIpSpan.value > 0, dated.in_force(EnterpriseIpSpan, day)
+            EnterpriseIpSpan.value > 0, spans.in_force(EnterpriseIpSpan, day)
         )
     )
 
 
 def listing_tier_on(day):
     """SQL (on ``listing_candidates``): a candidate's tier in force on ``day``."""
-    return dated.tier_on(ListingCandidate.id, day)
+    return spans.tier_on(ListingCandidate.id, day)
 
 
 # ---- the records the indicators read --------------------------------------------------------------------
