@@ -15,17 +15,22 @@ from .models import Enterprise, User
 @with_appcontext
 @click.option("--demo/--no-demo", default=True, help="Load the demo data when the registry is empty.")
 def setup_command(demo: bool) -> None:
-    """First run: load demo data into an empty registry and create ``admin`` if there are no users.
+    """First run: load demo data into an empty registry, the seed's report outline when there is none, and
+    create ``admin`` if there are no users.
 
     Safe to run on every start: it does nothing once there is data and a user.
     """
     from .auth.services import create_user
     from .demo import load_demo_data
+    from .reports.workspace import lifecycle
 
     if demo and not db.session.scalar(select(func.count()).select_from(Enterprise)):
         click.echo("Loading demo data …")
         summary = load_demo_data()
         click.echo("Demo data: " + ", ".join(f"{table} {n}" for table, n in sorted(summary.items())))
+    if lifecycle.latest_outline() is None:
+        lifecycle.default_outline()
+        click.echo("Created the report outline (the seed report's chapters and default texts).")
     if not db.session.scalar(select(func.count()).select_from(User)):
         _user, password = create_user(
             "admin", ["admin"], display_name="系统管理员", must_change_password=True

@@ -352,3 +352,17 @@ def test_finalising_with_a_stale_version_is_a_conflict(ctx):
     report = make_report()
     with pytest.raises(StaleVersion):
         lifecycle.finalise(None, report.id, report.version + 5)
+
+
+def test_titles_and_headings_keep_chinese_punctuation_as_typed(ctx):
+    outline = make_outline(
+        {
+            "title": "关于推动“双创”升级版的落实情况",
+            "chapters": [{"code": "二", "heading": "加快推进首台（套）重大技术装备示范应用：试点\n工作"}],
+        }
+    )
+    (row,) = outline.sections
+    assert outline.title == "关于推动“双创”升级版的落实情况"
+    assert row.heading == "加快推进首台（套）重大技术装备示范应用：试点 工作"  # not folded to ASCII (套):
+    with pytest.raises(ValidationFailed):
+        make_outline({"title": "标题\x07", "chapters": []})

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from sqlalchemy import func, select
 
 from registry.extensions import db
@@ -51,20 +52,23 @@ def test_the_docx_reopens_with_the_blocks_text_and_layout(ctx):
         ("issuer", "县政府"),
         ("date", "2021年8月5日"),
     ]
-    document = Document(io.BytesIO(render_docx(blocks, title="标题")))
+    document = Document(io.BytesIO(render_docx(blocks, title="标题", day=date(2021, 8, 5))))
     paragraphs = document.paragraphs
     assert [p.text for p in paragraphs] == [text for _kind, text in blocks]
-    assert paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
-    assert paragraphs[-1].alignment == paragraphs[-2].alignment == WD_ALIGN_PARAGRAPH.RIGHT
-    body = paragraphs[3].runs[0]
-    assert (
-        body.font.size.pt == 16
-        and body._element.rPr.rFonts.get(
-            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
-        )
-        == "仿宋_GB2312"
-    )
-    assert document.core_properties.title == "标题"
+    assert [p.style.name for p in paragraphs] == [
+        "公文标题",
+        "一级标题",
+        "二级标题",
+        "Normal",
+        "落款",
+        "落款",
+    ]
+    title = paragraphs[0]
+    assert (title.alignment or title.style.paragraph_format.alignment) == WD_ALIGN_PARAGRAPH.CENTER
+    body = paragraphs[3].style
+    fonts = body.element.rPr.rFonts
+    assert body.font.size.pt == 16 and fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert document.core_properties.title == "标题" and document.core_properties.author == "县政府"
 
 
 def _counts() -> dict:

@@ -232,9 +232,54 @@ def test_values_firms_and_events_come_from_the_records_of_the_period(ctx):
     assert rendered.errors == []
     assert rendered.plain == [
         "新注册科技型中小企业2家（盘锦大禹防水科技发展股份有限公司、盘锦富隆化工有限公司）。"
-        "盘锦大禹防水科技发展股份有限公司2021年5月入选第一批重点支持国家级专精特新“小巨人”企业名单，"
-        "盘锦富隆化工有限公司2021年6月入选第三批国家级专精特新“小巨人”企业名单。"
+        "盘锦大禹防水科技发展股份有限公司2021年5月入选第一批重点支持国家级专精特新“小巨人”企业名单"
+        "（第一批第一年）。盘锦富隆化工有限公司入选第三批国家级专精特新“小巨人”企业名单。"
     ]
+    # inside a sentence the phrases are joined with a comma; closing one, each is a sentence (above)
+    inside = "{事件:srdi.little_giant_national_valid}，两家均在有效期内。"
+    (line,) = render(inside, ReportSources(Period(date(2021, 1, 1), date(2021, 7, 31)), [], [inside])).plain
+    assert "（第一批第一年），盘锦富隆化工有限公司入选第三批" in line and line.endswith("名单，两家均在有效期内。")
+
+
+def test_a_recognition_is_named_by_its_batch_and_one_without_a_batch_by_its_month(ctx):
+    firm = make_enterprise(name="盘锦华龙防水材料有限公司", short_name="华龙防水")
+    make_certification(
+        firm, kind="little_giant", level="national", status="approved", approved_on=date(2021, 7, 19)
+    )
+    db.session.commit()
+    text = "{事件:srdi.little_giant_national_approved}"
+    (line,) = render(text, ReportSources(Period(date(2021, 1, 1), date(2021, 7, 31)), [], [text])).plain
+    assert line == "华龙防水2021年7月入选国家级专精特新“小巨人”企业名单"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "what", "shown"),
+    [
+        (date(2021, 1, 1), date(2021, 7, 31), "月数", "7"),
+        (date(2021, 1, 1), date(2021, 12, 31), "月数", "12"),
+        (date(2020, 11, 1), date(2021, 2, 28), "月数", "4"),
+        (date(2021, 1, 1), date(2021, 7, 31), "起始日期", "2021年1月1日"),
+        (date(2021, 1, 1), date(2021, 7, 31), "截止日期", "2021年7月31日"),
+        (date(2021, 1, 1), date(2021, 7, 31), "年度", "2021"),
+    ],
+)
+def test_the_period_fills_its_own_placeholders(ctx, start, end, what, shown):
+    text = f"前{{期间：{what}}}个月"
+    rendered = render(text, ReportSources(Period(start, end), [], [text]))
+    assert rendered.errors == [] and rendered.plain == [f"前{shown}个月"]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "text", "message"),
+    [
+        (date(2021, 1, 5), date(2021, 7, 31), "{期间:月数}", "不是整月"),
+        (date(2021, 1, 1), date(2021, 7, 30), "{期间:月数}", "不是整月"),
+        (date(2021, 1, 1), date(2021, 7, 31), "{期间:季度}", "未知的期间项"),
+    ],
+)
+def test_a_period_placeholder_that_cannot_be_filled_is_marked(ctx, start, end, text, message):
+    rendered = render(text, ReportSources(Period(start, end), [], [text]))
+    assert rendered.plain == [text] and len(rendered.errors) == 1 and message in rendered.errors[0]
 
 
 def test_firms_are_named_by_short_name_when_they_have_one_in_date_then_name_order(ctx):

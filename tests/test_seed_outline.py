@@ -99,6 +99,7 @@ SEED_EVENTS = {
         "富隆化工入选第三批国家级专精特新“小巨人”企业名单",
     ],
 }
+SEED_PERIOD = {"月数": "7"}  # 2021-01-01 … 2021-07-31: 前7个月
 SEED_FIGURE_TEXT = {
     "审批时限压缩比例": "70%",
     "平均每个审批事项办理环节": "2.5个",
@@ -129,7 +130,6 @@ SEED_FIGURE_TEXT = {
 
 # Numbers a default text keeps as written, and why (docs/seed_report_mapping.md, "Numbers left as text").
 LITERAL_NUMBERS = {
-    "一.2": ["7"],  # 前7个月: the length of the report's period
     "二.3": ["19"],  # 第19个世界知识产权日: an ordinal of the day, not a count
     "三.1": ["2019", "22", "2019", "37"],  # document numbers 辽科发〔2019〕22号, 盘政办发〔2019〕37号
     "五.1": ["2019", "2020", "2021", "2", "1"],  # budget years, and the city:county split 2:1
@@ -173,6 +173,8 @@ def fill(text: str) -> str:
             return "、".join(SEED_FIRMS[name])
         if kind == "事件":
             return "，".join(SEED_EVENTS[name])
+        if kind == "期间":
+            return SEED_PERIOD[name]
         assert kind == "", match.group(0)
         return SEED_VALUES[name]
 
@@ -226,9 +228,9 @@ def test_the_outline_has_the_chapters_and_sections_of_the_plan():
 def test_every_indicator_placeholder_names_a_design_indicator_listed_by_its_section():
     used_anywhere = set()
     for section in sections():
-        used = {name for kind, name in placeholders(section["text"]) if kind != "数据"}
+        used = {name for kind, name in placeholders(section["text"]) if kind not in ("数据", "期间")}
         kinds = {kind for kind, _name in placeholders(section["text"])}
-        assert kinds <= {"", "企业", "事件", "数据"}, section["code"]
+        assert kinds <= {"", "企业", "事件", "数据", "期间"}, section["code"]
         assert used <= KNOWN_CODES, (section["code"], used - KNOWN_CODES)
         assert used <= set(section["indicators"]), section["code"]
         assert set(section["indicators"]) <= KNOWN_CODES, section["code"]

@@ -182,7 +182,7 @@ def test_the_report_drills_down_and_downloads_the_draft(page, site):
     page.go_back()
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="下载报告初稿（Word）").click()
+        page.get_by_role("link", name="下载本期报告（Word）").click()
     content = download.value.path().read_bytes()
     assert content[:2] == b"PK" and download.value.suggested_filename.endswith(".docx")
     text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)

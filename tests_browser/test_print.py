@@ -24,7 +24,7 @@ def test_the_report_prints_without_navigation_buttons_or_filters(page, site):
     page.emulate_media(media="print")
     expect(page.locator("header nav")).to_be_hidden()
     expect(page.locator("footer")).to_be_hidden()
-    expect(page.get_by_role("link", name="下载报告初稿（Word）")).to_be_hidden()
+    expect(page.get_by_role("link", name="下载本期报告（Word）")).to_be_hidden()
     expect(page.locator("form[aria-label]")).to_be_hidden()  # the period form
     expect(page.locator("#charts svg").first).to_be_visible()
     expect(page.locator("table.indicators").first).to_be_visible()

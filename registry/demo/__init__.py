@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import Enterprise, Incubator, Park, Tag, Town
 from . import data
 from .builder import DemoBuilder, demo_uscc
+from .report import seed_report
 
 
 def load_demo_data() -> dict[str, int]:
@@ -48,6 +49,9 @@ def load_demo_data() -> dict[str, int]:
             return {"enterprises": 0}
         builder = DemoBuilder(towns, parks, tags, incubators)
         builder.build()
+        db.session.flush()
+        if seed_report() is not None:
+            builder.created["reports"] += 1
         return dict(builder.created)
 
 

@@ -91,7 +91,8 @@ class ProgrammeRecords:
         )
         c(f["kelong"], "high_tech", "national", status="applied", applied_on=D("2021-06-28"))
         c(f["hualong"], "high_tech", "national", status="applied", applied_on=D("2021-07-05"))
-        # 专精特新: 大禹 national 小巨人 (1st batch, key support from May 2021), 富隆 (3rd batch, July 2021).
+        # 专精特新: 大禹 national 小巨人 (1st batch, 2019), selected in May 2021 for key support (重点“小巨人”,
+        # 第一批第一年: a record of its own, which the report's event phrase dates); 富隆 (3rd batch, July 2021).
         c(
             f["dayu"],
             "little_giant",
@@ -99,8 +100,8 @@ class ProgrammeRecords:
             applied_on=D("2019-03-10"),
             approved_on=D("2019-06-06"),
             batch=1,
-            key_support=True,
         )
+        c(f["dayu"], "little_giant", "national", approved_on=D("2021-05-20"), batch=1, key_support=True)
         c(
             f["fulong"],
             "little_giant",
@@ -109,24 +110,25 @@ class ProgrammeRecords:
             approved_on=D("2021-07-19"),
             batch=3,
         )
+        # Provincial applications in June 2021, in the order the report lists the firms.
         products = {
-            "jintian": "高阻隔多层共挤功能膜",
-            "fulong": "高纯度聚醚胺",
-            "tianyuan": "注射用头孢类原料药",
-            "hualong": "自粘聚合物改性沥青防水卷材",
-            "kelong": "油田用环保型清防蜡剂",
+            "jintian": ("高阻隔多层共挤功能膜", "2021-06-10"),
+            "fulong": ("高纯度聚醚胺", "2021-06-12"),
+            "tianyuan": ("注射用头孢类原料药", "2021-06-15"),
+            "hualong": ("自粘聚合物改性沥青防水卷材", "2021-06-18"),
+            "kelong": ("油田用环保型清防蜡剂", "2021-06-20"),
         }
-        for key, product in products.items():
+        for key, (product, day) in products.items():
             c(
                 f[key],
                 "srdi_product",
                 "provincial",
                 status="applied",
-                applied_on=D("2021-06-20"),
+                applied_on=D(day),
                 product_name=product,
             )
             if key != "kelong":
-                c(f[key], "little_giant", "provincial", status="applied", applied_on=D("2021-06-20"))
+                c(f[key], "little_giant", "provincial", status="applied", applied_on=D(day))
         for key, day in [("dayu", "2018-10-12"), ("jintian", "2020-10-20"), ("kelong", "2020-10-20")]:
             c(f[key], "srdi_sme", "provincial", applied_on=D(day) - timedelta(days=60), approved_on=D(day))
         c(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -29,10 +30,11 @@ from ..exports import csv_response, xlsx_response
 from ..extensions import db
 from ..models import ReportSnapshot
 from ..records.errors import NotFound, PermissionDenied
-from . import draft, service
 from . import indicators as ind
+from . import service
 from .periods import Period, resolve
 from .sections import SECTIONS
+from .workspace import lifecycle
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -106,11 +108,15 @@ def summary_export(fmt: str):
 
 @bp.route("/draft.docx")
 def draft_docx():
+    """The period's report as the county sends it: the workspace's report of exactly that period (as
+    finalised, if it is), else a draft carried forward from the latest report on the outline."""
     period = _period()
-    with force_locale("zh_Hans_CN"):  # the draft is an official document in Chinese, whatever the UI language
-        content = draft.build(period, current_app.config["COUNTY_NAME"])
-    import io
-
+    try:
+        with force_locale("zh_Hans_CN"):  # an official document in Chinese, whatever the UI language
+            content = lifecycle.document_for_period(period)
+    except InputError as error:  # no outline yet
+        flash(error.message, "warning")
+        return redirect(url_for(".summary", start=period.start.isoformat(), end=period.end.isoformat()))
     return send_file(
         io.BytesIO(content),
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -59,6 +59,28 @@ class ReportText(Text):
 
 
 @dataclass
+class ReportLine(Text):
+    """One line of the document (a title, a heading, the issuer): like :class:`ReportText`, Chinese
+    punctuation stays as typed — 首台（套） keeps its full-width brackets; line breaks become spaces."""
+
+    max_length: int = 200
+
+    def convert(self, raw):
+        if not isinstance(raw, str):
+            raise InputError(_("应为文本"))
+        if has_control(raw.replace("\n", "").replace("\r", "")):
+            raise InputError(_("含有不允许的控制字符"))
+        if len(raw) > 2 * self.max_length:
+            raise InputError(_("不能超过%(n)d个字符", n=self.max_length))
+        text = " ".join(line for line in clean_paragraphs(raw).split("\n") if line)
+        if len(text) > self.max_length:
+            raise InputError(_("不能超过%(n)d个字符", n=self.max_length))
+        if not text and self.required:
+            raise InputError(_("不能为空"))
+        return text or None
+
+
+@dataclass
 class FigureValue(Field):
     """A figure's value: a number (kept as typed, without separators or trailing zeros) or a short text
     such as “20多”."""

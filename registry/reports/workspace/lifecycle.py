@@ -25,7 +25,7 @@ from ...records.errors import NotFound, PermissionDenied, StaleVersion, Validati
 from .. import service
 from ..periods import Period
 from . import carry
-from .output import document_blocks, render_docx
+from .output import report_docx
 from .placeholders import render
 from .services import FIGURE, OUTLINE, OUTLINE_SECTION, REPORT, SECTION
 from .sources import sources_for
@@ -114,7 +114,7 @@ def finalise(user: User | None, report_id, version) -> Report:
         before = {"status": report.status, "issued_on": report.issued_on, "snapshot_id": None}
         report.issued_on = report.issued_on or date.today()
         report.snapshot_id = snapshot.id
-        report.document = render_docx(document_blocks(report), title=report.title)
+        report.document = report_docx(report)
         report.status = ReportStatus.FINAL
         report.finalised_at = utcnow()
         report.finalised_by_id = user.id if user else None
@@ -178,17 +178,31 @@ def document_for_period(period: Period) -> bytes:
 
 
 # ---- outlines from plain data ------------------------------------------------------------------------------------
+def default_outline(user: User | None = None) -> Outline:
+    """The latest outline; on a registry without one, the seed's outline (REPORT.md §1), saved."""
+    from ..seed_outline import SEED_OUTLINE
+
+    return latest_outline() or seed_outline(SEED_OUTLINE, user)
+
+
 def seed_outline(data: dict, user: User | None = None) -> Outline:
     """An outline from plain data, in one transaction through the write path::
 
     {"title": …, "preamble": …, "chapters": [{"code": "一", "heading": …, "text"?: …, "indicators"?: […],
       "sections": [{"code": "一.1", "heading": …, "text": …, "indicators": […]}]}]}
+
+    A section with the chapter's own code is the chapter's text (the seed's 九 is text without sections).
     """
     with write_transaction():
         outline = writer.create(OUTLINE, user, {"title": data.get("title"), "preamble": data.get("preamble")})
         position = 0
         for chapter in data.get("chapters") or []:
-            rows = [chapter, *(chapter.get("sections") or [])]
+            rows = [dict(chapter)]
+            for row in chapter.get("sections") or []:
+                if row.get("code") == chapter.get("code"):  # the chapter's own text (九 has no sections)
+                    rows[0] |= {"text": row.get("text"), "indicators": row.get("indicators")}
+                else:
+                    rows.append(row)
             for row in rows:
                 position += 10
                 writer.add_child(

@@ -2,31 +2,23 @@
 
 :func:`document_blocks` is what every rendering reads: the title, the preamble, each chapter and section
 heading with its paragraphs (placeholders filled in), the issuer and the date. :func:`render_docx` is the
-one small function that lays them out (the GB/T 9704 layout replaces it).
+one function that lays them out, in the official layout of registry/reports/document.py.
 """
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
+from flask_babel import gettext as _
 
 from ...models import Report
+from ..document import OfficialDocument, chinese_date
 from . import carry
 from .placeholders import render
 from .sources import ReportSources, sources_for
 
 KINDS = ("title", "preamble", "chapter", "section", "body", "issuer", "date")
 Block = tuple[str, str]
-
-
-def chinese_date(day: date) -> str:
-    """2021年8月5日"""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def section_number(code: str) -> str:
@@ -57,42 +49,45 @@ def document_blocks(report: Report, sources: ReportSources | None = None) -> lis
     return blocks
 
 
-def _font(run, east_asian: str, size: float, bold: bool = False) -> None:
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.name = east_asian
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), east_asian)
-
-
-def render_docx(blocks: list[Block], *, title: str = "") -> bytes:
-    """A plain DOCX of the blocks: title centred, headings in bold faces, body indented two characters,
-    issuer and date right-aligned."""
-    document = Document()
-    properties = document.core_properties
-    properties.title = title
-    properties.comments = "由县科技创新企业登记系统起草"
-    faces = {
-        "title": ("方正小标宋简体", 22, True),
-        "chapter": ("黑体", 16, False),
-        "section": ("楷体_GB2312", 16, False),
+def render_docx(blocks: list[Block], *, title: str = "", issuer: str = "", day: date | None = None) -> bytes:
+    """The blocks as an official document (GB/T 9704, registry/reports/document.py): the title, the body in
+    正文, the headings in 一级标题 and 二级标题, the issuer and date in 落款, page numbers in the footer."""
+    document = OfficialDocument()
+    add = {
+        "title": document.title,
+        "preamble": document.paragraph,
+        "body": document.paragraph,
+        "chapter": document.chapter,
+        "section": document.section,
     }
+    signed = dict(blocks)
     for kind, text in blocks:
-        paragraph = document.add_paragraph()
-        face, size, bold = faces.get(kind, ("仿宋_GB2312", 16, False))
-        _font(paragraph.add_run(text), face, size, bold)
-        if kind == "title":
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        elif kind in ("issuer", "date"):
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        else:
-            paragraph.paragraph_format.first_line_indent = Pt(2 * size)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+        if kind in add:
+            add[kind](text)
+    day = day or date.today()
+    issuer = issuer or signed.get("issuer", "")
+    document.signature(issuer, day)
+    document.properties(
+        title=title or signed.get("title", ""),
+        author=issuer,
+        comments=_("由县科技创新企业登记系统根据登记数据和各部门填报数据生成，数字均可在系统中追溯到记录。"),
+        day=day,
+    )
+    return document.to_bytes()
 
 
 def document_bytes(report: Report) -> bytes:
     """The report's DOCX: as finalised (stored, byte for byte), else rendered from the current records."""
     if report.is_final and report.document is not None:
         return report.document
-    return render_docx(document_blocks(report), title=report.title)
+    return report_docx(report)
+
+
+def report_docx(report: Report) -> bytes:
+    """The report's DOCX rendered from the current records (what finalising stores)."""
+    return render_docx(
+        document_blocks(report),
+        title=report.title,
+        issuer=report.issuer,
+        day=report.issued_on or date.today(),
+    )

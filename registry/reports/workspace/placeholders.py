@@ -1,8 +1,8 @@
-"""Placeholders in report texts (PLACEHOLDERS.md): a small scanner, then plain text or safe HTML.
+"""Placeholders in report texts (docs/PLACEHOLDERS.md): a small scanner, then plain text or safe HTML.
 
 A section's text is user input and is never evaluated: no ``eval``, no template engine. The scanner cuts each
-paragraph into literal text and placeholders (``{CODE}``, ``{企业:CODE}``, ``{事件:CODE}``, ``{数据:NAME}``;
-full-width ｛｝ and ： work the same; ``{{`` and ``}}`` are literal braces). Whatever a placeholder names is
+paragraph into literal text and placeholders (``{CODE}``, ``{企业:CODE}``, ``{事件:CODE}``, ``{数据:NAME}``,
+``{期间:月数}``; full-width ｛｝ and ： work the same; ``{{`` and ``}}`` are literal braces). Whatever a placeholder names is
 looked up by a :class:`Sources` (registry/reports/workspace/sources.py reads the database); a placeholder
 that cannot be filled — an unknown code, an unknown or empty figure, an unclosed or stray brace — becomes
 an error piece: the preview marks it, the text around it stays, finalising refuses while any remain.
@@ -22,7 +22,7 @@ OPENING = "{｛"
 CLOSING = "}｝"
 COLONS = ":："
 MAX_INSIDE = 120  # characters between the braces; more is taken for a brace left open
-KINDS = {"企业": "firms", "事件": "events", "数据": "figure"}
+KINDS = {"企业": "firms", "事件": "events", "数据": "figure", "期间": "period"}
 
 
 # ---- numbers --------------------------------------------------------------------------------------------
@@ -79,8 +79,8 @@ class Literal:
 
 @dataclass(frozen=True)
 class Placeholder:
-    kind: str  # value | firms | events | figure
-    argument: str  # the indicator code or the figure's name
+    kind: str  # value | firms | events | figure | period
+    argument: str  # the indicator code, the figure's name or what of the period
     source: str  # as written, braces included
 
 
@@ -177,6 +177,7 @@ class Piece:
     link: str | None = None  # the drill-down behind a number
     previous: str | None = None  # the previous report's value, when it differs
     title: str | None = None  # what the number is (the indicator's label, the figure's name)
+    parts: list[str] | None = None  # an event list's phrases, one per record
 
 
 class Sources(Protocol):
@@ -190,20 +191,23 @@ class Sources(Protocol):
 
     def figure(self, name: str) -> Piece: ...
 
+    def period(self, what: str) -> Piece: ...
+
 
 def error_message(reason: str) -> str:
     return {
         "unclosed": _("大括号没有闭合（字面大括号请写成{{）"),
         "stray": _("多余的右大括号（字面大括号请写成}}）"),
         "empty": _("占位符是空的"),
-        "unknown_kind": _("未知的占位符类型（可用：企业、事件、数据）"),
+        "unknown_kind": _("未知的占位符类型（可用：企业、事件、数据、期间）"),
     }.get(reason, reason)
 
 
 def fill(paragraph: str, sources: Sources) -> list[Piece]:
     """The paragraph's pieces, each placeholder looked up. Never raises for any text."""
     pieces = []
-    for token in parse(paragraph):
+    tokens = parse(paragraph)
+    for i, token in enumerate(tokens):
         if isinstance(token, Literal):
             pieces.append(Piece(token.text))
         elif isinstance(token, Broken):
@@ -212,8 +216,14 @@ def fill(paragraph: str, sources: Sources) -> list[Piece]:
             piece = getattr(sources, token.kind)(token.argument)
             if piece.error:
                 piece = Piece(token.source, "error", piece.error)
+            elif piece.parts and _ends_sentence(tokens[i + 1 : i + 2]):
+                piece.text = "。".join(piece.parts)  # a list of events closing a sentence: one sentence each
             pieces.append(piece)
     return pieces
+
+
+def _ends_sentence(following: list[Token]) -> bool:
+    return bool(following) and isinstance(following[0], Literal) and following[0].text.startswith("。")
 
 
 def plain(pieces: list[Piece]) -> str:
@@ -281,14 +291,25 @@ def _month(day) -> str:
 
 
 def _little_giant(record) -> str:
-    """大禹防水2021年5月入选第一批重点支持国家级专精特新“小巨人”企业名单"""
-    batch = f"第{chinese_number(record.batch)}批" if record.batch else ""
-    key = "重点支持" if record.key_support else ""
+    """A list a firm entered, as the seed writes it.
+
+    A recognition names its list by its batch, which says when (富隆化工入选第三批国家级专精特新“小巨人”企业名单);
+    without a batch, by the month. A selection for key support (重点“小巨人”, a record with ``key_support``)
+    is announced by batch and funding year, and the seed dates it: 大禹防水2021年5月入选第一批重点支持国家级
+    专精特新“小巨人”企业名单（第一批第一年） — the record is the selection, so its support is in its first year.
+    """
     level = _LEVELS.get(record.level, "")
-    return (
-        f"{firm_name(record.enterprise)}{_month(record.approved_on)}入选{batch}{key}{level}"
-        "专精特新“小巨人”企业名单"
-    )
+    firm = firm_name(record.enterprise)
+    if record.key_support:
+        batch = chinese_number(record.batch) if record.batch else ""
+        funded = f"（第{batch}批第一年）" if batch else ""
+        listed = f"第{batch}批" if batch else ""
+        return (
+            f"{firm}{_month(record.approved_on)}入选{listed}重点支持{level}专精特新“小巨人”企业名单{funded}"
+        )
+    when = f"第{chinese_number(record.batch)}批" if record.batch else ""
+    month = "" if record.batch else _month(record.approved_on)
+    return f"{firm}{month}入选{when}{level}专精特新“小巨人”企业名单"
 
 
 def _applied(what: str) -> Callable:

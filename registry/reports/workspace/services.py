@@ -34,7 +34,7 @@ from ...records.errors import ValidationFailed
 from ...records.fields import Choice, Date, Integer, Reference, Schema, Text
 from ...records.record_type import ChildRecordType, RecordType
 from . import carry
-from .fields import FigureValue, IndicatorCodes, ReportText
+from .fields import FigureValue, IndicatorCodes, ReportLine, ReportText
 
 WRITERS = frozenset({Role.REPORT_WRITER})
 PREAMBLE_LIMIT = 5_000
@@ -98,7 +98,7 @@ def _final(report: Report) -> None:
 # ---- outlines ------------------------------------------------------------------------------------------------
 OUTLINE_SCHEMA = Schema(
     [
-        Text("title", _l("标题"), required=True, max_length=200),
+        ReportLine("title", _l("标题"), required=True),
         ReportText("preamble", _l("开头语"), max_length=PREAMBLE_LIMIT, rows=4),
     ]
 )
@@ -107,7 +107,7 @@ _CODE = re.compile(r"[^\s.{}｛｝:：]{1,10}(\.\d{1,3})?")
 OUTLINE_SECTION_SCHEMA = Schema(
     [
         Text("code", _l("编号"), required=True, max_length=20, help=_l("章写“四”，节写“四.1”")),
-        Text("heading", _l("标题"), required=True, max_length=200),
+        ReportLine("heading", _l("标题"), required=True),
         Integer("position", _l("顺序"), minimum=0, maximum=100_000),
         ReportText("text", _l("默认正文"), max_length=SECTION_TEXT_LIMIT),
         IndicatorCodes("indicators", _l("所用指标"), help=_l("指标代码，用空格或逗号分隔")),
@@ -183,11 +183,11 @@ class OutlineSectionType(ChildRecordType):
 # ---- reports -------------------------------------------------------------------------------------------------
 REPORT_SCHEMA = Schema(
     [
-        Text("title", _l("标题"), max_length=200, help=_l("留空则用提纲或上一期报告的标题")),
+        ReportLine("title", _l("标题"), help=_l("留空则用提纲或上一期报告的标题")),
         Reference("outline_id", _l("提纲"), model=Outline, help=_l("留空则用最新的提纲")),
         Date("start", _l("起始日期"), required=True),
         Date("end", _l("截止日期"), required=True),
-        Text("issuer", _l("落款单位"), max_length=100),
+        ReportLine("issuer", _l("落款单位"), max_length=100),
         Date("issued_on", _l("落款日期")),
         ReportText("preamble", _l("开头语"), max_length=PREAMBLE_LIMIT, rows=4),
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
@@ -76,6 +76,10 @@ def _day(record) -> date | None:
     return getattr(record, "established_on", None)
 
 
+def firm_names(record) -> str:
+    return "、".join(firm_name(f) for f in _firms_of(record))
+
+
 def names_firms(indicator) -> bool:
     """Are the things the indicator counts firms, or records of firms (not towns or incubators)? A 家
     indicator counts firms; the towns an outreach reached are towns, whatever records put them there."""
@@ -114,7 +118,7 @@ class ReportSources:
         previous: Previous | None = None,
         link: Callable[[str, Period], str | None] | None = None,
     ) -> None:
-        self.period = period
+        self.span = period
         self.figures = {f.name: f for f in figures if f.archived_at is None}
         self.previous = previous or Previous()
         self.link = link
@@ -132,20 +136,20 @@ class ReportSources:
         if indicator is None:
             return self._unknown(code)
         if code not in self.values:  # a code the texts did not declare up front (an outline's lone text)
-            self.values |= ind.values([indicator], self.period.start, self.period.end)
+            self.values |= ind.values([indicator], self.span.start, self.span.end)
         text = format_number(self.values[code])
         before = self.previous.values.get(code)
         return Piece(
             text,
             "value",
-            link=self.link(code, self.period) if self.link else None,
+            link=self.link(code, self.span) if self.link else None,
             previous=before if before is not None and before != text else None,
             title=f"{indicator.label}（{indicator.unit}）",
         )
 
     def _behind(self, indicator) -> list:
         if indicator.code not in self._records:
-            self._records[indicator.code] = records_behind(indicator, self.period)
+            self._records[indicator.code] = records_behind(indicator, self.span)
         return self._records[indicator.code]
 
     def firms(self, code: str) -> Piece:
@@ -164,9 +168,9 @@ class ReportSources:
         phrase = PHRASES.get(code)
         if phrase is None:
             return Piece("", error=_("指标“%(code)s”没有逐条说法，不能用“事件:”", code=code))
-        return Piece(
-            "，".join(phrase(r) for r in self._behind(indicator)), "events", title=str(indicator.label)
-        )
+        records = sorted(self._behind(indicator), key=lambda r: (_day(r) or date.max, firm_names(r), r.id))
+        phrases = [phrase(r) for r in records]
+        return Piece("，".join(phrases), "events", title=str(indicator.label), parts=phrases)
 
     def figure(self, name: str) -> Piece:
         figure = self.figures.get(name)
@@ -181,6 +185,39 @@ class ReportSources:
             previous=before if before and before != figure.value else None,
             title=_("%(name)s · %(source)s", name=name, source=figure.source or "—"),
         )
+
+    def period(self, what: str) -> Piece:
+        """``{期间:月数}`` and the like: the report's own period, as the text around it needs it."""
+        text = period_text(self.span, what)
+        if text is None:
+            return Piece(
+                "", error=_("未知的期间项“%(what)s”（可用：%(known)s）", what=what, known="、".join(PERIOD))
+            )
+        if text == "":
+            return Piece("", error=_("报告期间不是整月，不能写月数"))
+        return Piece(text, "period", title=_("报告期间"))
+
+
+def _months(period: Period) -> str:
+    """The number of whole months the period covers (前7个月), "" when it does not start on a month's first
+    day and end on a month's last day."""
+    start, end = period.start, period.end
+    if start.day != 1 or (end + timedelta(days=1)).day != 1:
+        return ""
+    return str((end.year - start.year) * 12 + end.month - start.month + 1)
+
+
+PERIOD: dict[str, Callable[[Period], str]] = {
+    "月数": _months,
+    "起始日期": lambda p: f"{p.start.year}年{p.start.month}月{p.start.day}日",
+    "截止日期": lambda p: f"{p.end.year}年{p.end.month}月{p.end.day}日",
+    "年度": lambda p: str(p.end.year),
+}
+
+
+def period_text(period: Period, what: str) -> str | None:
+    make = PERIOD.get(what)
+    return make(period) if make else None
 
 
 def report_texts(report: Report) -> list[str | None]:
