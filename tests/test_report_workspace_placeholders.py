@@ -238,7 +238,9 @@ def test_values_firms_and_events_come_from_the_records_of_the_period(ctx):
     # inside a sentence the phrases are joined with a comma; closing one, each is a sentence (above)
     inside = "{事件:srdi.little_giant_national_valid}，两家均在有效期内。"
     (line,) = render(inside, ReportSources(Period(date(2021, 1, 1), date(2021, 7, 31)), [], [inside])).plain
-    assert "（第一批第一年），盘锦富隆化工有限公司入选第三批" in line and line.endswith("名单，两家均在有效期内。")
+    assert "（第一批第一年），盘锦富隆化工有限公司入选第三批" in line and line.endswith(
+        "名单，两家均在有效期内。"
+    )
 
 
 def test_a_recognition_is_named_by_its_batch_and_one_without_a_batch_by_its_month(ctx):
