@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
-
 from ...models import Report
 from ..document import OfficialDocument, chinese_date
 from . import carry
 from .placeholders import render
 from .sources import ReportSources, sources_for
 
+# In the document's properties (File → Info), not its text. The document is an official Chinese document
+# whatever the writer's interface language, so this note is not translated.
+DOCUMENT_NOTE = "由县科技创新企业登记系统根据登记数据和各部门填报数据生成，数字均可在系统中追溯到记录。"
 KINDS = ("title", "preamble", "chapter", "section", "body", "issuer", "date")
 Block = tuple[str, str]
 
@@ -70,7 +71,7 @@ def render_docx(blocks: list[Block], *, title: str = "", issuer: str = "", day: 
     document.properties(
         title=title or signed.get("title", ""),
         author=issuer,
-        comments=_("由县科技创新企业登记系统根据登记数据和各部门填报数据生成，数字均可在系统中追溯到记录。"),
+        comments=DOCUMENT_NOTE,
         day=day,
     )
     return document.to_bytes()
