@@ -30,6 +30,9 @@ BIG = (
     "training_participants",
     "enterprise_tags",
     "enterprise_founder_groups",
+    "enterprise_ip_spans",
+    "enterprise_tag_spans",
+    "listing_tier_spans",
 )
 YEAR = "preset=custom&start=2021-01-01&end=2021-12-31"
 
