@@ -5,29 +5,25 @@ levels and years 2016–2026, 20,000 outreach events, 10,000 pledge loans, 5,000
 histories, 2,000 trainings, tags. About 1% of names are traditional-script variants of another firm's name
 (duplicates waiting to be found).
 
-Rows go in through one connection with Core executemany in large batches, never one ORM object at a time.
-On SQLite that connection loads with a journal in memory, no syncs and a large page cache (PRAGMAs set for
-it alone, restored before it goes back, and it is then discarded); the name search's triggers are set aside
-during the load and its index rebuilt once at the end (:func:`_loading`).
+Rows go in through one connection with Core executemany in large batches, never one ORM object at a time
+(registry/bulk.py: on SQLite that connection alone is set for a bulk load).
 """
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, select
 
+from .bulk import insert_rows, loading
 from .domain.certificates import default_valid_until
 from .domain.text import name_key
 from .domain.uscc import check_character
 from .enums import FounderGroup, Industry, Stage
-from .extensions import db
 from .models import (
     Certification,
     Enterprise,
@@ -47,9 +43,7 @@ from .models import (
     enterprise_tags,
     training_participants,
 )
-from .models.search import FTS_TABLE
 
-CHUNK = 50_000  # rows per executemany
 CORES = "鑫源宏达恒信瑞丰金禾绿野蟹乡稻香红滩辽河新港华盛兴农汇通博远智联天合北辰禾丰润泽盛景海晟鼎新安泰众诚达远康宁凯瑞嘉禾永丰东方利民昊天长青佳和锦程宇航星河晨光沃土"
 TRADES = [
     "农业科技",
@@ -111,70 +105,9 @@ def _uscc(serial: int) -> str:
     return first17 + check_character(first17)
 
 
-def _insert(connection: Connection, model_or_table, rows: list[dict]) -> None:
-    table = getattr(model_or_table, "__table__", model_or_table)
-    for start in range(0, len(rows), CHUNK):
-        connection.execute(insert(table), rows[start : start + CHUNK])
-
-
-@contextmanager
-def _loading() -> Iterator[Connection]:
-    """A connection of its own for the load, committed once at the end (rolled back on an error).
-
-    SQLite: before its transaction begins, the connection is set for a bulk load — journal in memory,
-    ``synchronous = OFF``, a 1 GB page cache, temporary data in memory — and the search triggers on
-    ``enterprises`` are dropped inside the transaction, recreated from their own SQL and the FTS index
-    rebuilt once before the commit (one pass instead of a trigger per row). The PRAGMAs are restored
-    before the connection goes back and the connection is then discarded, so no other work ever runs with
-    them. Other databases: a plain transaction.
-    """
-    db.session.commit()  # nothing of the caller's may stay open across the load
-    connection = db.engine.connect()
-    sqlite = connection.dialect.name == "sqlite"
-    raw = connection.connection.driver_connection if sqlite else None
-    try:
-        if sqlite:
-            for pragma in (
-                "journal_mode = MEMORY",
-                "synchronous = OFF",
-                "cache_size = -1000000",
-                "temp_store = MEMORY",
-            ):
-                raw.execute(f"PRAGMA {pragma}")
-        with connection.begin():
-            triggers = _drop_search_triggers(connection) if sqlite else []
-            yield connection
-            for sql in triggers:
-                connection.exec_driver_sql(sql)
-            if triggers:
-                connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
-    finally:
-        if sqlite:
-            for pragma in (
-                "journal_mode = WAL",
-                "synchronous = NORMAL",
-                "cache_size = -2000",
-                "temp_store = DEFAULT",
-            ):
-                raw.execute(f"PRAGMA {pragma}")
-            connection.invalidate()
-        connection.close()
-
-
-def _drop_search_triggers(connection: Connection) -> list[str]:
-    """Drop the triggers that keep the name search's index in step with ``enterprises``; their SQL."""
-    found = connection.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'enterprises' "
-        f"AND name LIKE '{FTS_TABLE}%'"
-    ).all()
-    for name, _sql in found:
-        connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
-    return [sql for _name, sql in found]
-
-
 def generate(enterprises: int, seed: int = 2026, echo=print) -> dict[str, int]:
     """Add ``enterprises`` synthetic firms with their related records; returns the counts added."""
-    with _loading() as connection:
+    with loading() as connection:
         return _generate(connection, enterprises, seed, echo)
 
 
@@ -188,11 +121,13 @@ def _generate(connection: Connection, enterprises: int, seed: int, echo) -> dict
 
     towns = list(connection.scalars(select(Town.id)))
     if not towns:
-        _insert(connection, Town, [{"code": f"syn{n}", "name": f"合成镇街{n}", **stamp} for n in range(60)])
+        insert_rows(
+            connection, Town, [{"code": f"syn{n}", "name": f"合成镇街{n}", **stamp} for n in range(60)]
+        )
         towns = list(connection.scalars(select(Town.id)))
     tags = list(connection.scalars(select(Tag.id)))
     if not tags:
-        _insert(
+        insert_rows(
             connection,
             Tag,
             [
@@ -238,15 +173,15 @@ def _generate(connection: Connection, enterprises: int, seed: int, echo) -> dict
         for tag in tags:
             if rng.random() < 0.2:
                 tagged.append({"enterprise_id": firm_id, "tag_id": tag})
-    _insert(connection, Enterprise, rows)
-    _insert(connection, EnterpriseFounderGroup, groups)
-    _insert(connection, enterprise_tags, tagged)
+    insert_rows(connection, Enterprise, rows)
+    insert_rows(connection, EnterpriseFounderGroup, groups)
+    insert_rows(connection, enterprise_tags, tagged)
     # The dated fields' spans, as the write path keeps them: today's values, in force since establishment.
     established = {r["id"]: r["established_on"] for r in rows}
-    _insert(
+    insert_rows(
         connection, EnterpriseTagSpan, [t | {"valid_from": established[t["enterprise_id"]]} for t in tagged]
     )
-    _insert(
+    insert_rows(
         connection,
         EnterpriseIpSpan,
         [
@@ -271,7 +206,7 @@ def _generate(connection: Connection, enterprises: int, seed: int, echo) -> dict
         }
         for n in range(max(1, int(300 * scale)))
     ]
-    _insert(connection, Incubator, incubators)
+    insert_rows(connection, Incubator, incubators)
     tenancies = []
     for firm in rng.sample(firm_ids, min(len(firm_ids), int(30_000 * scale))):
         moved_in = date(2016, 1, 1) + timedelta(days=rng.randrange(3800))
@@ -289,7 +224,7 @@ def _generate(connection: Connection, enterprises: int, seed: int, echo) -> dict
                 **stamp,
             }
         )
-    _insert(connection, Tenancy, tenancies)
+    insert_rows(connection, Tenancy, tenancies)
     counts["incubators"], counts["tenancies"] = len(incubators), len(tenancies)
 
     certs = []
@@ -320,7 +255,7 @@ def _generate(connection: Connection, enterprises: int, seed: int, echo) -> dict
                 **stamp,
             }
         )
-    _insert(connection, Certification, certs)
+    insert_rows(connection, Certification, certs)
     counts["certifications"] = len(certs)
     echo(f"  certifications {len(certs):,} ({time.perf_counter() - started:.1f}s)")
 
@@ -337,8 +272,8 @@ def _generate(connection: Connection, enterprises: int, seed: int, echo) -> dict
                 **stamp,
             }
         )
-    _insert(connection, Outreach, outreach)
-    _insert(
+    insert_rows(connection, Outreach, outreach)
+    insert_rows(
         connection,
         PledgeLoan,
         [
@@ -385,9 +320,9 @@ def _generate(connection: Connection, enterprises: int, seed: int, echo) -> dict
             stages.append(
                 {"candidate_id": candidate_first + n, "stage": order[stage], "changed_on": day, **stamp}
             )
-    _insert(connection, ListingCandidate, candidates)
-    _insert(connection, StageChange, stages)
-    _insert(
+    insert_rows(connection, ListingCandidate, candidates)
+    insert_rows(connection, StageChange, stages)
+    insert_rows(
         connection,
         ListingTierSpan,
         [{"candidate_id": c["id"], "tier": c["tier"], "valid_from": c["entered_on"]} for c in candidates],
@@ -405,8 +340,8 @@ def _generate(connection: Connection, enterprises: int, seed: int, echo) -> dict
         }
         for n in range(int(2_000 * scale))
     ]
-    _insert(connection, Training, trainings)
-    _insert(
+    insert_rows(connection, Training, trainings)
+    insert_rows(
         connection,
         training_participants,
         [
