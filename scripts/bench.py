@@ -207,6 +207,14 @@ def target_text(row) -> str:
     return f"≤{row['ms']:g} ms{ratio}"
 
 
+def cell(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns (a Chinese character takes two)."""
+    from unicodedata import east_asian_width
+
+    wide = sum(east_asian_width(c) in "WF" for c in text)
+    return text + " " * max(0, width - len(text) - wide)
+
+
 def print_table(url: str, rows: list[dict], rate: dict) -> None:
     from scripts.bench_extra import sqlite_version
 
@@ -229,7 +237,7 @@ def print_table(url: str, rows: list[dict], rate: dict) -> None:
             else f"{'—':>9}{'—':>9}"
         )
         print(
-            f"{row['label']:<28}{row['median']:>9.1f}{row['raw']:>9.1f}{row['median'] / row['raw']:>8.2f}"
+            f"{cell(row['label'], 28)}{row['median']:>9.1f}{row['raw']:>9.1f}{row['median'] / row['raw']:>8.2f}"
             f"{len(row['sql']):>5}{peer}  {target_text(row):<22}{verdict(row)}"
         )
     ours = rate["registry"]
