@@ -73,3 +73,16 @@ def _drop_search_triggers(connection: Connection) -> list[str]:
     for name, _sql in found:
         connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
     return [sql for _name, sql in found]
+
+
+def advance_sequences(connection: Connection, *models) -> None:
+    """After rows went in with ids of their own: PostgreSQL's id sequences move past them, so the app's
+    next insert does not collide (SQLite takes the next id from the table itself)."""
+    if connection.dialect.name != "postgresql":
+        return
+    for model in models:
+        table = model.__table__.name
+        connection.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+        )

@@ -19,7 +19,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import Connection, func, select
 
-from .bulk import insert_rows, loading
+from .bulk import advance_sequences, insert_rows, loading
 from .domain.certificates import default_valid_until
 from .domain.text import name_key
 from .domain.uscc import check_character
@@ -351,6 +351,7 @@ def _generate(connection: Connection, enterprises: int, seed: int, echo) -> dict
         ],
     )
     counts["trainings"] = len(trainings)
+    advance_sequences(connection, Enterprise, Incubator, ListingCandidate, Training)
     echo(f"  done ({time.perf_counter() - started:.1f}s)")
     return counts
 
