@@ -63,7 +63,11 @@ def gunicorn(app: str, env: dict[str, str]):
         yield port
     finally:
         process.terminate()
-        process.wait(30)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:  # a worker still inside a long request
+            process.kill()
+            process.wait()
         log.close()
 
 
