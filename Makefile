@@ -63,8 +63,16 @@ browser: $(BROWSER_STAMP)
 reliability: install
 	$(BIN)/python scripts/reliability.py
 
-# 100,000 firms (built once into .bench/), timed through the app; REGISTRY_BENCH_DATABASE_URL for PostgreSQL.
-bench: install
+# 100,000 firms (built once into .bench/; BENCH_ENTERPRISES=1000000 for a million), timed over HTTP beside a
+# plain Flask-Admin peer and the pages' raw SQL, each row marked against its target; REGISTRY_BENCH_DATABASE_URL
+# for PostgreSQL. Installs the peer's extra itself.
+PEER_STAMP := $(VENV)/.peer-installed
+
+$(PEER_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,peer]'
+	touch $(PEER_STAMP)
+
+bench: $(PEER_STAMP)
 	$(BIN)/python scripts/bench.py
 
 # 100,000 enterprise rows through `flask import` (CSV and XLSX); prints seconds and peak memory.

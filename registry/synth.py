@@ -3,7 +3,10 @@
 Proportions per 100,000 firms: 30,000 tenancies over 300 incubators, 150,000 certifications across kinds,
 levels and years 2016–2026, 20,000 outreach events, 10,000 pledge loans, 5,000 listing candidates with stage
 histories, 2,000 trainings, tags. About 1% of names are traditional-script variants of another firm's name
-(duplicates waiting to be found). Rows go in with multi-row INSERTs, not one ORM object at a time.
+(duplicates waiting to be found).
+
+Rows go in through one connection with Core executemany in large batches, never one ORM object at a time
+(registry/bulk.py: on SQLite that connection alone is set for a bulk load).
 """
 
 from __future__ import annotations
@@ -14,13 +17,13 @@ from datetime import date, datetime, timedelta
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, func, select
 
+from .bulk import advance_sequences, insert_rows, loading
 from .domain.certificates import default_valid_until
 from .domain.text import name_key
 from .domain.uscc import check_character
 from .enums import FounderGroup, Industry, Stage
-from .extensions import db
 from .models import (
     Certification,
     Enterprise,
@@ -41,7 +44,6 @@ from .models import (
     training_participants,
 )
 
-CHUNK = 5000
 CORES = "鑫源宏达恒信瑞丰金禾绿野蟹乡稻香红滩辽河新港华盛兴农汇通博远智联天合北辰禾丰润泽盛景海晟鼎新安泰众诚达远康宁凯瑞嘉禾永丰东方利民昊天长青佳和锦程宇航星河晨光沃土"
 TRADES = [
     "农业科技",
@@ -103,14 +105,13 @@ def _uscc(serial: int) -> str:
     return first17 + check_character(first17)
 
 
-def _insert(model_or_table, rows: list[dict]) -> None:
-    table = getattr(model_or_table, "__table__", model_or_table)
-    for start in range(0, len(rows), CHUNK):
-        db.session.execute(insert(table), rows[start : start + CHUNK])
-
-
 def generate(enterprises: int, seed: int = 2026, echo=print) -> dict[str, int]:
     """Add ``enterprises`` synthetic firms with their related records; returns the counts added."""
+    with loading() as connection:
+        return _generate(connection, enterprises, seed, echo)
+
+
+def _generate(connection: Connection, enterprises: int, seed: int, echo) -> dict[str, int]:
     rng = random.Random(seed)
     now = datetime(2026, 1, 1)
     stamp = {"created_at": now, "updated_at": now, "version": 1}
@@ -118,13 +119,16 @@ def generate(enterprises: int, seed: int = 2026, echo=print) -> dict[str, int]:
     counts: dict[str, int] = {}
     started = time.perf_counter()
 
-    towns = list(db.session.scalars(select(Town.id)))
+    towns = list(connection.scalars(select(Town.id)))
     if not towns:
-        _insert(Town, [{"code": f"syn{n}", "name": f"合成镇街{n}", **stamp} for n in range(60)])
-        towns = list(db.session.scalars(select(Town.id)))
-    tags = list(db.session.scalars(select(Tag.id)))
+        insert_rows(
+            connection, Town, [{"code": f"syn{n}", "name": f"合成镇街{n}", **stamp} for n in range(60)]
+        )
+        towns = list(connection.scalars(select(Town.id)))
+    tags = list(connection.scalars(select(Tag.id)))
     if not tags:
-        _insert(
+        insert_rows(
+            connection,
             Tag,
             [
                 {"code": c, "name": n, **stamp}
@@ -135,11 +139,12 @@ def generate(enterprises: int, seed: int = 2026, echo=print) -> dict[str, int]:
                 ]
             ],
         )
-        tags = list(db.session.scalars(select(Tag.id)))
+        tags = list(connection.scalars(select(Tag.id)))
 
-    first_id = (db.session.scalar(select(func.max(Enterprise.id))) or 0) + 1
-    offset = db.session.scalar(select(func.count()).select_from(Enterprise)) or 0
+    first_id = (connection.scalar(select(func.max(Enterprise.id))) or 0) + 1
+    offset = connection.scalar(select(func.count()).select_from(Enterprise)) or 0
     rows, groups, tagged = [], [], []
+    keys: dict[str, str] = {}  # name → the registry's duplicate key; names repeat, the key is costly
     industries = Industry.codes()
     for n in range(enterprises):
         firm_id = first_id + n
@@ -150,7 +155,7 @@ def generate(enterprises: int, seed: int = 2026, echo=print) -> dict[str, int]:
             {
                 "id": firm_id,
                 "name": name,
-                "name_key": name_key(name),
+                "name_key": keys.get(name) or keys.setdefault(name, name_key(name)),
                 "uscc": _uscc(offset + n + 1),
                 "legal_form": "company",
                 "town_id": rng.choice(towns),
@@ -168,13 +173,16 @@ def generate(enterprises: int, seed: int = 2026, echo=print) -> dict[str, int]:
         for tag in tags:
             if rng.random() < 0.2:
                 tagged.append({"enterprise_id": firm_id, "tag_id": tag})
-    _insert(Enterprise, rows)
-    _insert(EnterpriseFounderGroup, groups)
-    _insert(enterprise_tags, tagged)
+    insert_rows(connection, Enterprise, rows)
+    insert_rows(connection, EnterpriseFounderGroup, groups)
+    insert_rows(connection, enterprise_tags, tagged)
     # The dated fields' spans, as the write path keeps them: today's values, in force since establishment.
     established = {r["id"]: r["established_on"] for r in rows}
-    _insert(EnterpriseTagSpan, [t | {"valid_from": established[t["enterprise_id"]]} for t in tagged])
-    _insert(
+    insert_rows(
+        connection, EnterpriseTagSpan, [t | {"valid_from": established[t["enterprise_id"]]} for t in tagged]
+    )
+    insert_rows(
+        connection,
         EnterpriseIpSpan,
         [
             {"enterprise_id": r["id"], "value": r["high_value_ip_count"], "valid_from": r["established_on"]}
@@ -185,7 +193,7 @@ def generate(enterprises: int, seed: int = 2026, echo=print) -> dict[str, int]:
     echo(f"  enterprises {len(rows):,} ({time.perf_counter() - started:.1f}s)")
     firm_ids = [r["id"] for r in rows]
 
-    incubator_first = (db.session.scalar(select(func.max(Incubator.id))) or 0) + 1
+    incubator_first = (connection.scalar(select(func.max(Incubator.id))) or 0) + 1
     incubators = [
         {
             "id": incubator_first + n,
@@ -198,7 +206,7 @@ def generate(enterprises: int, seed: int = 2026, echo=print) -> dict[str, int]:
         }
         for n in range(max(1, int(300 * scale)))
     ]
-    _insert(Incubator, incubators)
+    insert_rows(connection, Incubator, incubators)
     tenancies = []
     for firm in rng.sample(firm_ids, min(len(firm_ids), int(30_000 * scale))):
         moved_in = date(2016, 1, 1) + timedelta(days=rng.randrange(3800))
@@ -216,7 +224,7 @@ def generate(enterprises: int, seed: int = 2026, echo=print) -> dict[str, int]:
                 **stamp,
             }
         )
-    _insert(Tenancy, tenancies)
+    insert_rows(connection, Tenancy, tenancies)
     counts["incubators"], counts["tenancies"] = len(incubators), len(tenancies)
 
     certs = []
@@ -247,7 +255,7 @@ def generate(enterprises: int, seed: int = 2026, echo=print) -> dict[str, int]:
                 **stamp,
             }
         )
-    _insert(Certification, certs)
+    insert_rows(connection, Certification, certs)
     counts["certifications"] = len(certs)
     echo(f"  certifications {len(certs):,} ({time.perf_counter() - started:.1f}s)")
 
@@ -264,8 +272,9 @@ def generate(enterprises: int, seed: int = 2026, echo=print) -> dict[str, int]:
                 **stamp,
             }
         )
-    _insert(Outreach, outreach)
-    _insert(
+    insert_rows(connection, Outreach, outreach)
+    insert_rows(
+        connection,
         PledgeLoan,
         [
             {
@@ -283,8 +292,8 @@ def generate(enterprises: int, seed: int = 2026, echo=print) -> dict[str, int]:
     )
     counts["outreach"], counts["pledge_loans"] = int(20_000 * scale), int(10_000 * scale)
 
-    candidate_first = (db.session.scalar(select(func.max(ListingCandidate.id))) or 0) + 1
-    taken = set(db.session.scalars(select(ListingCandidate.enterprise_id)))
+    candidate_first = (connection.scalar(select(func.max(ListingCandidate.id))) or 0) + 1
+    taken = set(connection.scalars(select(ListingCandidate.enterprise_id)))
     candidates, stages = [], []
     order = Stage.codes()
     for n, firm in enumerate(
@@ -311,15 +320,16 @@ def generate(enterprises: int, seed: int = 2026, echo=print) -> dict[str, int]:
             stages.append(
                 {"candidate_id": candidate_first + n, "stage": order[stage], "changed_on": day, **stamp}
             )
-    _insert(ListingCandidate, candidates)
-    _insert(StageChange, stages)
-    _insert(
+    insert_rows(connection, ListingCandidate, candidates)
+    insert_rows(connection, StageChange, stages)
+    insert_rows(
+        connection,
         ListingTierSpan,
         [{"candidate_id": c["id"], "tier": c["tier"], "valid_from": c["entered_on"]} for c in candidates],
     )
     counts["listing_candidates"], counts["stage_changes"] = len(candidates), len(stages)
 
-    training_first = (db.session.scalar(select(func.max(Training.id))) or 0) + 1
+    training_first = (connection.scalar(select(func.max(Training.id))) or 0) + 1
     trainings = [
         {
             "id": training_first + n,
@@ -330,8 +340,9 @@ def generate(enterprises: int, seed: int = 2026, echo=print) -> dict[str, int]:
         }
         for n in range(int(2_000 * scale))
     ]
-    _insert(Training, trainings)
-    _insert(
+    insert_rows(connection, Training, trainings)
+    insert_rows(
+        connection,
         training_participants,
         [
             {"training_id": t["id"], "enterprise_id": firm}
@@ -340,7 +351,7 @@ def generate(enterprises: int, seed: int = 2026, echo=print) -> dict[str, int]:
         ],
     )
     counts["trainings"] = len(trainings)
-    db.session.commit()
+    advance_sequences(connection, Enterprise, Incubator, ListingCandidate, Training)
     echo(f"  done ({time.perf_counter() - started:.1f}s)")
     return counts
 

@@ -1,34 +1,44 @@
-"""``make bench``: the registry at province scale (100,000 firms), measured through the real app.
+"""``make bench``: the registry at province scale (100,000 firms; BENCH_ENTERPRISES=1000000 for a million).
 
-Builds the database once (cached in .bench/), then times each operation through the WSGI app (routing,
-sessions, templates and all) and prints one table: median and p95 in milliseconds and the SQL statements
-each request issued. Runs against PostgreSQL too when REGISTRY_BENCH_DATABASE_URL is set.
+Builds the database once (cached in .bench/), serves it with gunicorn (one sync worker) beside the peer — a
+plain Flask-Admin list over the same database (scripts/peer_admin.py, one worker too) — and times each page
+over HTTP with the same client, the runs interleaved: registry, peer, then the raw SQL of the registry's page
+(its SELECTs replayed on a bare connection, scripts/bench_http.py). Absolute times on a shared 2-core machine
+are noisy; the ratios, taken within one run, are what to judge. Each row is marked against its target.
+Then the throughput of one worker on the list, and the other pages, the exports and the import measured
+in-process. Runs against PostgreSQL when REGISTRY_BENCH_DATABASE_URL is set.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import hashlib
 import os
 import secrets
+import signal
 import statistics
 import sys
-import threading
 import time
-from datetime import date
 from pathlib import Path
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from registry import create_app  # noqa: E402
 from registry.extensions import db  # noqa: E402
+from scripts.bench_http import Client, RawSql, gunicorn, throughput  # noqa: E402
 
 FIRMS = int(os.environ.get("BENCH_ENTERPRISES", "100000"))
-IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+PEER = os.environ.get("BENCH_PEER", "1") != "0"
+OTHER = os.environ.get("BENCH_OTHER", "1") != "0"
 DEEP_PAGE = min(1000, FIRMS // 40)  # page 1000 at 100,000 firms
+MILLION = FIRMS >= 1_000_000
+SCALE = 1.5 if MILLION else 1.0  # at a million firms the list, filter and search targets allow 1.5×
+SUMMARY_MS = 600 if MILLION else 100
+PAGES_PER_SECOND = 100
 
 
 def database_url() -> str:
@@ -58,9 +68,9 @@ def build(app) -> None:
         user = db.session.scalar(select(User).where(User.username == "bench"))
         secret = password_path(str(db.engine.url))
         if user is None:
-            _, password = create_user("bench", ["admin"])
-            secret.write_text(password)
-        elif not secret.exists():  # a database built elsewhere: give the bench user a password we know
+            create_user("bench", ["admin"])
+            user = db.session.scalar(select(User).where(User.username == "bench"))
+        if user.must_change_password or not secret.exists():  # a password we know, in force
             password = secrets.token_urlsafe(16)
             user.set_password(password)
             user.must_change_password = False
@@ -74,232 +84,198 @@ def password_path(url: str) -> Path:
     return ROOT / ".bench" / f"password-{digest}"
 
 
-class RssPeak:
-    """The process's peak resident memory (MB) while the block runs, sampled every 20 ms (Linux)."""
+def pages(app) -> list[dict]:
+    """The measured pages: the registry's path, the peer's, the targets (ms, and ratio to raw SQL)."""
+    from registry.models import Certification, Enterprise, Town
+    from registry.paging import encode_cursor
 
-    def __enter__(self):
-        self.before = self.peak = rss_mb()
-        self._running = True
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def _sample(self):
-        while self._running:
-            self.peak = max(self.peak, rss_mb())
-            time.sleep(0.02)
-
-    def __exit__(self, *exc):
-        self._running = False
-        self._thread.join()
-        self.peak = max(self.peak, rss_mb())
-
-
-def rss_mb() -> float:
-    try:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
-    except OSError:
-        import resource
-
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-class Counter:
-    def __init__(self):
-        self.n = 0
-
-    def __call__(self, *args):
-        self.n += 1
-
-
-def measure(client, counter, path, runs=RUNS):
-    timings, statements = [], []
-    for _ in range(runs):
-        counter.n = 0
-        started = time.perf_counter()
-        response = client.get(path)
-        response.get_data()
-        timings.append((time.perf_counter() - started) * 1000)
-        statements.append(counter.n)
-        assert response.status_code == 200, (path, response.status_code)
-    timings.sort()
-    return statistics.median(timings), timings[max(0, int(len(timings) * 0.95) - 1)], max(statements)
-
-
-def main() -> int:
-    url = database_url()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
-    (ROOT / ".bench").mkdir(exist_ok=True)
-    build(app)
     with app.app_context():
-        password = password_path(str(db.engine.url)).read_text().strip()
-    client = app.test_client()
-    client.post("/login", data={"username": "bench", "password": password})
-    with app.app_context():
-        engine = db.engine
-        from registry.models import Certification, Enterprise
-
         busiest = db.session.execute(
             select(Certification.enterprise_id, func.count())
             .group_by(Certification.enterprise_id)
             .order_by(func.count().desc())
             .limit(1)
         ).first()[0]
-        some_name = db.session.scalar(
+        rare = db.session.scalar(
             select(Enterprise.name)
             .where(Enterprise.id >= min(4242, FIRMS // 2))
             .order_by(Enterprise.id)
             .limit(1)
-        )
-    counter = Counter()
-    event.listen(engine, "before_cursor_execute", counter)
+        )[2:6]
+        town = db.session.execute(select(Town.id, Town.name).order_by(Town.id).limit(1)).one()
+        row = db.session.execute(  # the row before the deep page in name order, as "next" would carry it
+            select(Enterprise.name, Enterprise.id)
+            .where(Enterprise.archived_at.is_(None))
+            .order_by(Enterprise.name, Enterprise.id)
+            .offset((DEEP_PAGE - 1) * 20 - 1)
+            .limit(1)
+        ).one()
+    deep = encode_cursor(row.name, row.id)
+    peer = "/admin/enterprise/"
     year = "preset=custom&start=2021-01-01&end=2021-12-31"
-    seven = "preset=months&year=2021&months=7"
-    operations = [
-        ("enterprise list, first page", "/enterprises/"),
-        (f"enterprise list, page {DEEP_PAGE}", None),
-        ("list, filter town+industry", "/enterprises/?town=5&industry=C"),
-        ("list, filter tag+founder", "/enterprises/?tag=cloud&founder_group=veteran"),
-        ("list, filter cert held", "/enterprises/?certification=high_tech&legal_form=company"),
-        *[
-            (f"list, sorted by {s}", f"/enterprises/?sort={s}")
-            for s in (
-                "name",
-                "-uscc",
-                "established_on",
-                "-employees",
-                "registered_capital_wan",
-                "-high_value_ip_count",
-                "-updated_at",
-            )
-        ],
-        ("quick search, simplified", "/enterprises/?q=" + some_name[2:6]),
-        (
-            "quick search, traditional",
-            "/enterprises/?q="
-            + some_name[2:6].translate(
-                str.maketrans(
-                    "业发东宁达兴汇联华丰润众诚远凯长锦农电医装备能环检测软",
-                    "業發東寧達興匯聯華豐潤眾誠遠凱長錦農電醫裝備能環檢測軟",
-                )
-            ),
+    two = "科技"
+
+    def page(label, path, peer_path=None, ms=None, ratio=None):
+        return {"label": label, "path": path, "peer": peer_path, "ms": ms, "ratio": ratio}
+
+    return [
+        page("list, first page", "/enterprises/", peer, 10 * SCALE, 4),
+        page(
+            f"list, page {DEEP_PAGE}",
+            f"/enterprises/?after={deep}",
+            f"{peer}?page={DEEP_PAGE - 1}",
+            10 * SCALE,
+            4,
         ),
-        ("enterprise detail (busiest)", f"/enterprises/{busiest}"),
-        ("certification list", "/certifications/"),
-        ("outreach list", "/outreach/"),
-        ("pledge-loan list", "/pledge-loans/"),
-        ("listing-candidate list", "/listing-candidates/"),
-        ("trainings list", "/trainings/"),
-        ("summary, a year", f"/reports/?{year}"),
-        ("summary, seven months", f"/reports/?{seven}"),
-        ("summary API, a year", "/api/v1/summary?start=2021-01-01&end=2021-12-31"),
-        ("drill-down page", f"/reports/drill/tech_sme.valid?{year}"),
+        page(
+            "list, filtered by town",
+            f"/enterprises/?town={town.id}",
+            f"{peer}?flt0_2={town.name}",
+            20 * SCALE,
+        ),
+        page(f"search page, {two}", f"/enterprises/?q={two}", f"{peer}?search={two}", 25 * SCALE),
+        page(f"search page, rare {rare}", f"/enterprises/?q={rare}", f"{peer}?search={rare}", 25 * SCALE),
+        page("API list", "/api/v1/enterprises", None, 10 * SCALE),
+        page(f"API search, {two}", f"/api/v1/enterprises?q={two}", None, 15 * SCALE),
+        page(f"API search, rare {rare}", f"/api/v1/enterprises?q={rare}", None, 15 * SCALE),
+        page("summary of a year", f"/reports/?{year}", None, SUMMARY_MS, 1.1),
+        page("firm page (busiest)", f"/enterprises/{busiest}", f"{peer}details/?id={busiest}", 8),
     ]
-    rows = []
-    for label, path in operations:
-        if (
-            path is None
-        ):  # a deep page of 20 rows: the key of the row before it in name order, as "next" would
-            from registry.paging import encode_cursor
 
-            with app.app_context():
-                row = db.session.execute(
-                    select(Enterprise.name, Enterprise.id)
-                    .where(Enterprise.archived_at.is_(None))
-                    .order_by(Enterprise.name, Enterprise.id)
-                    .offset((DEEP_PAGE - 1) * 20 - 1)
-                    .limit(1)
-                ).one()
-            path = "/enterprises/?after=" + encode_cursor(row.name, row.id)
-        median, p95, statements = measure(client, counter, path)
-        rows.append((label, median, p95, statements))
-        print(f"  {label:<34}{median:>9.1f}{p95:>9.1f}{statements:>6}", flush=True)
 
-    # The summary's SQL alone, without the app around it: the year's figures (what the API runs), and those
-    # with the year before's and the chart aggregates (what the page runs).
-    from registry.reports import indicators as ind
-    from registry.reports.periods import resolve
-    from registry.reports.service import chart_data
+def quoted(path: str) -> str:
+    from urllib.parse import quote
 
-    with app.test_request_context():
-        all_ind = ind.all_indicators()
-        period = resolve({"preset": "custom", "start": "2021-01-01", "end": "2021-12-31"})
-        raw, raw_page = [], []
-        for _ in range(RUNS):
-            started = time.perf_counter()
-            ind.values(all_ind, date(2021, 1, 1), date(2021, 12, 31))
-            middle = time.perf_counter()
-            ind.values(all_ind, date(2020, 1, 1), date(2020, 12, 31))
-            chart_data(period)
-            raw.append((middle - started) * 1000)
-            raw_page.append((time.perf_counter() - started) * 1000)
-        raw_median, raw_page_median = statistics.median(raw), statistics.median(raw_page)
+    return quote(path, safe="/?&=%")
 
-    exports = []
-    for fmt in ("csv", "xlsx"):
-        with RssPeak() as memory:
-            started = time.perf_counter()
-            response = client.get(f"/enterprises/export.{fmt}")
-            size = sum(len(chunk) for chunk in response.response)  # streamed, as a server sends it
-            seconds = time.perf_counter() - started
-            response.close()
-        exports.append((fmt, seconds, memory.peak, memory.before, size))
 
-    imported = bench_import(app) if IMPORT_ROWS else None
+def measure_pages(app, url: str, password: str) -> tuple[list[dict], dict]:
+    rows = pages(app)
+    inproc = app.test_client()
+    inproc.post("/login", data={"username": "bench", "password": password})
+    with app.app_context():
+        raw = RawSql(db.engine)
+        for row in rows:
+            row["sql"] = raw.capture(inproc, row["path"])
+    env = {"REGISTRY_DATABASE_URL": url, "REGISTRY_SECRET_KEY": "bench", "PEER_DATABASE_URL": url}
+    with gunicorn("registry:create_app()", env) as port, peer_server(env) as peer_port:
+        registry = Client(port)
+        registry.sign_in("bench", password)
+        peer = Client(peer_port) if peer_port else None
+        for row in rows:  # one untimed fetch each: caches warm alike for all three
+            print(f"  warming {row['label']}", flush=True)
+            registry.get(quoted(row["path"]))
+            if peer and row["peer"]:
+                peer.get(quoted(row["peer"]))
+            raw.time(row["sql"])
+        times = {id(row): ([], [], []) for row in rows}
+        for run in range(RUNS):
+            print(f"  run {run + 1}/{RUNS}", flush=True)
+            for row in rows:
+                ours, theirs, floor = times[id(row)]
+                ours.append(registry.get(quoted(row["path"])))
+                if peer and row["peer"]:
+                    theirs.append(peer.get(quoted(row["peer"])))
+                floor.append(raw.time(row["sql"]))
+        for row in rows:
+            ours, theirs, floor = times[id(row)]
+            row["median"] = statistics.median(ours)
+            row["raw"] = statistics.median(floor)
+            row["peer_median"] = statistics.median(theirs) if theirs else None
+        rate = {"registry": throughput(port, "/enterprises/", registry.cookies)}
+        if peer:
+            rate["peer"] = throughput(peer_port, "/admin/enterprise/", {})
+    raw.close()
+    return rows, rate
+
+
+def peer_server(env):
+    from contextlib import nullcontext
+
+    if not PEER:
+        return nullcontext(None)
+    return gunicorn("scripts.peer_admin:create_app()", env)
+
+
+def verdict(row) -> str:
+    met = row["median"] <= row["ms"] and (row["ratio"] is None or row["median"] / row["raw"] <= row["ratio"])
+    return "met" if met else "NOT MET"
+
+
+def target_text(row) -> str:
+    ratio = f", ≤{row['ratio']:g}× raw" if row["ratio"] else ""
+    return f"≤{row['ms']:g} ms{ratio}"
+
+
+def cell(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns (a Chinese character takes two)."""
+    from unicodedata import east_asian_width
+
+    wide = sum(east_asian_width(c) in "WF" for c in text)
+    return text + " " * max(0, width - len(text) - wide)
+
+
+def print_table(url: str, rows: list[dict], rate: dict) -> None:
+    from scripts.bench_extra import sqlite_version
 
     print()
-    print(f"Database: {url.split('://')[0]}, {FIRMS:,} firms. Times in ms over {RUNS} runs.")
-    print(f"{'operation':<36}{'median':>9}{'p95':>9}{'SQL':>6}")
-    for label, median, p95, statements in rows:
-        print(f"{label:<36}{median:>9.1f}{p95:>9.1f}{statements:>6}")
-    api = next(r for r in rows if r[0] == "summary API, a year")
-    page = next(r for r in rows if r[0] == "summary, a year")
-    print(f"{'summary SQL alone, a year (API)':<36}{raw_median:>9.1f}")
-    print(f"{'  … two years and charts (page)':<36}{raw_page_median:>9.1f}")
-    print(f"{'ratio app / raw SQL, summary API':<36}{api[1] / raw_median:>9.2f}")
-    print(f"{'ratio app / raw SQL, summary page':<36}{page[1] / raw_page_median:>9.2f}")
-    for fmt, seconds, peak, before, size in exports:
-        print(
-            f"{f'export {fmt.upper()}, all firms':<36}{seconds * 1000:>9.0f} ms, "
-            f"peak RSS {peak:.0f} MB (process, {before:.0f} MB before), {size / 1e6:.1f} MB file"
+    database = url.split("://")[0].split("+")[0]
+    version = f" {sqlite_version()}" if database == "sqlite" else ""
+    print(
+        f"Database: {database}{version}, {FIRMS:,} firms. Medians in ms over {RUNS} interleaved runs, over HTTP "
+        "(gunicorn, 1 sync worker each); raw = the page's own SELECTs on a bare connection."
+    )
+    header = (
+        f"{'page':<28}{'registry':>9}{'raw SQL':>9}{'reg/raw':>8}{'SQL':>5}{'peer':>9}{'reg/peer':>9}  target"
+    )
+    print(header)
+    print("-" * (len(header) + 28))
+    for row in rows:
+        peer = (
+            f"{row['peer_median']:>9.1f}{row['median'] / row['peer_median']:>9.2f}"
+            if row["peer_median"]
+            else f"{'—':>9}{'—':>9}"
         )
-    if imported:
         print(
-            f"{f'import {IMPORT_ROWS:,} rows (flask import)':<36}{imported[0]:>9.1f} s, peak RSS {imported[1]:.0f} MB"
+            f"{cell(row['label'], 28)}{row['median']:>9.1f}{row['raw']:>9.1f}{row['median'] / row['raw']:>8.2f}"
+            f"{len(row['sql']):>5}{peer}  {target_text(row):<22}{verdict(row)}"
         )
+    ours = rate["registry"]
+    peer = f"{rate['peer']:>9.0f}{ours / rate['peer']:>9.2f}" if "peer" in rate else f"{'—':>9}{'—':>9}"
+    met = "met" if ours >= PAGES_PER_SECOND else "NOT MET"
+    print(
+        f"{'list pages/s, 1 worker':<28}{ours:>9.0f}{'':>9}{'':>8}{'':>5}{peer}  {f'≥{PAGES_PER_SECOND}/s':<22}{met}"
+    )
+
+
+def main() -> int:
+    faulthandler.register(signal.SIGUSR1)  # kill -USR1 shows where a slow run is
+    from scripts.bench_extra import other_pages
+
+    url = database_url()
+    (ROOT / ".bench").mkdir(exist_ok=True)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
+    build(app)
+    if PEER:
+        ensure_peer_installed()
+    with app.app_context():
+        password = password_path(str(db.engine.url)).read_text().strip()
+    started = time.perf_counter()
+    rows, rate = measure_pages(app, url, password)
+    print_table(url, rows, rate)
+    if OTHER:
+        other_pages(app, password, FIRMS, RUNS)
+    print(f"(measured in {time.perf_counter() - started:.0f} s)")
     return 0
 
 
-def bench_import(app):
-    """IMPORT_ROWS realistic firm rows through ``flask import`` into this database: a copy of it on SQLite
-    (the rows are written and kept), the database itself on PostgreSQL (written, then rolled back)."""
-    import shutil
-    import tempfile
+def ensure_peer_installed() -> None:
+    try:
+        import flask_admin  # noqa: F401
+    except ImportError:
+        import subprocess
 
-    from registry.models import Tag, Town
-    from scripts.bench_import import run_import, write_file
-
-    with app.app_context():
-        towns = list(db.session.scalars(select(Town.name)))
-        tags = list(db.session.scalars(select(Tag.code))) or [""]
-        url = str(db.engine.url.render_as_string(hide_password=False))
-        path = db.engine.url.database
-        if url.startswith("sqlite"):
-            db.session.remove()
-            with db.engine.connect() as connection:  # fold the WAL into the file we copy
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    with tempfile.TemporaryDirectory(prefix="registry-bench-") as tmp:
-        folder = Path(tmp)
-        file = write_file(folder, "csv", towns, tags)
-        if url.startswith("sqlite"):
-            copy = folder / "copy.sqlite3"
-            shutil.copyfile(path, copy)
-            seconds, peak, summary = run_import(copy, file)
-        else:
-            seconds, peak, summary = run_import(url, file, dry_run=True)
-    assert f"{IMPORT_ROWS} to create" in summary, summary
-    return seconds, peak
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[peer]"], check=True)
 
 
 if __name__ == "__main__":

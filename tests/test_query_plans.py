@@ -31,6 +31,8 @@ BIG = (
     "enterprise_tags",
     "enterprise_founder_groups",
 )
+# Read whole once per statement at most (a membership list), never again for each row of another table.
+SPANS = ("enterprise_ip_spans", "enterprise_tag_spans", "listing_tier_spans")
 YEAR = "preset=custom&start=2021-01-01&end=2021-12-31"
 
 
@@ -80,7 +82,10 @@ def full_scans(app, statements) -> list[str]:
                 continue  # the bounded count and facets: they stop after COUNT_LIMIT + 1 rows
 
             prefix = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
-            plan = [row[-1] for row in connection.exec_driver_sql(prefix + statement, parameters)]
+            rows = connection.exec_driver_sql(prefix + statement, parameters).all()
+            plan = [row[-1] for row in rows]
+            if not postgres:
+                found += [f"{step}  ←  {flat[:300]}" for step in correlated_span_scans(rows)]
             for step in plan:
                 table = (
                     re.search(r"Seq Scan on (\w+)", step)
@@ -89,6 +94,22 @@ def full_scans(app, statements) -> list[str]:
                 )
                 if table and table.group(1) in BIG:
                     found.append(f"{step.strip()}  ←  {flat[:300]}")
+    return found
+
+
+def correlated_span_scans(rows) -> list[str]:
+    """SQLite plan steps that scan a spans table inside a correlated subquery (a scan per outer row)."""
+    steps = {row[0]: (row[1], row[-1]) for row in rows}
+    found = []
+    for parent, detail in steps.values():
+        table = re.fullmatch(r"\s*SCAN (\w+)(?: AS \w+)?\s*", detail)
+        if not table or table.group(1) not in SPANS:
+            continue
+        while parent in steps:
+            parent, above = steps[parent]
+            if above.startswith("CORRELATED"):
+                found.append(f"{detail.strip()} in {above}")
+                break
     return found
 
 

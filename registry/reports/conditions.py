@@ -92,11 +92,16 @@ def tag_holders_on(tag_id, day):
 def high_value_ip_on(enterprise_id_column, day):
     """SQL: the firm ``enterprise_id_column`` points to holds high-value IP (a count > 0 in force) on ``day``
     (a date, or a date column such as an outreach's ``held_on``) — read as membership of the firms whose
-    positive count was in force then, from the spans' index, not a probe per record."""
-    return enterprise_id_column.in_(
-        select(EnterpriseIpSpan.enterprise_id).where(
-            EnterpriseIpSpan.value > 0, spans.in_force(EnterpriseIpSpan, day)
-        )
+    positive count was in force then, from the spans' index, not a probe per record. When ``day`` is a
+    column of the outer row that list would depend on the row and be rebuilt for each (a scan of every span
+    per record), so then the firm's own spans are probed by their (enterprise_id, valid_from) index."""
+    in_force = and_(EnterpriseIpSpan.value > 0, spans.in_force(EnterpriseIpSpan, day))
+    if isinstance(day, date):
+        return enterprise_id_column.in_(select(EnterpriseIpSpan.enterprise_id).where(in_force))
+    return (
+        select(EnterpriseIpSpan.id)
+        .where(EnterpriseIpSpan.enterprise_id == enterprise_id_column, in_force)
+        .exists()
     )
 
 
