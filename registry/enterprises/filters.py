@@ -50,7 +50,8 @@ USCC_CHARACTERS = re.compile(r"[0-9A-Z]+")
 def search(query, q: str):
     """Firms whose name contains ``q`` (width, script and punctuation folded) or whose USCC starts with it.
 
-    Three characters or more are looked up by trigram (models/search.py); shorter text reads the names.
+    Three characters or more are looked up by trigram (models/search.py); shorter text reads the names
+    within a bound (:func:`name_contains`).
     """
     key = name_key(q)
     code = normalise_uscc(q)
@@ -58,19 +59,49 @@ def search(query, q: str):
     if USCC_CHARACTERS.fullmatch(code):  # a key range, so the unique index on uscc answers it
         conditions.append(and_(Enterprise.uscc >= code, Enterprise.uscc < code[:-1] + chr(ord(code[-1]) + 1)))
     if key:
-        conditions.append(name_contains(key))
+        conditions.append(name_contains(key, within=query))
     return query.where(or_(*conditions)) if conditions else query.where(false())
 
 
-def name_contains(key: str):
-    """SQL: the firm's duplicate key contains ``key`` (already folded by :func:`name_key`)."""
-    if len(key) >= MIN_TRIGRAM and db.session.get_bind().dialect.name == "sqlite":
-        fts = table(FTS_TABLE, column("rowid"), column(FTS_TABLE))
-        matches = select(fts.c.rowid).where(fts.c[FTS_TABLE].op("MATCH")(fts_match(key)))
-        return Enterprise.id.in_(matches)
-    # PostgreSQL's trigram index answers LIKE '%…%' itself; both read every name for shorter text, once,
-    # as a set of ids (not row by row along the name index, which costs the whole index for few matches).
-    return Enterprise.id.in_(select(Enterprise.id).where(Enterprise.name_key.contains(key, autoescape=True)))
+SHORT_SET = 1000  # a term too short for trigrams: at most this many matching ids are gathered
+
+
+def name_contains(key: str, within=None):
+    """SQL: the firm's duplicate key contains ``key`` (already folded by :func:`name_key`).
+
+    A key shorter than a trigram has no index to look it up, so ``within`` (the rows the user may see)
+    is first read for at most SHORT_SET + 1 matching ids, one statement that stops early:
+
+    - a rare term (SHORT_SET ids or fewer, found by reading the names once) becomes that id set, which
+      the page, its count and its facets look up by primary key and sort, however rare the term;
+    - a common term (more ids than that, found within the first names read) stays a plain condition on
+      the name, which the list's own order walks and which stops after a page of matches.
+
+    Either way the condition selects exactly the firms whose name contains ``key``.
+    """
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    # Keys are case-folded on both sides, so SQLite's instr() (a plain byte search, a third cheaper than
+    # its LIKE) finds what LIKE does.
+    contains = (
+        func.instr(Enterprise.name_key, key) > 0
+        if sqlite
+        else Enterprise.name_key.contains(key, autoescape=True)
+    )
+    if len(key) >= MIN_TRIGRAM:
+        if sqlite:
+            fts = table(FTS_TABLE, column("rowid"), column(FTS_TABLE))
+            matches = select(fts.c.rowid).where(fts.c[FTS_TABLE].op("MATCH")(fts_match(key)))
+            return Enterprise.id.in_(matches)
+        # PostgreSQL's trigram index answers LIKE '%…%' itself.
+        return Enterprise.id.in_(select(Enterprise.id).where(contains))
+    if within is None:
+        return contains
+    ids = db.session.scalars(
+        within.with_only_columns(Enterprise.id).where(contains).order_by(None).limit(SHORT_SET + 1)
+    ).all()
+    if len(ids) <= SHORT_SET:
+        return Enterprise.id.in_(sorted({i for i in ids if i is not None}))  # (outreach to a town: no firm)
+    return contains
 
 
 def holders(kind_code: str, on: date | None = None):
