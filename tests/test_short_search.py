@@ -93,10 +93,14 @@ def token(runner):
     return issue
 
 
-@pytest.fixture(params=[3, 1000], ids=["few-gathered", "default"])
+@pytest.fixture(
+    params=[(3, 1), (3, 10**6), (1000, 101)], ids=["walk-the-order", "every-match", "default-bounds"]
+)
 def short_set(request, monkeypatch):
-    """Both ways of reading a short term: with a bound of 3 every term but the rarest is "common"."""
-    monkeypatch.setattr(filters, "SHORT_SET", request.param)
+    """Every way of reading a short term: with at most 3 ids gathered every term but the rarest is common,
+    then either found early in the list's order (the walk) or not (every matching id, sorted)."""
+    monkeypatch.setattr(filters, "SHORT_SET", request.param[0])
+    monkeypatch.setattr(filters, "SHORT_EARLY", request.param[1])
     return request.param
 
 
@@ -163,7 +167,5 @@ def test_a_short_search_costs_the_statements_of_any_page(app, client, auth, regi
     with count_statements() as searched:
         client.get(f"/enterprises/?q={quote(term)}&size=20")
     assert searched.count == plain.count + 1
-    gathered = [
-        s for s in searched.statements if "name_key" in s and s.lstrip().startswith("SELECT enterprises.id")
-    ]
-    assert len(gathered) == 1 and "LIMIT" in gathered[0]
+    gathered = [s for s in searched.statements if "AS part" in s]
+    assert len(gathered) == 1 and "name_key" in gathered[0] and gathered[0].count("LIMIT") == 2

@@ -64,20 +64,25 @@ def search(query, q: str):
 
 
 SHORT_SET = 1000  # a term too short for trigrams: at most this many matching ids are gathered
+SHORT_PROBE = 2000  # and the list's first rows (by name) read to see whether matches come early
+SHORT_EARLY = 101  # matches among them that let the list's order find the largest page (100 + 1) within them
 
 
 def name_contains(key: str, within=None):
     """SQL: the firm's duplicate key contains ``key`` (already folded by :func:`name_key`).
 
-    A key shorter than a trigram has no index to look it up, so ``within`` (the rows the user may see)
-    is first read for at most SHORT_SET + 1 matching ids, one statement that stops early:
+    A key shorter than a trigram has no index to look it up. ``within`` (the rows the user may see) is
+    first read in one statement, both parts of which stop early: at most SHORT_SET + 1 matching ids, and
+    the matches among the first SHORT_PROBE rows in name order.
 
-    - a rare term (SHORT_SET ids or fewer, found by reading the names once) becomes that id set, which
-      the page, its count and its facets look up by primary key and sort, however rare the term;
-    - a common term (more ids than that, found within the first names read) stays a plain condition on
-      the name, which the list's own order walks and which stops after a page of matches.
+    - A rare term (SHORT_SET ids or fewer, found by reading the names once) becomes that id set, which
+      the page, its count and its facets look up by primary key and sort.
+    - A common term whose matches come early in the list's order stays a plain condition on the name:
+      the list's order is walked and stops after a page of matches.
+    - A common term whose matches come late (a town's name, most firms of which sort after the others)
+      is read as every matching id, sorted: walking the list's order would read most of it first.
 
-    Either way the condition selects exactly the firms whose name contains ``key``.
+    Every way selects exactly the firms whose name contains ``key``.
     """
     sqlite = db.session.get_bind().dialect.name == "sqlite"
     # Keys are case-folded on both sides, so SQLite's instr() (a plain byte search, a third cheaper than
@@ -87,21 +92,40 @@ def name_contains(key: str, within=None):
         if sqlite
         else Enterprise.name_key.contains(key, autoescape=True)
     )
+    every_match = Enterprise.id.in_(select(Enterprise.id).where(contains))
     if len(key) >= MIN_TRIGRAM:
         if sqlite:
             fts = table(FTS_TABLE, column("rowid"), column(FTS_TABLE))
             matches = select(fts.c.rowid).where(fts.c[FTS_TABLE].op("MATCH")(fts_match(key)))
             return Enterprise.id.in_(matches)
-        # PostgreSQL's trigram index answers LIKE '%…%' itself.
-        return Enterprise.id.in_(select(Enterprise.id).where(contains))
+        return every_match  # PostgreSQL's trigram index answers LIKE '%…%' itself
     if within is None:
         return contains
-    ids = db.session.scalars(
-        within.with_only_columns(Enterprise.id).where(contains).order_by(None).limit(SHORT_SET + 1)
+    gathered = within.with_only_columns(Enterprise.id).where(contains).order_by(None).limit(SHORT_SET + 1)
+    first = (
+        within.with_only_columns(Enterprise.name_key)
+        .order_by(Enterprise.name, Enterprise.id)
+        .limit(SHORT_PROBE)
+        .subquery()
+    )
+    first_key = first.c.name_key
+    early = (
+        select(func.count())
+        .select_from(first)
+        .where(func.instr(first_key, key) > 0 if sqlite else first_key.contains(key, autoescape=True))
+    )
+    gathered = gathered.subquery()
+    rows = db.session.execute(
+        union_all(
+            select(literal(0).label("part"), gathered.c.id.label("value")),
+            select(literal(1), early.scalar_subquery()),
+        )
     ).all()
-    if len(ids) <= SHORT_SET:
-        return Enterprise.id.in_(sorted({i for i in ids if i is not None}))  # (outreach to a town: no firm)
-    return contains
+    ids = {value for part, value in rows if part == 0 and value is not None}  # (outreach: no firm)
+    hits = sum(value for part, value in rows if part == 1)
+    if sum(1 for part, _value in rows if part == 0) <= SHORT_SET:
+        return Enterprise.id.in_(sorted(ids))
+    return contains if hits >= SHORT_EARLY else every_match
 
 
 def holders(kind_code: str, on: date | None = None):
