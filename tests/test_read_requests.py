@@ -49,18 +49,21 @@ def get_routes(app):
     return [rule for rule in routes(app) if RULES[rule.endpoint][0] == "GET"]
 
 
-def recent_token(runner, app, username: str) -> str:
-    """A token of ``username`` noted as used just now, so no request of the walk is due to note it."""
+def recent_token(runner, app, monkeypatch, username: str) -> str:
+    """A token of ``username`` noted as used just now, with the clock stopped there, so no request of the
+    walk is due to note it however long the walk takes."""
     result = runner.invoke(args=["users", "token", username])
     assert result.exit_code == 0, result.output
+    now = utcnow()
+    monkeypatch.setattr(token_use, "clock", lambda: now)
     with app.app_context():
-        db.session.execute(db.update(ApiToken).values(last_used_at=utcnow()))
+        db.session.execute(db.update(ApiToken).values(last_used_at=now))
         db.session.commit()
     return result.output.strip().splitlines()[-1]
 
 
 @pytest.mark.parametrize("role", [ADMIN, MGR])
-def test_no_get_page_or_api_read_writes_anything(app, client, runner, world, writes, role):  # noqa: F811
+def test_no_get_page_or_api_read_writes_anything(app, client, runner, world, writes, monkeypatch, role):  # noqa: F811
     with app.app_context():
         make_user("walker", [role], incubator_ids=[world["mine"]] if role == MGR else [])
         # A firm in the manager's own incubator, so their lists and pages have rows to show.
@@ -69,7 +72,7 @@ def test_no_get_page_or_api_read_writes_anything(app, client, runner, world, wri
         )
         db.session.commit()
     client.post("/login", data={"username": "walker", "password": PASSWORDS["walker"]})
-    token = recent_token(runner, app, "walker")
+    token = recent_token(runner, app, monkeypatch, "walker")
     writes.writes.clear()
     writes.begins.clear()
     walked = []
