@@ -17,6 +17,7 @@ from flask_migrate import upgrade
 from sqlalchemy import delete, text
 
 from registry import create_app
+from registry.auth import token_use
 from registry.extensions import db
 from registry.models import CertificationKind
 
@@ -80,6 +81,7 @@ def app(tmp_path_factory):
 def _clean_database(request):
     """Empty every table after a test that used the app (seeded certification kinds stay)."""
     yield
+    token_use.forget()  # token ids start again in the next test's empty tables
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")

@@ -15,6 +15,8 @@ from registry.synth import generate
 from .factories import names_on
 
 BUDGET = 8  # statements per page, sign-in included (SQLite counts its BEGIN as one)
+# A term shorter than a trigram first reads at most SHORT_SET matching ids (enterprises/filters.py).
+SHORT_TERM_BUDGET = BUDGET + 1
 SORTS = ["name", "-uscc", "established_on", "-employees", "registered_capital_wan", "-high_value_ip_count"]
 
 
@@ -27,6 +29,7 @@ def province(app):
             "town": db.session.scalar(select(Town.id).order_by(Town.id)),
             "tag": db.session.scalar(select(Tag.code).order_by(Tag.code)),
             "q": db.session.scalar(select(Enterprise.name).order_by(Enterprise.id))[2:5],
+            "q2": db.session.scalar(select(Enterprise.name).order_by(Enterprise.id))[2:4],
         }
 
 
@@ -43,6 +46,7 @@ FILTERS = [
     "certification=high_tech",
     "legal_form=company&certification=tech_sme",
     "q={q}",
+    "q={q2}",
     "archived=all",
 ]
 
@@ -60,7 +64,7 @@ def test_every_page_within_the_budget_and_deep_pages_cost_the_first(
             page = client.get(url).get_data(as_text=True)
         counts.append(counter.count)
         url = next_link(page)
-    assert max(counts) <= BUDGET, counts
+    assert max(counts) <= (SHORT_TERM_BUDGET if "{q2}" in filters else BUDGET), counts
     assert len(set(counts)) == 1, counts  # the first page costs what the next ones do
 
 

@@ -47,7 +47,14 @@ def registry(app):
             select(Enterprise.name, Enterprise.id).order_by(Enterprise.name, Enterprise.id).offset(100)
         ).first()
         name_part = row.name[2:5]
-        return {"town": town, "tag": tag, "cursor": encode_cursor(row.name, row.id), "q": name_part}
+        return {
+            "town": town,
+            "tag": tag,
+            "cursor": encode_cursor(row.name, row.id),
+            "q": name_part,
+            "q2": row.name[2:4],  # two characters: no trigram, a bounded read of the names
+            "q2_rare": row.name[-6:-4],
+        }
 
 
 def statements_of(client, app, path: str) -> list[tuple[str, object]]:
@@ -122,6 +129,9 @@ LIST_PAGES = [
     "/enterprises/?certification=high_tech",
     "/enterprises/?certification=tech_sme&legal_form=company&sort=-employees",
     "/enterprises/?q={q}",
+    "/enterprises/?q={q2}",
+    "/enterprises/?q={q2_rare}&sort=-employees",
+    "/enterprises/?q={q2}&town={town}",
     *[
         f"/enterprises/?sort={key}"
         for key in (

@@ -5,19 +5,18 @@ from __future__ import annotations
 import json
 import re
 
-from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
+from flask import Blueprint, abort, after_this_request, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import update
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .. import list_engine, permissions
-from ..auth.services import user_for_token
+from ..auth import token_use
+from ..auth.services import TokenSignIn, token_sign_in
 from ..enterprises.services import PossibleDuplicate
 from ..exports import csv_response
 from ..extensions import csrf, db
 from ..listing.services import add_stage
-from ..models import ApiToken, utcnow
 from ..records import fields as f
 from ..records import writer
 from ..records.errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationFailed
@@ -42,11 +41,11 @@ def _authenticate():
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _sep, token = header.partition(" ")
-        user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
-        if user is None:
+        signed_in = token_sign_in(token.strip()) if scheme.lower() == "bearer" else None
+        if signed_in is None:
             return error(401, _("API令牌无效或已撤销"))
-        g.api_user = user
-        _note_token_use(token.strip())
+        g.api_user = signed_in.user
+        _note_token_use(signed_in)
         return _contributor_gate()
     if not current_user.is_authenticated:
         return error(401, _("需要登录或提供API令牌（Authorization: Bearer …）"))
@@ -65,19 +64,12 @@ def _contributor_gate():
     return None
 
 
-def _note_token_use(token: str) -> None:
-    """Record the token's last use, at most once a minute (a plain UPDATE, outside any record's version)."""
-    now = utcnow()
-    with db.engine.begin() as connection:
-        connection.execute(
-            update(ApiToken)
-            .where(ApiToken.token_hash == ApiToken.hash(token))
-            .where(
-                (ApiToken.last_used_at.is_(None))
-                | (ApiToken.last_used_at < now.replace(second=0, microsecond=0))
-            )
-            .values(last_used_at=now)
-        )
+def _note_token_use(signed_in: TokenSignIn) -> None:
+    """Record the token's use after the response, at most once a minute (auth/token_use.py)."""
+    now = token_use.clock()
+    if token_use.due(signed_in.token_id, signed_in.last_used_at, now):
+        engine = db.engine
+        after_this_request(lambda response: token_use.record_after(response, engine, signed_in.token_id, now))
 
 
 def user():
