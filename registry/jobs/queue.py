@@ -59,6 +59,7 @@ class Queue:
         self._consumer: threading.Thread | None = None
         self._consumer_pid = 0
         self._lock = threading.Lock()
+        self._stop = threading.Event()
 
         @self.huey.task(name="registry.run_job")
         def run_job(job_id: int) -> None:
@@ -91,9 +92,16 @@ class Queue:
             self._consumer_pid = os.getpid()
             self._consumer.start()
 
+    def stop_consumer(self) -> None:
+        """Stop this process's consumer thread after the job it is running (tests)."""
+        self._stop.set()
+        if self._consumer is not None:
+            self._consumer.join(timeout=30)
+        self._consumer, self._stop = None, threading.Event()
+
     def _consume(self) -> None:
         """Huey's own consumer loop, in a thread: move due scheduled tasks to the queue, run the next one."""
-        stop = threading.Event()
+        stop = self._stop
         while not stop.is_set():
             try:
                 for task in self.huey.read_schedule():

@@ -146,7 +146,9 @@ def run(job_id: int) -> None:
         progress.stop()
     now = utcnow()
     keep = kind.keep_seconds or setting("JOBS_KEEP_SECONDS", 24 * 3600)
-    values = dict(outcome, finished_at=now, heartbeat_at=now, phase=None, done=progress.done)
+    values = dict(
+        outcome, finished_at=now, heartbeat_at=now, phase=None, done=progress.done, total=progress.total
+    )
     if outcome["state"] == "done":
         values |= {
             "result_path": progress.result_path,
