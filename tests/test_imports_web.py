@@ -198,7 +198,7 @@ def test_a_kept_upload_is_readable_by_its_owner_only(client, auth, app, tmp_path
     finally:
         os.umask(old_mask)
     kept = list((tmp_path / "imports").iterdir())
-    assert {path.suffix for path in kept} == {".bin", ".json"}
+    assert {path.suffix for path in kept} == {".bin", ".json", ".xlsx"}  # .xlsx: the error workbook
     assert stat.S_IMODE((tmp_path / "imports").stat().st_mode) == 0o700
     assert {path.name: stat.S_IMODE(path.stat().st_mode) for path in kept} == {
         path.name: 0o600 for path in kept

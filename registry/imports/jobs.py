@@ -71,6 +71,8 @@ def run_preview(job, progress) -> None:
     result = run.preview(_progress_of(progress))
     progress.set("saving")
     store.save_errors(token, result.errors)
+    if result.errors:  # the error workbook reads the file again: done here, not in a request
+        store.save_error_report(token, run.error_report(result.errors))
     progress.keep_object(
         {"result": result, "token": token, "headers": run.headers, "columns": run.mapping.columns}
     )

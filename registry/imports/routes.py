@@ -256,6 +256,10 @@ def confirm(token: str):
 def errors(token: str):
     """The rows in error as uploaded, with their reasons: the reasons are those the last validation of the
     upload kept (a file of 200,000 rows takes most of a minute to validate again)."""
+    kept = store.load_error_report(token)  # made by the preview's job
+    if kept is not None:
+        _content, facts = _stored(token)
+        return _error_workbook(kept, facts["filename"])
     try:
         run = _kept_run(token)
         found = store.load_errors(token)
@@ -265,10 +269,14 @@ def errors(token: str):
         report = run.error_report(found)
     except (FileError, InputError) as error:
         return _refused(error.message)
+    return _error_workbook(report, run.filename)
+
+
+def _error_workbook(report: bytes, filename: str):
     return send_file(
         io.BytesIO(report),
         as_attachment=True,
-        download_name=_("导入错误_%(name)s.xlsx", name=run.filename.rsplit(".", 1)[0]),
+        download_name=_("导入错误_%(name)s.xlsx", name=filename.rsplit(".", 1)[0]),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
