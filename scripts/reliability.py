@@ -272,7 +272,7 @@ def kill_during_import(base: str, server: subprocess.Popen, database: Path, pass
     commit_job = job_of(answer.url)
     # The import is now writing inside its one transaction: kill the worker process running it.
     running = wait_for(opener, base, commit_job, lambda s: s["state"] == "running" and s["done"] > 0, 300)
-    killed = busy_workers(server.pid)
+    killed = [job_worker(database, commit_job)]
     for worker in killed:
         os.kill(worker, signal.SIGKILL)
     started = time.perf_counter()
@@ -313,18 +313,14 @@ def wait_for(opener, base: str, job: int, test, seconds: float) -> dict:
     sys.exit(f"job {job} did not get there in {seconds} s: {status}")
 
 
-def busy_workers(master: int) -> list[int]:
-    """The gunicorn workers using the CPU right now (the one running the import)."""
-    children = [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
-
-    def cpu(pid):
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])
-
-    first = {pid: cpu(pid) for pid in children}
-    time.sleep(0.5)
-    busy = [pid for pid in children if cpu(pid) - first[pid] > 10]
-    return busy or children
+def job_worker(database: Path, job: int) -> int:
+    """The process running the job, as its row says (host:pid); on SQLite the jobs table has a file of its own."""
+    connection = sqlite3.connect(database.with_name(database.stem + "-jobs.sqlite3"), timeout=30)
+    try:
+        worker = connection.execute("SELECT worker FROM jobs WHERE id = ?", (job,)).fetchone()[0]
+    finally:
+        connection.close()
+    return int(worker.rsplit(":", 1)[1])
 
 
 def count(database: Path) -> int:

@@ -8,8 +8,10 @@ nothing and a cancel request is seen within a second or so (at the work's next p
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import secrets
+import socket
 import threading
 from datetime import timedelta
 
@@ -180,7 +182,13 @@ def _claim(job_id: int) -> Job | None:
             claimed = jobs.execute(
                 update(Job)
                 .where(Job.id == job_id, Job.state == "queued")
-                .values(state="running", started_at=now, heartbeat_at=now, phase="reading")
+                .values(
+                    state="running",
+                    started_at=now,
+                    heartbeat_at=now,
+                    phase="reading",
+                    worker=f"{socket.gethostname()}:{os.getpid()}"[:80],
+                )
             )
             if claimed.rowcount != 1:
                 return None
