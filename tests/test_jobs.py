@@ -80,7 +80,8 @@ def test_an_upload_answers_with_the_job_page_which_shows_the_preview_when_done(c
 
 
 def test_the_commit_is_a_job_and_its_page_shows_what_was_written(client, clerk, app):
-    page = client.get(f"/jobs/{_job_id(_upload(client, xlsx(_rows(3))))}").get_data(as_text=True)
+    preview = _job_id(_upload(client, xlsx(_rows(3))))
+    page = client.get(f"/jobs/{preview}").get_data(as_text=True)
     token = re.search(r"/imports/([\w-]+)/confirm", page).group(1)
     commit = _job_id(client.post(f"/imports/{token}/confirm", data={"token": token}))
     done = client.get(f"/jobs/{commit}").get_data(as_text=True)
@@ -88,6 +89,8 @@ def test_the_commit_is_a_job_and_its_page_shows_what_was_written(client, clerk, 
     with app.app_context():
         assert count(Enterprise) == 3
         assert _job(app, commit).kind == "import_commit" and _job(app, commit).state == "done"
+    again = client.get(f"/jobs/{preview}").get_data(as_text=True)  # the preview, kept: no second confirm
+    assert "不能再次确认" in again and "/confirm" not in again
 
 
 def test_another_user_can_neither_see_nor_cancel_nor_fetch_my_job(client, clerk, app, auth):
