@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CLIENTS, WRITES, SHARED = 20, 50, 5
-IMPORT_ROWS = 20000
+IMPORT_ROWS = 6000
 
 
 def free_port() -> int:
@@ -258,7 +258,7 @@ def kill_during_import(base: str, server: subprocess.Popen, database: Path, pass
         timeout=60,
     )
     preview_job = job_of(answer.url)
-    wait_for(opener, base, preview_job, lambda s: s["finished"], 300)
+    wait_for(opener, base, preview_job, lambda s: s["finished"], 900)
     preview = opener.open(f"{base}/jobs/{preview_job}").read().decode()
     found = re.search(r"/imports/([\w-]+)/confirm", preview)
     if found is None:  # the preview refused the file: say why instead of failing later
