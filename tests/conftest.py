@@ -74,6 +74,7 @@ def app(tmp_path_factory):
     with app.app_context():
         upgrade()
     yield app
+    jobs_db.engine(app).dispose()
     with app.app_context():
         db.engine.dispose()
 

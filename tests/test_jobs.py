@@ -216,6 +216,7 @@ def worker_app(app, tmp_path):
     )
     yield other
     queue(other).stop_consumer()
+    jobs_db.engine(other).dispose()
     with other.app_context():
         db.engine.dispose()
 
