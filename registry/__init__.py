@@ -89,6 +89,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(audit_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(imports_bp)
+    from .jobs import init_app as init_jobs
+
+    init_jobs(app)
     from .menu import build as nav_menu
 
     app.jinja_env.globals["nav_menu"] = nav_menu

@@ -67,15 +67,21 @@ def _xlsx_value(value):
     return escape_cell(value)
 
 
-def xlsx_response(filename: str, columns: list[Column], rows: Iterable, sheet: str = "Sheet1") -> Response:
-    """Write rows with openpyxl's write-only workbook (memory stays flat) and send the file."""
+def write_xlsx(out, columns: list[Column], rows: Iterable, sheet: str = "Sheet1") -> None:
+    """Write rows to ``out`` with openpyxl's write-only workbook (memory stays flat)."""
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet[:31])
     worksheet.append([str(header) for header, _get in columns])
     for row in rows:
         worksheet.append([_xlsx_value(get(row)) for _header, get in columns])
+    workbook.save(out)
+
+
+def xlsx_response(filename: str, columns: list[Column], rows: Iterable, sheet: str = "Sheet1") -> Response:
+    """The rows as an XLSX download (a list too long to write inside a request is exported as a job:
+    web/record_pages.py, jobs/exports.py)."""
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 — send_file closes it
-    workbook.save(spool)
+    write_xlsx(spool, columns, rows, sheet)
     spool.seek(0)
     response = send_file(
         spool,

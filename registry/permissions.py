@@ -46,7 +46,7 @@ def reads_registry(user_or_roles) -> bool:
 
 # What a contributor may open: signing in and out, their password, the language, the report workspace's
 # pages and the report API (whose services check each section and figure); everything else answers 403.
-CONTRIBUTOR_BLUEPRINTS = frozenset({"auth", "i18n", "report_workspace"})
+CONTRIBUTOR_BLUEPRINTS = frozenset({"auth", "i18n", "report_workspace", "jobs"})  # jobs: their own only
 CONTRIBUTOR_ENDPOINTS = frozenset({"static", "bootstrap.static", "api.openapi"})
 
 

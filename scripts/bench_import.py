@@ -1,6 +1,7 @@
 """Time the bulk import: 100,000 enterprise rows validated and written through ``flask import``.
 
     make bench-import          # BENCH_IMPORT_ROWS (default 100000), BENCH_IMPORT_FORMATS (default "csv xlsx")
+                               # BENCH_IMPORT_JOBS=0 skips the web import's jobs (scripts/bench_jobs.py)
 
 Each run imports a realistic file (every column filled, one firm in ten named in traditional script, some
 USCCs in full-width digits) into a fresh copy of a migrated database that holds the towns and tags,
@@ -25,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
 FORMATS = os.environ.get("BENCH_IMPORT_FORMATS", "csv xlsx").split()
@@ -179,7 +181,11 @@ def main() -> int:
                 if "0 rows in error" not in summary:
                     print("   ", summary)
                 database.unlink()
-    print("(peak MB: the importing process's maximum resident set size, Python and SQLite together)")
+        print("(peak MB: the importing process's maximum resident set size, Python and SQLite together)")
+        if os.environ.get("BENCH_IMPORT_JOBS", "1") != "0":  # the web import's jobs (scripts/bench_jobs.py)
+            from bench_jobs import bench
+
+            bench(empty, write_file(folder, "csv", *names_in(empty)), folder)
     return 0
 
 

@@ -3,8 +3,9 @@
 Starts the app under gunicorn with 4 workers on a fresh SQLite database on 127.0.0.1, then:
 1. 20 concurrent clients each make 50 optimistic-locked writes (PATCH with the version they read) to the
    same few records. Every write must end committed (200, and in the change log) or refused (409).
-2. Starts an import through the web pages and kills the worker doing it with SIGKILL; the database must be
-   exactly as before the import.
+2. Starts an import through the web pages (its preview and its commit are jobs, run by the workers' consumer
+   threads on the SQLite queue) and kills the worker running the commit with SIGKILL; the database must be
+   exactly as before the import, and the job's page must say it failed (its heartbeat stopped), not "running".
 Prints the figures; exits non-zero when any 5xx, lost write or half-written import is seen.
 """
 
@@ -78,6 +79,10 @@ def main() -> int:
     env = os.environ | {
         "REGISTRY_DATABASE_URL": f"sqlite:///{database}",
         "REGISTRY_SECRET_KEY": "reliability",
+        "REGISTRY_INSTANCE_PATH": str(
+            work / "instance"
+        ),  # the job queue and uploads, apart from the checkout's
+        "REGISTRY_JOBS_STALE_SECONDS": "5",
     }
     flask(env, "db", "upgrade")
     flask(env, "users", "create", "loader", "--role", "admin")
@@ -134,8 +139,9 @@ def main() -> int:
     print(f"{'database is locked':<28}{locked:>8}")
     print(
         f"{'import killed: rows kept':<28}{kill['kept']:>8}   (before {kill['before']}, after {kill['after']}; "
-        f"{kill['killed']} worker killed, request {kill['request']})"
+        f"{kill['killed']} worker killed at {kill['done']} rows done)"
     )
+    print(f"{'killed job then shows':<28}{kill['state']:>8}   ({kill['error']}; after {kill['seen']:.1f} s)")
     print(f"{'wall time, load (s)':<28}{figures['seconds']:>8.1f}")
     ok = (
         figures["5xx"] == 0
@@ -143,7 +149,8 @@ def main() -> int:
         and figures["other"] == 0
         and locked == 0
         and kill["kept"] == 0
-        and kill["request"] != "finished"
+        and kill["killed"] > 0
+        and kill["state"] == "failed"
         and figures["duplicates"] == 0
     )
     print("OK" if ok else "FAILED")
@@ -242,66 +249,78 @@ def kill_during_import(base: str, server: subprocess.Popen, database: Path, pass
             f"\r\n--{boundary}--\r\n".encode(),
         ]
     )
-    preview = (
-        opener.open(
-            urllib.request.Request(
-                base + "/imports/",
-                data=body,
-                headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
-            ),
-            timeout=300,
-        )
-        .read()
-        .decode()
+    answer = opener.open(
+        urllib.request.Request(
+            base + "/imports/",
+            data=body,
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        ),
+        timeout=60,
     )
+    preview_job = job_of(answer.url)
+    wait_for(opener, base, preview_job, lambda s: s["finished"], 900)
+    preview = opener.open(f"{base}/jobs/{preview_job}").read().decode()
     found = re.search(r"/imports/([\w-]+)/confirm", preview)
     if found is None:  # the preview refused the file: say why instead of failing later
         sys.exit("the import preview offered no confirm:\n" + re.sub(r"<[^>]+>", " ", preview)[-3000:])
     token = found.group(1)
-
-    outcome = {}
-
-    def confirm():
-        try:
-            opener.open(
-                base + f"/imports/{token}/confirm",
-                data=urllib.parse.urlencode({"csrf_token": csrf(preview), "token": token}).encode(),
-                timeout=300,
-            )
-            outcome["finished"] = True
-        except Exception as error:  # the worker dies mid-request: the connection drops
-            outcome["dropped"] = type(error).__name__
-
-    thread = threading.Thread(target=confirm)
-    thread.start()
-    time.sleep(2.5)  # the import is now writing inside its transaction
-    killed = busy_workers(server.pid)
+    answer = opener.open(
+        base + f"/imports/{token}/confirm",
+        data=urllib.parse.urlencode({"csrf_token": csrf(preview), "token": token}).encode(),
+        timeout=60,
+    )
+    commit_job = job_of(answer.url)
+    # The import is now writing inside its one transaction: kill the worker process running it.
+    running = wait_for(opener, base, commit_job, lambda s: s["state"] == "running" and s["done"] > 0, 300)
+    killed = [job_worker(database, commit_job)]
     for worker in killed:
         os.kill(worker, signal.SIGKILL)
-    thread.join()
-    time.sleep(1)
+    started = time.perf_counter()
+    final = wait_for(opener, base, commit_job, lambda s: s["finished"], 120)
     after = count(database)
     return {
         "before": before,
         "after": after,
         "kept": after - before,
         "killed": len(killed),
-        "request": outcome.get("dropped", "finished"),
+        "done": running["done"],
+        "state": final["state"],
+        "error": (final["error"] or "")[:40],
+        "seen": time.perf_counter() - started,
     }
 
 
-def busy_workers(master: int) -> list[int]:
-    """The gunicorn workers using the CPU right now (the one running the import)."""
-    children = [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+def job_of(url: str) -> int:
+    found = re.search(r"/jobs/(\d+)$", url)
+    if found is None:
+        sys.exit(f"expected the job's page, got {url}")
+    return int(found.group(1))
 
-    def cpu(pid):
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])
 
-    first = {pid: cpu(pid) for pid in children}
-    time.sleep(0.5)
-    busy = [pid for pid in children if cpu(pid) - first[pid] > 10]
-    return busy or children
+def wait_for(opener, base: str, job: int, test, seconds: float) -> dict:
+    """Poll the job's status (any worker answers) until ``test`` holds."""
+    deadline = time.monotonic() + seconds
+    status: dict = {}
+    while time.monotonic() < deadline:
+        try:
+            status = json.loads(opener.open(f"{base}/jobs/{job}/status", timeout=30).read())
+        except OSError:  # the worker that answered was the one just killed
+            time.sleep(0.2)
+            continue
+        if test(status):
+            return status
+        time.sleep(0.1)
+    sys.exit(f"job {job} did not get there in {seconds} s: {status}")
+
+
+def job_worker(database: Path, job: int) -> int:
+    """The process running the job, as its row says (host:pid); on SQLite the jobs table has a file of its own."""
+    connection = sqlite3.connect(database.with_name(database.stem + "-jobs.sqlite3"), timeout=30)
+    try:
+        worker = connection.execute("SELECT worker FROM jobs WHERE id = ?", (job,)).fetchone()[0]
+    finally:
+        connection.close()
+    return int(worker.rsplit(":", 1)[1])
 
 
 def count(database: Path) -> int:

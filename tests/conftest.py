@@ -19,7 +19,8 @@ from sqlalchemy import delete, text
 from registry import create_app
 from registry.auth import token_use
 from registry.extensions import db
-from registry.models import CertificationKind
+from registry.jobs import db as jobs_db
+from registry.models import CertificationKind, Job
 
 from . import factories
 
@@ -68,11 +69,13 @@ def app(tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "test-only-secret",
             "WTF_CSRF_ENABLED": False,
+            "JOBS_URL": "immediate",  # a job runs inside the request that queues it (test_jobs runs a worker)
         }
     )
     with app.app_context():
         upgrade()
     yield app
+    jobs_db.engine(app).dispose()
     with app.app_context():
         db.engine.dispose()
 
@@ -94,6 +97,8 @@ def _clean_database(request):
         db.session.execute(delete(CertificationKind).where(CertificationKind.code.not_in(SEEDED_KINDS)))
         db.session.commit()
         db.session.remove()
+        with jobs_db.session() as jobs:  # on SQLite the jobs table is in a file of its own
+            jobs.execute(delete(Job))
 
 
 @pytest.fixture(autouse=True)

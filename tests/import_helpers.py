@@ -76,4 +76,5 @@ def upload(client, content: bytes, filename: str, kind: str = "enterprises"):
         "/imports/",
         data={"kind": kind, "file": (io.BytesIO(content), filename)},
         content_type="multipart/form-data",
+        follow_redirects=True,
     )

@@ -142,5 +142,6 @@ def test_invalid_utf8_in_an_upload_is_refused_cleanly(signed_in):
         "/imports/",
         data={"kind": "enterprises", "file": (io.BytesIO(b"\xff\xfe\xfa,\x00\x81"), "企业.csv")},
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
     assert response.status_code == 200 and "编码" in response.get_data(as_text=True)

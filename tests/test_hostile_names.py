@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from registry.enums import Role
 from registry.extensions import db
+from registry.jobs import db as jobs_db
 from registry.models import (
     Certification,
     CertificationKind,
@@ -27,6 +28,7 @@ from registry.models import (
     Enterprise,
     Figure,
     Incubator,
+    Job,
     ListingCandidate,
     Outline,
     OutlineSection,
@@ -181,6 +183,7 @@ MODELS = {
     "parks": Park,
     "tags": Tag,
     "admin": User,
+    "jobs": Job,
     "audit": ChangeLog,
     "reports": ReportSnapshot,
 }
@@ -305,6 +308,8 @@ def _urls(app, tokens: list[str]) -> list[str]:
         codes = [indicator.code for indicator in all_indicators()]
         request_ids = db.session.scalars(select(ChangeLog.request_id).distinct()).all()
         ids = {segment: db.session.scalars(select(model.id)).all() for segment, model in MODELS.items()}
+        with jobs_db.session() as jobs:  # on SQLite the jobs table is in a file of its own
+            ids["jobs"] = jobs.scalars(select(Job.id)).all()
         by_argument = {name: db.session.scalars(select(model.id)).all() for name, model in ARGUMENTS.items()}
         sections = db.session.execute(select(ReportSection.report_id, ReportSection.code)).all()
     for rule in app.url_map.iter_rules():
@@ -377,12 +382,14 @@ def test_markup_in_every_text_field_is_shown_escaped_on_every_page(client, auth,
                 "file": (io.BytesIO(xlsx(rows)), "<img src=x onerror=alert(1)>&.xlsx"),
             },
             content_type="multipart/form-data",
+            follow_redirects=True,
         )
         problems += _unescaped("/imports/ (preview)", upload)
         assert ESCAPED in upload.get_data(as_text=True)
     token = re.search(r"/imports/([\w-]+)/confirm", upload.get_data(as_text=True)).group(1)
     problems += _unescaped(
-        "/imports/confirm", client.post(f"/imports/{token}/confirm", data={"token": token})
+        "/imports/confirm",
+        client.post(f"/imports/{token}/confirm", data={"token": token}, follow_redirects=True),
     )
 
     # A file with a column headed in markup goes to the mapping step, which shows headers and values.
@@ -394,6 +401,7 @@ def test_markup_in_every_text_field_is_shown_escaped_on_every_page(client, auth,
             "file": (io.BytesIO(xlsx([[HOSTILE, uscc(), "企业", town, HOSTILE]], headers)), "<b>&.xlsx"),
         },
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
     problems += _unescaped("/imports/ (mapping)", mapping)
     tokens = re.findall(r"/imports/([\w-]+)/mapping", mapping.get_data(as_text=True))

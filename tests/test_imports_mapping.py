@@ -281,13 +281,17 @@ def test_the_countys_file_goes_through_the_mapping_page(client, auth, app):
         assert count(Enterprise) == 0 and count(ImportMapping) == 0
 
     token = token_of(page)
-    preview = client.post(f"/imports/{token}/mapping", data=chosen).get_data(as_text=True)
+    preview = client.post(f"/imports/{token}/mapping", data=chosen, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert re.search(r'data-count="created">2<', preview)
     assert "所属镇街 → 所在镇街" in preview and "填表人 → " in preview
     with app.app_context():
         assert count(Enterprise) == 0  # previewed only
         assert count(ImportMapping) == 1  # the confirmed mapping is remembered
-    done = client.post(f"/imports/{token}/confirm", data={"token": token}).get_data(as_text=True)
+    done = client.post(f"/imports/{token}/confirm", data={"token": token}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "已导入" in done
     with app.app_context():
         firms = db.session.scalars(select(Enterprise).order_by(Enterprise.name)).all()
@@ -302,7 +306,7 @@ def test_a_confirmed_mapping_is_offered_for_the_next_file_with_the_same_headers(
     auth.login("sb", roles=("science_bureau",))
     first = upload(client, xlsx(county_rows("甲公司"), headers=COUNTY), "一月.xlsx").get_data(as_text=True)
     chosen = chosen_on(first) | {"column_10": "notes"}  # 填表人 kept as a note, by the user's choice
-    client.post(f"/imports/{token_of(first)}/mapping", data=chosen)
+    client.post(f"/imports/{token_of(first)}/mapping", data=chosen, follow_redirects=True)
 
     # Next month's file: the same headers, give or take the width of a bracket and a space.
     headers = [*COUNTY[:6], "注册资本(万元)", "职工人数 ", *COUNTY[8:]]
@@ -320,7 +324,9 @@ def test_a_bad_mapping_is_refused_on_the_page_and_nothing_is_kept(client, auth, 
     page = upload(client, xlsx(county_rows("甲公司"), headers=COUNTY), "县里的表.xlsx").get_data(as_text=True)
     token, chosen = token_of(page), chosen_on(page)
 
-    twice = client.post(f"/imports/{token}/mapping", data=chosen | {"column_10": "town_id"})
+    twice = client.post(
+        f"/imports/{token}/mapping", data=chosen | {"column_10": "town_id"}, follow_redirects=True
+    )
     text = unescape(twice.get_data(as_text=True))
     assert twice.status_code == 200 and "选择各列对应的字段" in text
     assert "第5列“所属镇街”和第11列“填表人”都对应“所在镇街”" in text
@@ -329,9 +335,11 @@ def test_a_bad_mapping_is_refused_on_the_page_and_nothing_is_kept(client, auth, 
     assert clashing == ["column_4", "column_10"]
     assert "您的选择" in text  # column 11's field is the user's, not a guess
 
-    missing = client.post(f"/imports/{token}/mapping", data=chosen | {"column_4": "-"})
+    missing = client.post(f"/imports/{token}/mapping", data=chosen | {"column_4": "-"}, follow_redirects=True)
     assert "缺少必填列：所在镇街" in unescape(missing.get_data(as_text=True))
-    forged = client.post(f"/imports/{token}/mapping", data=chosen | {"column_3": "<b>x</b>"})
+    forged = client.post(
+        f"/imports/{token}/mapping", data=chosen | {"column_3": "<b>x</b>"}, follow_redirects=True
+    )
     assert "对应的字段“&lt;b&gt;x&lt;/b&gt;”不存在" in forged.get_data(as_text=True)
 
     # Confirming the import before the columns are mapped goes back to the mapping page.
@@ -348,7 +356,7 @@ def test_the_mapping_page_shows_again_as_chosen(client, auth, app):
     auth.login("sb", roles=("science_bureau",))
     page = upload(client, xlsx(county_rows("甲公司"), headers=COUNTY), "县里的表.xlsx").get_data(as_text=True)
     token, chosen = token_of(page), chosen_on(page) | {"column_10": "notes"}
-    client.post(f"/imports/{token}/mapping", data=chosen)
+    client.post(f"/imports/{token}/mapping", data=chosen, follow_redirects=True)
     again = client.get(f"/imports/{token}/mapping").get_data(as_text=True)
     assert chosen_on(again) == chosen
 
@@ -377,7 +385,10 @@ def test_another_user_cannot_map_my_upload(client, auth, app):
     auth.logout()
     auth.login("sb2", roles=("science_bureau",))
     assert client.get(f"/imports/{token}/mapping").status_code == 404
-    assert client.post(f"/imports/{token}/mapping", data=chosen_on(page)).status_code == 404
+    assert (
+        client.post(f"/imports/{token}/mapping", data=chosen_on(page), follow_redirects=True).status_code
+        == 404
+    )
     with app.app_context():
         assert count(ImportMapping) == 0
 

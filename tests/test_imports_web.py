@@ -34,12 +34,15 @@ def test_upload_preview_confirm_and_see_what_changed(client, auth, app):
         "/imports/",
         data={"kind": "enterprises", "file": (io.BytesIO(content), "企业.xlsx")},
         content_type="multipart/form-data",
+        follow_redirects=True,
     ).get_data(as_text=True)
     assert re.search(r'data-count="created">2<', page)
     with app.app_context():
         assert count(Enterprise) == 0  # the preview wrote nothing
     token = re.search(r"/imports/([\w-]+)/confirm", page).group(1)
-    done = client.post(f"/imports/{token}/confirm", data={"token": token}).get_data(as_text=True)
+    done = client.post(f"/imports/{token}/confirm", data={"token": token}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "已导入" in done
     changes_url = re.search(r'href="(/imports/changes/[^"]+)"', done).group(1)
     changes = client.get(changes_url).get_data(as_text=True)
@@ -56,6 +59,7 @@ def test_web_refuses_a_bad_file_with_a_message(client, auth):
         "/imports/",
         data={"kind": "enterprises", "file": (io.BytesIO(b""), "企业.xlsx")},
         content_type="multipart/form-data",
+        follow_redirects=True,
     ).get_data(as_text=True)
     assert "文件是空的" in page
 
@@ -70,13 +74,16 @@ def test_errors_download_as_a_workbook_with_an_error_column(client, auth, app):
         "/imports/",
         data={"kind": "enterprises", "file": (io.BytesIO(content), "企业.xlsx")},
         content_type="multipart/form-data",
+        follow_redirects=True,
     ).get_data(as_text=True)
     token = re.search(r"/imports/([\w-]+)/errors.xlsx", page).group(1)
     with client.get(f"/imports/{token}/errors.xlsx") as response:
         rows = list(load_workbook(io.BytesIO(response.get_data())).active.iter_rows(values_only=True))
     assert rows[0][0] == "行号" and rows[0][-1] == "错误原因"
     assert rows[1][0] == 3 and rows[1][1] == "乙公司" and "统一社会信用代码" in rows[1][-1]
-    refused = client.post(f"/imports/{token}/confirm", data={"token": token}).get_data(as_text=True)
+    refused = client.post(f"/imports/{token}/confirm", data={"token": token}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "未写入任何数据" in refused
 
 
@@ -90,11 +97,15 @@ def test_another_user_cannot_confirm_my_upload(client, auth, app):
         "/imports/",
         data={"kind": "enterprises", "file": (io.BytesIO(content), "企业.xlsx")},
         content_type="multipart/form-data",
+        follow_redirects=True,
     ).get_data(as_text=True)
     token = re.search(r"/imports/([\w-]+)/confirm", page).group(1)
     auth.logout()
     auth.login("sb2", roles=("science_bureau",))
-    assert client.post(f"/imports/{token}/confirm", data={"token": token}).status_code == 404
+    assert (
+        client.post(f"/imports/{token}/confirm", data={"token": token}, follow_redirects=True).status_code
+        == 404
+    )
     with app.app_context():
         assert count(Enterprise) == 0  # nothing imported
         logged = select(ChangeLog).where(ChangeLog.object_type == "enterprise")
@@ -140,6 +151,7 @@ def test_a_chinese_workbook_imports_from_an_english_screen(client, auth, app):
         "/imports/",
         data={"kind": "enterprises", "file": (io.BytesIO(content), "企业.xlsx")},
         content_type="multipart/form-data",
+        follow_redirects=True,
     ).get_data(as_text=True)
     assert 'lang="en"' in page
     assert re.search(r'data-count="created">1<', page), "Chinese headers and labels are refused in English"
@@ -165,9 +177,10 @@ def test_the_change_log_names_an_import_and_its_counts(client, auth, app):
         "/imports/",
         data={"kind": "enterprises", "file": (io.BytesIO(content), "企业.xlsx")},
         content_type="multipart/form-data",
+        follow_redirects=True,
     ).get_data(as_text=True)
     token = re.search(r"/imports/([\w-]+)/confirm", page).group(1)
-    client.post(f"/imports/{token}/confirm", data={"token": token})
+    client.post(f"/imports/{token}/confirm", data={"token": token}, follow_redirects=True)
     log = client.get("/audit/?object_type=import").get_data(as_text=True)
     assert "批量导入" in log and "新建" in log and "错误行" in log
     assert not re.search(r">\s*(import|created|errors)\s*[<：]", log), "raw codes in the change log"
@@ -185,7 +198,7 @@ def test_a_kept_upload_is_readable_by_its_owner_only(client, auth, app, tmp_path
     finally:
         os.umask(old_mask)
     kept = list((tmp_path / "imports").iterdir())
-    assert {path.suffix for path in kept} == {".bin", ".json"}
+    assert {path.suffix for path in kept} == {".bin", ".json", ".xlsx"}  # .xlsx: the error workbook
     assert stat.S_IMODE((tmp_path / "imports").stat().st_mode) == 0o700
     assert {path.name: stat.S_IMODE(path.stat().st_mode) for path in kept} == {
         path.name: 0o600 for path in kept

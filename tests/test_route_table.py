@@ -117,6 +117,11 @@ RULES = record_page_rules() | {
     "imports.errors":                ("GET", {ADMIN, SB, MGR, FO}),
     "imports.changes":               ("GET", {ADMIN}),
     "imports.cancel":                ("POST", {ADMIN, SB, MGR, FO}),
+    # A job is its owner's: anyone signed in has the pages, and another's job is not found (404).
+    "jobs.page":                     ("GET", ALL | {CO}),
+    "jobs.status":                   ("GET", ALL | {CO}),
+    "jobs.cancel":                   ("POST", ALL | {CO}),
+    "jobs.result":                   ("GET", ALL | {CO}),
     "admin.users":                   ("GET", {ADMIN}),
     "admin.create_user":             ("GET", {ADMIN}),
     "admin.edit_user":               ("GET", {ADMIN}),
@@ -141,6 +146,7 @@ RULES = record_page_rules() | {
     "report_workspace.preview":      ("GET", READERS | {CO}),
     "report_workspace.finalise":     ("POST", WRITERS),
     "report_workspace.document":     ("GET", READERS | {CO}),
+    "report_workspace.document_job": ("POST", READERS | {CO}),
     "report_workspace.board":        ("GET", READERS | {CO}),
     "report_workspace.edit_section": ("GET", WRITERS | {CO}),
     "report_workspace.section_state": ("POST", WRITERS | {CO}),
@@ -235,6 +241,7 @@ def url_for_rule(rule, world) -> str:
         "token": "missing-token",
         "request_id": "abc123",
         "action": "approve",
+        "job_id": 999999,
     }
     if rule.endpoint == "i18n.choose":
         values["code"] = "zh_Hans_CN"

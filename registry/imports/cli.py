@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from rich.console import Console
 from sqlalchemy import select
 
 from ..domain import InputError
@@ -79,7 +81,8 @@ def import_command(
                 f"No field recognised for column(s) {headers}: name the field with --map 'HEADER=FIELD' "
                 f"or leave the column out with --map 'HEADER=-' (see --dry-run)"
             )
-        result = run.preview(_progress) if dry_run else run.commit(_progress)
+        with _progress_bar(content, path.name, dry_run) as progress:
+            result = run.preview(progress) if dry_run else run.commit(progress)
     except (FileError, InputError) as error:
         click.echo(f"Refused: {error.message}", err=True)
         sys.exit(EXIT_FILE)
@@ -127,6 +130,29 @@ def _echo_mapping(spec, headers: list[str], found: guess.Guess) -> None:
 
 def _progress(row: int) -> None:
     click.echo(f"  … row {row}", err=True)
+
+
+@contextmanager
+def _progress_bar(content: bytes, filename: str, dry_run: bool):
+    """A progress bar on the terminal (rows done of about how many, elapsed, time left); a line now and
+    then when the output is not a terminal (a log, a pipe)."""
+    if not sys.stderr.isatty():
+        yield _progress
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+
+    from .jobs import estimate_rows
+
+    columns = (
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("Checking" if dry_run else "Importing", total=estimate_rows(content, filename))
+        yield lambda row: bar.update(task, completed=max(0, row - 1))
 
 
 def _spec_for(kind: str | None, content: bytes, path: Path):

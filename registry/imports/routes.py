@@ -18,6 +18,7 @@ from wtforms import BooleanField, HiddenField, SelectField
 
 from ..domain import InputError
 from ..extensions import db
+from ..jobs import service as jobs
 from ..models import ChangeLog
 from ..web.forms import options
 from . import guess, store
@@ -76,7 +77,8 @@ def upload():
 
 
 def _first_page(spec, content: bytes, filename: str):
-    """The preview of an upload, or the mapping step when its headers are not all the template's."""
+    """The preview of an upload (a job: its page follows it), or the mapping step when its headers are
+    not all the template's."""
     try:
         run = ImportRun.open(spec, current_user, content, filename)
     except UnknownHeader:
@@ -84,28 +86,22 @@ def _first_page(spec, content: bytes, filename: str):
         found = guess.for_file(spec, columns)  # refuses a file of which no column is recognised
         token = store.save_upload(spec.name, current_user, content, filename, None)
         return _mapping_page(token, spec, filename, columns, found)
-    run.preview()
-    return _preview_page(run, store.save(run))
+    token = store.save_upload(spec.name, current_user, content, filename, run.mapping)
+    return _submit("import_preview", token, spec, filename)
 
 
-def _preview_page(run: ImportRun, token: str, columns: Columns | None = None):
-    """The preview of a run; with ``columns`` (a mapped upload), what each column was read as."""
-    mapped = None
-    if columns is not None:
-        labels = {fld.name: str(fld.label) for fld in run.spec.fields} | {ID_COLUMN: _("编号")}
-        mapped = [
-            (header, labels.get(name))
-            for header, name in zip(columns.headers, run.mapping.columns, strict=True)
-        ]
-    return render_template(
-        "imports/preview.html",
-        spec=run.spec,
-        result=run.result,
-        token=token,
-        filename=run.filename,
-        confirm=ConfirmForm(token=token),
-        mapped=mapped,
+def _submit(kind: str, token: str, spec, filename: str, **params):
+    """Run the preview or the commit of a kept upload as a job, and show the job's page."""
+    title = (_("导入预览：%(name)s") if kind == "import_preview" else _("导入：%(name)s")) % {
+        "name": filename
+    }
+    job = jobs.submit(
+        kind,
+        current_user,
+        {"token": token, "kind": spec.name, "filename": filename, **params},
+        title=f"{spec.title} · {title}",
     )
+    return redirect(url_for("jobs.page", job_id=job.id))
 
 
 def _mapping_page(token: str, spec, filename: str, columns: Columns, found, error: str | None = None):
@@ -204,20 +200,15 @@ def mapping(token: str):
         abort(400)
     chosen = Mapping(tuple(_chosen(request.form.get(f"column_{i}")) for i in range(len(columns.headers))))
     try:
-        run = ImportRun.open(spec, current_user, content, facts["filename"], mapping=chosen)
+        ImportRun.open(spec, current_user, content, facts["filename"], mapping=chosen)  # the check
     except FileError as error:
         found = _as_chosen(spec, columns, chosen)
         return _mapping_page(token, spec, facts["filename"], columns, found, error=error.message)
     except InputError as error:
         return _refused(error.message)
-    try:
-        run.preview()
-    except (FileError, InputError) as error:
-        return _refused(error.message)
     guess.remember(spec, columns.headers, chosen, current_user)
     store.save_mapping(token, facts, chosen)
-    store.save_errors(token, run.result.errors)
-    return _preview_page(run, token, columns)
+    return _submit("import_preview", token, spec, facts["filename"], mapped=True)
 
 
 def _as_chosen(spec, columns: Columns, chosen: Mapping | None) -> guess.Guess:
@@ -241,27 +232,23 @@ def _chosen(value: str | None) -> str | None:
 
 @bp.route("/<token>/confirm", methods=["POST"])
 def confirm(token: str):
+    """Write the kept upload (a job: its page follows it, and shows what was written)."""
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        run = _kept_run(token, Decisions(_decisions(), valid_only=form.valid_only.data))
-        result = run.commit()
+        run = _kept_run(token)  # reads the headers only: is the upload still there, and mapped
     except UnknownHeader:  # an upload whose columns are not mapped yet
         return redirect(url_for(".mapping", token=token))
     except (FileError, InputError) as error:
         return _refused(error.message)
-    if result.written:
-        store.discard(token)
-    else:
-        store.save_errors(token, result.errors)
-    return render_template(
-        "imports/done.html",
-        spec=run.spec,
-        result=result,
-        filename=run.filename,
-        token=token,
-        confirm=ConfirmForm(token=token),
+    return _submit(
+        "import_commit",
+        token,
+        run.spec,
+        run.filename,
+        matches={str(row): value for row, value in _decisions().items()},
+        valid_only=bool(form.valid_only.data),
     )
 
 
@@ -269,6 +256,10 @@ def confirm(token: str):
 def errors(token: str):
     """The rows in error as uploaded, with their reasons: the reasons are those the last validation of the
     upload kept (a file of 200,000 rows takes most of a minute to validate again)."""
+    kept = store.load_error_report(token)  # made by the preview's job
+    if kept is not None:
+        _content, facts = _stored(token)
+        return _error_workbook(kept, facts["filename"])
     try:
         run = _kept_run(token)
         found = store.load_errors(token)
@@ -278,10 +269,14 @@ def errors(token: str):
         report = run.error_report(found)
     except (FileError, InputError) as error:
         return _refused(error.message)
+    return _error_workbook(report, run.filename)
+
+
+def _error_workbook(report: bytes, filename: str):
     return send_file(
         io.BytesIO(report),
         as_attachment=True,
-        download_name=_("导入错误_%(name)s.xlsx", name=run.filename.rsplit(".", 1)[0]),
+        download_name=_("导入错误_%(name)s.xlsx", name=filename.rsplit(".", 1)[0]),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 

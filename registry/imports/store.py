@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .run import ImportRun
 
 MAX_AGE = 24 * 3600
-SUFFIXES = (".bin", ".json", ".errors.json")
+SUFFIXES = (".bin", ".json", ".errors.json", ".errors.xlsx")
 
 
 def folder() -> Path:
@@ -77,7 +77,18 @@ def mapping(facts: dict) -> Mapping | None:
 def save_errors(token: str, errors: Iterable[tuple[int, str]]) -> None:
     """Keep the rows in error of the upload's last validation: (row, "列名：原因") pairs."""
     rows = [[row, str(message)] for row, message in errors]
+    (folder() / f"{token}.errors.xlsx").unlink(missing_ok=True)  # made from the reasons this replaces
     _write(folder() / f"{token}.errors.json", json.dumps(rows, ensure_ascii=False).encode())
+
+
+def save_error_report(token: str, workbook: bytes) -> None:
+    """Keep the error workbook the preview job made, so a download only sends it."""
+    _write(folder() / f"{token}.errors.xlsx", workbook)
+
+
+def load_error_report(token: str) -> bytes | None:
+    path = folder() / f"{token}.errors.xlsx"
+    return path.read_bytes() if path.exists() else None
 
 
 def load_errors(token: str) -> list[tuple[int, str]] | None:

@@ -14,6 +14,7 @@ from .enterprises import (
 from .finance import Outreach, PledgeLoan
 from .imports import ImportMapping
 from .incubation import Incubator, Tenancy, incubator_managers
+from .jobs import Job
 from .listing import ListingCandidate, ListingTierSpan, StageChange, Training, training_participants
 from .reference import CertificationKind, Park, Tag, Town
 from .reports import Figure, Outline, OutlineSection, Report, ReportSection, ReportSectionVersion
@@ -30,6 +31,7 @@ __all__ = [
     "Figure",
     "ImportMapping",
     "Incubator",
+    "Job",
     "ListingCandidate",
     "ListingTierSpan",
     "LoginAttempt",

@@ -136,6 +136,12 @@ class RecordPages:
 
     def export(self, fmt: str):
         args = list_engine.parse_args(self.spec, request.args)
+        if fmt != "csv":  # a CSV streams as it is written; a workbook is written whole first
+            from ..jobs.exports import export_as_job
+
+            job_page = export_as_job(self, args, request.args)
+            if job_page is not None:
+                return job_page
         rows = list_engine.all_rows(self.spec, current_user, args)
         columns = self.export_columns or [(c.label, c.value) for c in self.columns]
         if fmt == "csv":

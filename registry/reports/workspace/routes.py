@@ -8,6 +8,7 @@ import io
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -206,6 +207,23 @@ def document(report_id: int):
             "%(title)s_%(start)s_%(end)s.docx", title=report.title[:60], start=report.start, end=report.end
         ),
     )
+
+
+@bp.route("/<int:report_id>/document/job", methods=["POST"])
+def document_job(report_id: int):
+    """The document rendered by a worker (a job): its page shows progress, then the download."""
+    from ...jobs import service as jobs
+
+    report = report_or_abort(report_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    job = jobs.submit(
+        "report_docx",
+        current_user,
+        {"report_id": report.id},
+        title=_("生成报告文档：%(title)s", title=report.title),
+    )
+    return redirect(url_for("jobs.page", job_id=job.id))
 
 
 @bp.route("/<int:report_id>/board")
