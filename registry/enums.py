@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
+
+# Each enumeration's labels in each language, translated once: the catalogues do not change while the app
+# runs, and a list page shows a label per row (a lazy label costs a catalogue look-up each time it is shown).
+_LABELS: dict[tuple[type, str], dict[str, str]] = {}
 
 
 class Labelled(StrEnum):
@@ -30,17 +34,29 @@ class Labelled(StrEnum):
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
+        """(code, lazy label) pairs: translated when shown, so they may be made before a request."""
         return [(member.value, member.label) for member in cls]
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        """Every code's label in the current language (in order)."""
+        key = (cls, str(get_locale()))
+        labels = _LABELS.get(key)
+        if labels is None:
+            labels = _LABELS[key] = {member.value: str(member.label) for member in cls}
+        return labels
+
+    @classmethod
+    def text_choices(cls) -> list[tuple[str, str]]:
+        """(code, label) pairs in the current language (for a page being made)."""
+        return list(cls.labels().items())
 
     @classmethod
     def label_of(cls, code: str | None) -> str:
         """The label of ``code``; an unknown or empty code is shown as it is."""
         if not code:
             return ""
-        try:
-            return str(cls(code).label)
-        except ValueError:
-            return code
+        return cls.labels().get(code, code)
 
 
 class LegalForm(Labelled):

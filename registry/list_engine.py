@@ -216,12 +216,21 @@ def _column_counts(ids, facet: ColumnFacet, value) -> Select:
 
 
 def run(
-    spec: ListSpec, user, list_args: ListArgs, *, with_facets: bool = True, with_count: bool = True
+    spec: ListSpec,
+    user,
+    list_args: ListArgs,
+    *,
+    with_facets: bool = True,
+    with_count: bool = True,
+    eager: tuple | None = None,
 ) -> Page:
+    """A page of the list with its bounded count and facets; ``eager``: the loader options of the page's
+    rows when they differ from the list's own (a page that shows fewer of the related rows)."""
     query = filtered(spec, user, list_args)
     page_query = keyset_page(spec, query, list_args.sort, list_args.after, list_args.size + 1)
-    if spec.eager:
-        page_query = page_query.options(*spec.eager)
+    eager = spec.eager if eager is None else eager
+    if eager:
+        page_query = page_query.options(*eager)
     rows = list(db.session.scalars(page_query).unique())
     next_cursor = None
     if len(rows) > list_args.size:
@@ -268,7 +277,7 @@ def enum_parser(codes):
 
 
 def enum_filter(name: str, label: str, column, enum) -> Filter:
-    return Filter(name, label, lambda q, v: q.where(column == v), enum_parser(enum.codes), enum.choices)
+    return Filter(name, label, lambda q, v: q.where(column == v), enum_parser(enum.codes), enum.text_choices)
 
 
 def archived_filter(model) -> Filter:

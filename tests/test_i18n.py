@@ -86,3 +86,24 @@ def test_one_chinese_word_with_two_meanings_gets_both_english_words(client, auth
     row = row[: row.index("</tr>")]
     assert "Company" in row and "Enterprises" not in row
     assert ">Enterprises<" in page  # the menu
+
+
+def test_labels_follow_each_request_language_in_one_process(client, auth, app):
+    """A label shown in Chinese and then in English (and back) is each time in the reader's language."""
+    from .factories import make_enterprise
+
+    with app.app_context():
+        make_enterprise(name="双语标签有限公司", legal_form="individual")
+        db.session.commit()
+    auth.login("rw", roles=("report_writer",))
+
+    def row() -> str:
+        page = client.get("/enterprises/?q=双语标签").get_data(as_text=True)
+        shown = page[page.index("双语标签有限公司") :]
+        return shown[: shown.index("</tr>")]
+
+    assert "个体工商户" in row()
+    client.post("/language/en", data={"next": "/"})
+    assert "Sole proprietorship" in row() and "个体工商户" not in row()
+    client.post("/language/zh_Hans_CN", data={"next": "/"})
+    assert "个体工商户" in row()

@@ -291,7 +291,7 @@ SPEC = ListSpec(
                 )
             ),
             enum_parser(FounderGroup.codes),
-            FounderGroup.choices,
+            FounderGroup.text_choices,
         ),
         Filter(
             "tag",

@@ -33,7 +33,7 @@ CANDIDATE_SPEC = firm_owned_spec(
             _l("当前阶段"),
             lambda q, v: q.where(stage_now() == v),
             enum_parser(Stage.codes),
-            Stage.choices,
+            Stage.text_choices,
         ),
         *date_range(ListingCandidate.entered_on, labels=(_l("入库起始"), _l("入库截止"))),
     ],

@@ -61,6 +61,7 @@ def init_app(app: Flask) -> None:
         return response
 
     from ..audit.display import ACTION_LABELS, OBJECT_LABELS, change_rows, describe
+    from .list_view import filter_fields
     from .outcomes import url_with
 
     # Globals (not a context processor) so imported macros see them too.
@@ -68,6 +69,7 @@ def init_app(app: Flask) -> None:
         enums=enums,
         get_locale=get_locale,
         url_with=url_with,
+        filter_fields=filter_fields,
         change_rows=change_rows,
         describe_changes=describe,
         action_labels=ACTION_LABELS,

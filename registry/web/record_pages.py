@@ -18,6 +18,7 @@ from ..exports import csv_response, xlsx_response
 from ..records import dated, writer
 from ..records.record_type import RecordType
 from .forms import ArchiveForm, VersionForm, fill, form_class, form_data
+from .list_view import default_facet_label, facet_boxes, table_rows
 from .outcomes import flash_outcome, get_for_update, get_or_abort, run_write
 
 
@@ -58,6 +59,9 @@ class RecordPages:
     empty_text: str = ""  # shown when no row matches
     facet_label: Callable | None = None  # (facet, value, label) → shown text of a facet entry
     prepare_rows: Callable | None = None  # list page's rows → None; one query for the whole page
+    # The loader options of the list page's rows, when the page shows less than the export (the list's own
+    # ``eager``); ``prepare_rows`` may load the rest.
+    list_eager: tuple | None = None
     show_fields: bool = True  # the detail page lists the schema fields (records/detail.html)
     archived_message: str = ""
     # Errors of the write path the user may overrule by ticking a box (e.g. a possible duplicate): the
@@ -121,16 +125,20 @@ class RecordPages:
     # ---- list -----------------------------------------------------------------------------------
     def index(self):
         args = list_engine.parse_args(self.spec, request.args)
-        page = list_engine.run(self.spec, current_user, args)
+        page = list_engine.run(self.spec, current_user, args, eager=self.list_eager)
         summary = self.summary(list_engine.filtered(self.spec, current_user, args)) if self.summary else []
         if self.prepare_rows:
             self.prepare_rows(page.items)
+        # A record's page is the list's address and its id (the rules above), built once for the page.
+        records = self.url("index")
         return render_template(
             self.list_template,
             pages=self,
             page=page,
             spec=self.spec,
             summary=summary,
+            rows=table_rows(self.columns, page.items, lambda record_id: f"{records}{record_id}"),
+            facet_boxes=facet_boxes(page, self.facet_label or default_facet_label),
             can_create=self.record_type.allowed(current_user, "create"),
         )
 
