@@ -176,6 +176,27 @@ def test_a_long_export_is_a_job_whose_file_is_kept_then_expires(client, clerk, a
     assert not kept.exists()
 
 
+def test_a_long_change_log_export_is_a_job_too(client, app, auth, monkeypatch):
+    from registry.enterprises.services import ENTERPRISE
+    from registry.records import writer
+
+    with app.app_context():
+        firm = make_enterprise(name="日志测试公司")
+        db.session.commit()
+        for n in range(3):  # three logged changes
+            writer.update(ENTERPRISE, None, firm.id, n + 1, {"employees": str(10 + n)}, partial=True)
+    monkeypatch.setitem(app.config, "JOBS_EXPORT_ROWS", 2)
+    auth.login()  # an admin
+    job_id = _job_id(client.get("/audit/export.xlsx?action=update"))
+    with client.get(f"/jobs/{job_id}/result") as response:
+        rows = list(load_workbook(io.BytesIO(response.get_data())).active.iter_rows(values_only=True))
+    assert len(rows) == 4  # a header and the three changes, described as the page shows them
+    assert all("日志测试公司" in " ".join(str(c) for c in r if c) for r in rows[1:])
+    # a CSV streams as it is written: never a job
+    with client.get("/audit/export.csv?action=update") as response:
+        assert response.status_code == 200 and response.get_data(as_text=True).count("日志测试公司") == 3
+
+
 def test_a_short_export_is_still_sent_at_once(client, clerk, app):
     with app.app_context():
         make_enterprise(name="导出公司")

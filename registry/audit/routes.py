@@ -13,12 +13,14 @@ from .. import list_engine
 from ..auth.audit import ACCOUNT_EVENTS
 from ..exports import csv_response, xlsx_response
 from ..extensions import db
+from ..jobs.exports import export_source, queue_export
 from ..list_engine import Filter, ListSpec, Sort, date_filter
 from ..models import ChangeLog, User
 from .display import ACTION_LABELS, OBJECT_LABELS, change_rows, describe
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
+TITLE = _l("变更日志")
 EVENT_LABELS = ACTION_LABELS | ACCOUNT_EVENTS | {"import": _l("批量导入")}
 
 
@@ -107,9 +109,16 @@ COLUMNS = [
 ]
 
 
+export_source("audit", SPEC, COLUMNS, TITLE, describe)
+
+
 @bp.route("/export.<any(csv, xlsx):fmt>")
 def export(fmt: str):
     args = list_engine.parse_args(SPEC, request.args)
+    if fmt == "xlsx":  # a long log's workbook is written by a worker (a CSV streams as it is written)
+        job_page = queue_export("audit", SPEC, TITLE, args, request.args)
+        if job_page is not None:
+            return job_page
     rows = describe(list_engine.all_rows(SPEC, current_user, args))
     if fmt == "csv":
         return csv_response("变更日志.csv", COLUMNS, rows)
