@@ -24,8 +24,9 @@ def insert_rows(connection: Connection, model_or_table, rows: list[dict]) -> Non
 def loading() -> Iterator[Connection]:
     """A connection of its own for the load, committed once at the end (rolled back on an error).
 
-    SQLite: before its transaction begins, the connection is set for a bulk load — journal in memory,
-    ``synchronous = OFF``, a 1 GB page cache, temporary data in memory — and the search triggers on
+    SQLite: before its transaction begins, the connection is set for a bulk load — ``synchronous = OFF``, a
+    1 GB page cache, temporary data in memory (the journal mode stays WAL: changing it needs the database to
+    itself, and another connection's open read would make the load fail with "database is locked") — and the search triggers on
     ``enterprises`` are dropped inside the transaction, recreated from their own SQL and the FTS index
     rebuilt once before the commit (one pass instead of a trigger per row). The PRAGMAs are restored
     before the connection goes back and the connection is then discarded, so no other work ever runs with
@@ -38,7 +39,6 @@ def loading() -> Iterator[Connection]:
     try:
         if sqlite:
             for pragma in (
-                "journal_mode = MEMORY",
                 "synchronous = OFF",
                 "cache_size = -1000000",
                 "temp_store = MEMORY",
@@ -54,7 +54,6 @@ def loading() -> Iterator[Connection]:
     finally:
         if sqlite:
             for pragma in (
-                "journal_mode = WAL",
                 "synchronous = NORMAL",
                 "cache_size = -2000",
                 "temp_store = DEFAULT",
