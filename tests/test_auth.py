@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from registry.auth.services import authenticate, create_user, issue_token, user_for_token
+from registry.auth.services import authenticate, create_user, issue_token
+from registry.auth.token_use import user_for_token
 from registry.domain import InputError
 from registry.extensions import db
 from registry.models import ApiToken, User

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .. import list_engine, permissions
 from ..auth import token_use
-from ..auth.services import TokenSignIn, token_sign_in
+from ..auth.token_use import TokenSignIn, token_sign_in
 from ..enterprises.services import PossibleDuplicate
 from ..exports import csv_response
 from ..extensions import csrf, db

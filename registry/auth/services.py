@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -383,35 +382,6 @@ def tokens_of(username: str) -> list[ApiToken]:
             select(ApiToken).join(User).where(User.username == username).order_by(ApiToken.created_at)
         )
     )
-
-
-@dataclass
-class TokenSignIn:
-    user: User
-    token_id: int
-    last_used_at: datetime | None
-
-
-def token_sign_in(token: str) -> TokenSignIn | None:
-    """The active user an unrevoked API token belongs to, with the token's id and last use: one statement
-    (the token joined to its user and the user's roles), nothing written."""
-    row = (
-        db.session.execute(
-            select(User, ApiToken.id, ApiToken.last_used_at)
-            .join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == ApiToken.hash(token), ApiToken.revoked_at.is_(None))
-            .where(User.active.is_(True))
-            .options(joinedload(User.role_rows))
-        )
-        .unique()
-        .first()
-    )
-    return None if row is None else TokenSignIn(*row)
-
-
-def user_for_token(token: str) -> User | None:
-    signed_in = token_sign_in(token)
-    return None if signed_in is None else signed_in.user
 
 
 @lru_cache(maxsize=1)

@@ -1,7 +1,8 @@
-"""When an API token was last used: noted at most once a minute, after the response, never on a read's path.
+"""Signing in with an API token, and when a token was last used: noted at most once a minute, after the
+response, never on a read's path.
 
-Signing in with a token is one read (the token joined to its user, :func:`registry.auth.services.
-user_for_token`), which also returns the token's ``last_used_at``. Only when that is a minute old or more is
+Signing in with a token is one read (the token joined to its user, :func:`token_sign_in`), which also returns
+the token's ``last_used_at``. Only when that is a minute old or more is
 an UPDATE due, and it runs once the response has been sent (``response.call_on_close``), so an API read
 never opens a write transaction on its own path (on SQLite every write takes the one write lock).
 
@@ -18,20 +19,52 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Response
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import joinedload
 
 from ..db import WRITE_OPTION
-from ..models import ApiToken, utcnow
+from ..extensions import db
+from ..models import ApiToken, User, utcnow
 
 INTERVAL = timedelta(minutes=1)
 
 _noted: dict[int, datetime] = {}  # token id → when this process last scheduled its UPDATE
 _lock = threading.Lock()
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class TokenSignIn:
+    user: User
+    token_id: int
+    last_used_at: datetime | None
+
+
+def token_sign_in(token: str) -> TokenSignIn | None:
+    """The active user an unrevoked API token belongs to, with the token's id and last use: one statement
+    (the token joined to its user and the user's roles), nothing written."""
+    row = (
+        db.session.execute(
+            select(User, ApiToken.id, ApiToken.last_used_at)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == ApiToken.hash(token), ApiToken.revoked_at.is_(None))
+            .where(User.active.is_(True))
+            .options(joinedload(User.role_rows))
+        )
+        .unique()
+        .first()
+    )
+    return None if row is None else TokenSignIn(*row)
+
+
+def user_for_token(token: str) -> User | None:
+    signed_in = token_sign_in(token)
+    return None if signed_in is None else signed_in.user
 
 
 def clock() -> datetime:
