@@ -60,6 +60,12 @@
         }
       });
       xhr.addEventListener("load", function () {
+        // A redirect (to a job's page) is followed by going there, so the address is the job's and a
+        // reload shows the job, not the upload form again; any other answer replaces this page.
+        if (xhr.responseURL && xhr.responseURL !== form.action && xhr.responseURL !== window.location.href) {
+          window.location.assign(xhr.responseURL);
+          return;
+        }
         document.open();
         document.write(xhr.responseText);
         document.close();
