@@ -40,6 +40,11 @@ def init_app(app: Flask) -> None:
 
     with app.app_context():
         for engine in db.engines.values():
+            version = _DataVersion(engine.dialect.name)
+            event.listen(engine, "before_cursor_execute", version.note)
+            event.listen(engine, "commit", version.bump)
+            event.listen(engine, "rollback", version.forget)
+            event.listen(engine.pool, "checkin", version.forget_record)
             if engine.dialect.name != "sqlite":
                 continue
             event.listen(engine, "connect", _sqlite_connect)
@@ -54,6 +59,60 @@ def init_app(app: Flask) -> None:
     ):
         if not event.contains(session_class, name, listener):
             event.listen(session_class, name, listener)
+
+
+# ---- the data version ------------------------------------------------------------------------------------
+WROTE = "registry_wrote"  # on a connection's info: its open transaction has written
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC", "MERGE")
+_SCHEMA = ("CREATE", "ALTER", "DROP")
+_BUMP = "UPDATE data_version SET counter = counter + 1 WHERE id = 1"
+_EXISTS = {
+    "sqlite": "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'data_version'",
+    "postgresql": "SELECT to_regclass('data_version') IS NOT NULL",
+}
+
+
+class _DataVersion:
+    """Adds one to ``data_version.counter`` in every transaction that wrote, just before it commits, in that
+    transaction (so a reader sees the number and the writes together or neither). Whatever wrote — the ORM,
+    Core, the bulk load, raw SQL on the registry's engine — is seen, by its statement. The UPDATE runs on the
+    driver's cursor, unseen by SQLAlchemy's events; its row lock is held only from there to the commit."""
+
+    def __init__(self, dialect: str):
+        self.exists_sql = _EXISTS.get(dialect)
+        self.ready = False  # the table is known to exist (checked again after any schema statement)
+
+    def note(self, conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+        word = statement.lstrip()[:6].upper()
+        if word in _WRITES:
+            conn.info[WROTE] = True
+        elif word in _SCHEMA:
+            self.ready = False
+
+    def bump(self, conn) -> None:
+        if not conn.info.pop(WROTE, False) or self.exists_sql is None:
+            return
+        cursor = conn.connection.cursor()
+        try:
+            if not self.ready:
+                cursor.execute(self.exists_sql)
+                self.ready = bool((cursor.fetchone() or (False,))[0])
+            if self.ready:
+                cursor.execute(_BUMP)
+        finally:
+            cursor.close()
+
+    def forget(self, conn) -> None:
+        conn.info.pop(WROTE, None)
+
+    def forget_record(self, _dbapi_connection, record) -> None:
+        if record is not None:
+            record.info.pop(WROTE, None)
+
+
+def wrote(connection) -> bool:
+    """Whether ``connection``'s open transaction has written (its changes not yet committed)."""
+    return bool(connection.info.get(WROTE))
 
 
 def _sqlite_begin(connection) -> None:

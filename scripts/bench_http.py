@@ -178,5 +178,12 @@ class RawSql:
         self.connection.rollback()
         return (time.perf_counter() - started) * 1000
 
+    def move_version(self) -> None:
+        """A write elsewhere: the data version moves, so the summary's kept values no longer serve."""
+        from sqlalchemy import text
+
+        with self.engine.begin() as connection:
+            connection.execute(text("UPDATE data_version SET counter = counter + 1 WHERE id = 1"))
+
     def close(self) -> None:
         self.connection.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -44,3 +44,14 @@ class ReportSnapshot(RecordMixin, db.Model):
     end: Mapped[date] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     values: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class DataVersion(db.Model):
+    """One row whose number every committed write transaction on the registry's database adds one to
+    (registry/db.py): a result read while the number was N is still right while it is N (the summary's cache,
+    reports/counting.py)."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    counter: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -76,7 +76,8 @@ class Tenancy(RecordMixin, ArchivableMixin, db.Model):
             sqlite_where=db.text("left_on IS NULL AND archived_at IS NULL"),
             postgresql_where=db.text("left_on IS NULL AND archived_at IS NULL"),
         ),
-        # Tenancies active on a day (the summary's incubation figures): answered from the index alone.
+        # Tenancies active on a day (the summary's incubation figures): answered from the index alone, the
+        # incubator included (whether it is open then).
         Index(
             "ix_tenancies_active",
             "moved_in_on",
@@ -84,6 +85,7 @@ class Tenancy(RecordMixin, ArchivableMixin, db.Model):
             "archived_at",
             "enterprise_id",
             "free_space_until",
+            "incubator_id",
         ),
         Index("ix_tenancies_exit_reason_left_on", "exit_reason", "left_on"),
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, func, literal, or_, select, union_all
+from sqlalchemy import and_, func, literal, not_, or_, select, union, union_all
 
 from ..certifications.validity import valid_on
 from ..models import (
@@ -58,20 +58,26 @@ def live_town(column):
 
 
 # ---- rule 2: the world as it was on a day ---------------------------------------------------------------
-def enterprise_exists_on(enterprise_id_column, day):
-    """SQL: the enterprise ``enterprise_id_column`` points to exists on ``day`` (DESIGN.md §3): established
-    by then (or no date known), not deregistered by then — and, by rule 3, not archived.
-
-    Read as "not among the firms that do not exist on ``day``": each way of not existing is one indexed
-    SELECT of ids (archived; established after ``day``; deregistered on or before it), so the condition
-    never probes the firm of each record.
-    """
-    absent = union_all(
+def absent_on(day, distinct: bool = False):
+    """SELECT of the ids of the firms that do not exist on ``day``: each way of not existing is one indexed
+    read of ids (archived; established after ``day``; deregistered on or before it). A firm absent in two
+    ways is listed twice unless ``distinct``."""
+    parts = (
         select(Enterprise.id).where(Enterprise.archived_at.is_not(None)),
         select(Enterprise.id).where(Enterprise.established_on > day),
         select(Enterprise.id).where(Enterprise.deregistered_on <= day),
     )
-    return enterprise_id_column.not_in(absent)
+    return union(*parts) if distinct else union_all(*parts)
+
+
+def enterprise_exists_on(enterprise_id_column, day):
+    """SQL: the enterprise ``enterprise_id_column`` points to exists on ``day`` (DESIGN.md §3): established
+    by then (or no date known), not deregistered by then — and, by rule 3, not archived.
+
+    Read as "not among the firms that do not exist on ``day``" (:func:`absent_on`), so the condition never
+    probes the firm of each record.
+    """
+    return enterprise_id_column.not_in(absent_on(day))
 
 
 def incubator_open_on(day):
@@ -105,9 +111,10 @@ def high_value_ip_on(enterprise_id_column, day):
     )
 
 
-def listing_tier_on(day):
-    """SQL (on ``listing_candidates``): a candidate's tier in force on ``day``."""
-    return spans.tier_on(ListingCandidate.id, day)
+def listing_tier_on(day, candidate_id_column=ListingCandidate.id):
+    """SQL: the tier in force on ``day`` of the candidate ``candidate_id_column`` points to (by default the
+    ``listing_candidates`` row's own)."""
+    return spans.tier_on(candidate_id_column, day)
 
 
 # ---- the records the indicators read --------------------------------------------------------------------
@@ -128,7 +135,9 @@ def active_tenancy(end: date):
         Tenancy.moved_in_on <= end,
         or_(Tenancy.left_on.is_(None), Tenancy.left_on > end),
         enterprise_exists_on(Tenancy.enterprise_id, end),
-        Tenancy.incubator_id.in_(select(Incubator.id).where(incubator_open_on(end))),
+        # "Not in an incubator that is not open" (the same, the incubator being a foreign key): a NOT IN never
+        # drives the read, so the tenancies are read from their (moved_in_on, …, incubator_id) index alone.
+        Tenancy.incubator_id.not_in(select(Incubator.id).where(not_(incubator_open_on(end)))),
     )
 
 
@@ -149,6 +158,17 @@ def cert_valid(kind, level=None, *extra):
         valid_on(end),
         enterprise_exists_on(Certification.enterprise_id, end),
         *extra,
+    )
+
+
+def cert_valid_of(kinds):
+    """The certifications of any of ``kinds`` valid at ``end``, of firms that exist then: (enterprise,
+    record)."""
+    return lambda start, end: pairs(Certification).where(
+        Certification.kind.in_(kinds),
+        Certification.archived_at.is_(None),
+        valid_on(end),
+        enterprise_exists_on(Certification.enterprise_id, end),
     )
 
 

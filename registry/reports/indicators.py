@@ -1,8 +1,10 @@
 """The indicator registry (DESIGN.md §4): every summary count defined once, as SQL of a period.
 
 Each indicator declares its unit, what it counts (``records(start, end)`` → a SELECT of their ids) and how
-its value is made from them (a count, or a sum of a column). Values are aggregates in SQL; the whole
-summary is one statement (plus one listing the tags), whatever the size of the registry.
+its value is made from them (a count, or a sum of a column): reports/counting.py; the record sets several
+share, and the longer queries, are reports/record_sets.py. Values are aggregates in SQL; the whole summary
+is one statement (plus one listing the tags and one reading the data version, and only those two while
+nothing has been written since the same summary was last read), whatever the size of the registry.
 
 The three rules of §4:
 
@@ -19,12 +21,10 @@ The three rules of §4:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from ..enums import FounderGroup
 from ..extensions import db
@@ -32,18 +32,14 @@ from ..i18n import as_text
 from ..models import (
     Certification,
     Enterprise,
-    EnterpriseFounderGroup,
     Incubator,
     ListingCandidate,
     Outreach,
     PledgeLoan,
-    StageChange,
     Tag,
     Tenancy,
 )
-from ..records import catalog
 from .conditions import (
-    active_tenancy,
     cert_applied,
     cert_valid,
     certifications,
@@ -57,145 +53,50 @@ from .conditions import (
     loans_registered,
     outreach_in,
     pairs,
-    reserve_active,
     tag_holders_on,
     tenancy_counts,
     training_attendance,
 )
+from .counting import (
+    EVENTS,
+    ITEMS,
+    LOANS,
+    SESSIONS,
+    WAN,
+    Indicator,
+    Via,
+    distinct_ids,
+    firms,
+    firms_in,
+    firms_via,
+    values,  # noqa: F401 — the summary's one statement, read by the modules that use these
+)
+from .record_sets import (
+    ACTIVE_TENANCIES,
+    RESERVE,
+    VALID_CERTIFICATIONS,
+    every,
+    high_value_ip_firms,
+    in_founder_group,
+    listed,
+    of_kind,
+    outreach_to_firms,
+    outreach_to_towns,
+    products_applied,
+    registered_firms,
+)
 from .sections import SECTIONS
-
-
-@dataclass(frozen=True)
-class Unit:
-    """What an indicator counts, by its counting word (DESIGN.md §4's unit column)."""
-
-    code: str
-    label: object  # the word shown beside the value, in the reader's language
-
-    def __str__(self) -> str:
-        return str(self.label)
-
-
-FIRMS = Unit("家", _l("家"))
-ITEMS = Unit("个", _l("个"))
-LOANS = Unit("笔", _l("笔"))
-EVENTS = Unit("次", _l("次"))
-SESSIONS = Unit("场", _l("场"))
-WAN = Unit("万元", _l("万元"))
-
-Query = Callable[[date, date], Select]
-
-
-@dataclass(frozen=True)
-class Via:
-    """The records that put each counted thing into an indicator: (id, record_id) pairs for the period,
-    ``id`` the counted thing's (the enterprise's, for a 家 indicator) and ``record_id`` one of its records of
-    ``record_type`` (a tenancy, a certification …). A thing with several such records is one pair each."""
-
-    record_type: str
-    pairs: Query
-
-
-@dataclass(frozen=True)
-class Indicator:
-    code: str
-    section: str
-    label: str
-    unit: Unit
-    record_type: str  # what is counted: ``enterprise`` for every 家 indicator; a loan, a town, …
-    records: Query  # the ids of those, for the period (each once)
-    via: Via | None = None  # the records behind each counted one, when they are other records
-    sum_of: object | None = None  # a column of record_type's table to add up instead of counting
-
-    @property
-    def counts_firms(self) -> bool:
-        return self.unit.code == FIRMS.code
-
-    def value(self, start: date, end: date):
-        """A scalar SQL expression of the value for the period."""
-        ids = self.records(start, end).subquery()
-        if self.sum_of is None:
-            return select(func.count()).select_from(ids).scalar_subquery()
-        model = catalog.get(self.record_type).model
-        return (
-            select(func.coalesce(func.sum(self.sum_of), 0))
-            .where(model.id.in_(select(ids.c[0])))
-            .scalar_subquery()
-        )
-
-
-def _distinct(query: Query) -> Query:
-    """The counted ids of a pairs query, each once."""
-
-    def ids(start: date, end: date) -> Select:
-        rows = query(start, end)
-        return rows.with_only_columns(rows.selected_columns.id).distinct()
-
-    return ids
-
-
-def firms(code: str, section: str, label, ids: Query) -> Indicator:
-    """A 家 indicator read from the enterprises themselves (their own fields, tags …)."""
-    return Indicator(code, section, label, FIRMS, "enterprise", ids)
-
-
-def firms_via(code: str, section: str, label, record_type: str, query: Query) -> Indicator:
-    """A 家 indicator made of other records: ``query`` gives (enterprise id, record id) pairs of
-    ``record_type``; the value is the number of distinct enterprises among them."""
-    return Indicator(code, section, label, FIRMS, "enterprise", _distinct(query), Via(record_type, query))
-
-
-def _tenancies(*conditions) -> Query:
-    return lambda start, end: pairs(Tenancy).where(*conditions)
-
-
-def _active_tenancies(*extra) -> Query:
-    return lambda start, end: pairs(Tenancy).where(active_tenancy(end), *extra)
 
 
 def _founder_group_indicator(group: FounderGroup) -> Indicator:
     # The group's firms once, from the (founder_group, enterprise_id) index; not a probe per tenancy.
-    in_group = Tenancy.enterprise_id.in_(
-        select(EnterpriseFounderGroup.enterprise_id).where(
-            EnterpriseFounderGroup.founder_group == group.value
-        )
-    )
-    return firms_via(
+    return firms_in(
         f"incubation.{group.value}_tenants_active",
         "三",
         as_text(_l("在孵企业中%(group)s创业企业", group=group.label)),
         "tenancy",
-        _active_tenancies(in_group),
-    )
-
-
-def _outreach_to_firms(*extra) -> Query:
-    return lambda start, end: pairs(Outreach).where(
-        outreach_in(start, end), Outreach.enterprise_id.is_not(None), *extra
-    )
-
-
-def _outreach_to_towns(start: date, end: date) -> Select:
-    return pairs(Outreach, Outreach.town_id).where(outreach_in(start, end), Outreach.town_id.is_not(None))
-
-
-def _products_applied(start: date, end: date) -> Select:
-    return select(Certification.id).where(
-        *certifications("srdi_product", "provincial"),
-        Certification.applied_on.between(start, end),
-        live_enterprise(Certification.enterprise_id),
-    )
-
-
-def _listed(start: date, end: date) -> Select:
-    return pairs(ListingCandidate).where(
-        ListingCandidate.archived_at.is_(None),
-        live_enterprise(ListingCandidate.enterprise_id),
-        ListingCandidate.id.in_(
-            select(StageChange.candidate_id).where(
-                StageChange.stage == "listed", StageChange.changed_on.between(start, end)
-            )
-        ),
+        ACTIVE_TENANCIES,
+        in_founder_group(group.value),
     )
 
 
@@ -205,6 +106,7 @@ FIXED: list[Indicator] = [
         "一",
         _l("登记企业总数"),
         lambda start, end: select(Enterprise.id).where(enterprise_exists_on(Enterprise.id, end)),
+        count=registered_firms,
     ),
     firms(
         "enterprises.new",
@@ -214,7 +116,7 @@ FIXED: list[Indicator] = [
             Enterprise.established_on.between(start, end), live_enterprise(Enterprise.id)
         ),
     ),
-    firms_via("incubation.tenants_active", "三", _l("在孵企业"), "tenancy", _active_tenancies()),
+    firms_in("incubation.tenants_active", "三", _l("在孵企业"), "tenancy", ACTIVE_TENANCIES, every),
     firms_via(
         "incubation.tenants_new",
         "三",
@@ -231,12 +133,13 @@ FIXED: list[Indicator] = [
             tenancy_counts(), Tenancy.exit_reason == "graduated", Tenancy.left_on.between(start, end)
         ),
     ),
-    firms_via(
+    firms_in(
         "incubation.free_space_active",
         "三",
         _l("享受免费办公场地的在孵企业"),
         "tenancy",
-        lambda start, end: pairs(Tenancy).where(active_tenancy(end), Tenancy.free_space_until >= end),
+        ACTIVE_TENANCIES,
+        lambda rows, start, end: [rows.free_space_until >= end],
     ),
     *[_founder_group_indicator(group) for group in FounderGroup],
     firms_via(
@@ -250,9 +153,23 @@ FIXED: list[Indicator] = [
             live_enterprise(Certification.enterprise_id),
         ),
     ),
-    firms_via("tech_sme.valid", "四", _l("有效期内科技型中小企业"), "certification", cert_valid("tech_sme")),
+    firms_in(
+        "tech_sme.valid",
+        "四",
+        _l("有效期内科技型中小企业"),
+        "certification",
+        VALID_CERTIFICATIONS,
+        of_kind("tech_sme"),
+    ),
     firms_via("high_tech.applied", "四", _l("申报高新技术企业"), "certification", cert_applied("high_tech")),
-    firms_via("high_tech.valid", "四", _l("有效期内高新技术企业"), "certification", cert_valid("high_tech")),
+    firms_in(
+        "high_tech.valid",
+        "四",
+        _l("有效期内高新技术企业"),
+        "certification",
+        VALID_CERTIFICATIONS,
+        of_kind("high_tech"),
+    ),
     firms_via(
         "srdi.little_giant_national_approved",
         "四",
@@ -265,12 +182,13 @@ FIXED: list[Indicator] = [
             live_enterprise(Certification.enterprise_id),
         ),
     ),
-    firms_via(
+    firms_in(
         "srdi.little_giant_national_valid",
         "四",
         _l("国家级专精特新“小巨人”企业"),
         "certification",
-        cert_valid("little_giant", "national"),
+        VALID_CERTIFICATIONS,
+        of_kind("little_giant", "national"),
     ),
     firms_via(
         "srdi.little_giant_national_key_valid",
@@ -299,14 +217,15 @@ FIXED: list[Indicator] = [
         _l("申报省级专精特新产品"),
         ITEMS,
         "certification",
-        _products_applied,
+        products_applied,
     ),
-    firms_via(
+    firms_in(
         "srdi.sme_provincial_valid",
         "四",
         _l("省级专精特新中小企业"),
         "certification",
-        cert_valid("srdi_sme", "provincial"),
+        VALID_CERTIFICATIONS,
+        of_kind("srdi_sme", "provincial"),
     ),
     Indicator(
         "incubation.incubators",
@@ -321,7 +240,7 @@ FIXED: list[Indicator] = [
         "六",
         _l("知识产权质押融资宣传走访企业"),
         "outreach",
-        _outreach_to_firms(),
+        outreach_to_firms(),
     ),
     firms_via(
         "ip_pledge.outreach_enterprises_high_value",
@@ -329,7 +248,7 @@ FIXED: list[Indicator] = [
         _l("其中拥有高价值知识产权的企业"),
         "outreach",
         # The firm's high-value IP on the outreach's own date.
-        _outreach_to_firms(high_value_ip_on(Outreach.enterprise_id, Outreach.held_on)),
+        outreach_to_firms(high_value_ip_on(Outreach.enterprise_id, Outreach.held_on)),
     ),
     Indicator(
         "ip_pledge.outreach_towns",
@@ -337,8 +256,8 @@ FIXED: list[Indicator] = [
         _l("知识产权质押融资宣传镇街"),
         ITEMS,
         "town",
-        _distinct(_outreach_to_towns),
-        via=Via("outreach", _outreach_to_towns),
+        distinct_ids(outreach_to_towns),
+        via=Via("outreach", outreach_to_towns),
     ),
     Indicator(
         "ip_pledge.outreach_events",
@@ -352,9 +271,7 @@ FIXED: list[Indicator] = [
         "ip_pledge.high_value_ip_enterprises",
         "六",
         _l("拥有高价值知识产权的企业"),
-        lambda start, end: select(Enterprise.id).where(
-            high_value_ip_on(Enterprise.id, end), enterprise_exists_on(Enterprise.id, end)
-        ),
+        high_value_ip_firms,
     ),
     Indicator("ip_pledge.loans", "六", _l("知识产权质押贷款"), LOANS, "pledge_loan", loans_registered),
     firms_via(
@@ -373,19 +290,14 @@ FIXED: list[Indicator] = [
         loans_registered,
         sum_of=PledgeLoan.amount_wan,
     ),
-    firms_via(
-        "listing.reserve_active",
-        "六",
-        _l("上市后备企业"),
-        "listing_candidate",
-        lambda start, end: reserve_active(end),
-    ),
-    firms_via(
+    firms_in("listing.reserve_active", "六", _l("上市后备企业"), "listing_candidate", RESERVE, every),
+    firms_in(
         "listing.key_reserve_active",
         "六",
         _l("重点上市后备企业"),
         "listing_candidate",
-        lambda start, end: reserve_active(end, listing_tier_on(end) == "key"),
+        RESERVE,
+        lambda rows, start, end: [listing_tier_on(end, rows.record_id) == "key"],
     ),
     firms_via(
         "listing.new_reserve",
@@ -398,7 +310,7 @@ FIXED: list[Indicator] = [
             ListingCandidate.entered_on.between(start, end),
         ),
     ),
-    firms_via("listing.listed", "六", _l("新上市企业"), "listing_candidate", _listed),
+    firms_via("listing.listed", "六", _l("新上市企业"), "listing_candidate", listed),
     Indicator("listing.trainings", "六", _l("上市业务培训"), SESSIONS, "training", listing_trainings),
     firms_via(
         "listing.training_enterprises",
@@ -429,13 +341,3 @@ def all_indicators() -> list[Indicator]:
 
 def get(code: str) -> Indicator | None:
     return next((ind for ind in all_indicators() if ind.code == code), None)
-
-
-def values(indicators: list[Indicator], start: date, end: date) -> dict[str, object]:
-    """Every indicator's value for the period, in one SQL statement."""
-    if not indicators:
-        return {}
-    row = db.session.execute(
-        select(*[ind.value(start, end).label(f"v{i}") for i, ind in enumerate(indicators)])
-    ).one()
-    return {ind.code: row[i] for i, ind in enumerate(indicators)}

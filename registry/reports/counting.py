@@ -1,0 +1,222 @@
+"""How an indicator is counted (DESIGN.md §4): its unit, its records, and the summary's one statement.
+
+An indicator declares what it counts (``records(start, end)`` → a SELECT of their ids) and how its value is
+made from them (a count, or a sum of a column). The definitions themselves are reports/indicators.py.
+
+Rows several indicators count are read once. An indicator may be a *member* of a :class:`Shared` set: the
+set's rows (the firm, the record, and the columns the members tell apart by) are a WITH query of the
+summary's statement, read once however many members narrow it; a member's records and drill-down pairs are
+the same narrowing of the same rows, so the value and the list behind it cannot disagree.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select
+
+from ..db import wrote
+from ..extensions import db
+from ..models import DataVersion
+from ..records import catalog
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What an indicator counts, by its counting word (DESIGN.md §4's unit column)."""
+
+    code: str
+    label: object  # the word shown beside the value, in the reader's language
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+
+FIRMS = Unit("家", _l("家"))
+ITEMS = Unit("个", _l("个"))
+LOANS = Unit("笔", _l("笔"))
+EVENTS = Unit("次", _l("次"))
+SESSIONS = Unit("场", _l("场"))
+WAN = Unit("万元", _l("万元"))
+
+Query = Callable[[date, date], Select]
+Narrowing = Callable[..., list]  # (the shared rows' columns, start, end) → conditions on them
+
+
+@dataclass(frozen=True)
+class Via:
+    """The records that put each counted thing into an indicator: (id, record_id) pairs for the period,
+    ``id`` the counted thing's (the enterprise's, for a 家 indicator) and ``record_id`` one of its records of
+    ``record_type`` (a tenancy, a certification …). A thing with several such records is one pair each."""
+
+    record_type: str
+    pairs: Query
+
+
+@dataclass(frozen=True)
+class Shared:
+    """Rows several 家 indicators count, read once per summary statement: ``rows(start, end)`` selects
+    ``id`` (the firm), ``record_id`` (its record) and the columns the members narrow on."""
+
+    name: str
+    rows: Query
+
+
+@dataclass(frozen=True)
+class Member:
+    shared: Shared
+    narrow: Narrowing
+
+    def pairs(self, start: date, end: date) -> Select:
+        rows = self.shared.rows(start, end).subquery(self.shared.name)
+        return select(rows.c.id, rows.c.record_id).where(*self.narrow(rows.c, start, end))
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    section: str
+    label: str
+    unit: Unit
+    record_type: str  # what is counted: ``enterprise`` for every 家 indicator; a loan, a town, …
+    records: Query  # the ids of those, for the period (each once)
+    via: Via | None = None  # the records behind each counted one, when they are other records
+    sum_of: object | None = None  # a column of record_type's table to add up instead of counting
+    member: Member | None = None  # counted from a shared set's rows (the summary reads them once)
+    # The value as SQL of the period when a cheaper form of "how many records" exists (the same number: the
+    # tests compare it with the records' count).
+    count: Callable[[date, date], object] | None = None
+
+    @property
+    def counts_firms(self) -> bool:
+        return self.unit.code == FIRMS.code
+
+    def value(self, start: date, end: date, shared: dict | None = None):
+        """A scalar SQL expression of the value for the period; ``shared`` maps a shared set's name to its
+        rows as a WITH query of the statement."""
+        if self.member is not None and shared is not None:
+            rows = shared[self.member.shared.name]
+            return (
+                select(func.count(rows.c.id.distinct()))
+                .where(*self.member.narrow(rows.c, start, end))
+                .scalar_subquery()
+            )
+        if self.count is not None:
+            return self.count(start, end)
+        ids = self.records(start, end).subquery()
+        if self.sum_of is None:
+            return select(func.count()).select_from(ids).scalar_subquery()
+        model = catalog.get(self.record_type).model
+        return (
+            select(func.coalesce(func.sum(self.sum_of), 0))
+            .where(model.id.in_(select(ids.c[0])))
+            .scalar_subquery()
+        )
+
+
+def distinct_ids(query: Query) -> Query:
+    """The counted ids of a pairs query, each once."""
+
+    def ids(start: date, end: date) -> Select:
+        rows = query(start, end)
+        return rows.with_only_columns(rows.selected_columns.id).distinct()
+
+    return ids
+
+
+def firms(code: str, section: str, label, ids: Query, count=None) -> Indicator:
+    """A 家 indicator read from the enterprises themselves (their own fields, tags …)."""
+    return Indicator(code, section, label, FIRMS, "enterprise", ids, count=count)
+
+
+def firms_via(code: str, section: str, label, record_type: str, query: Query) -> Indicator:
+    """A 家 indicator made of other records: ``query`` gives (enterprise id, record id) pairs of
+    ``record_type``; the value is the number of distinct enterprises among them."""
+    return Indicator(code, section, label, FIRMS, "enterprise", distinct_ids(query), Via(record_type, query))
+
+
+def firms_in(
+    code: str, section: str, label, record_type: str, shared: Shared, narrow: Narrowing
+) -> Indicator:
+    """A 家 indicator counted from ``shared``'s rows narrowed by ``narrow`` (records of ``record_type``)."""
+    member = Member(shared, narrow)
+    return replace(firms_via(code, section, label, record_type, member.pairs), member=member)
+
+
+def values(indicators: list[Indicator], start: date, end: date) -> dict[str, object]:
+    """Every indicator's value for the period, in one SQL statement (each shared set a WITH query).
+
+    The values are kept with the data version they were read at (registry/db.py: every committed write moves
+    it) and given again while it has not moved: one small read instead of the summary's statement. A session
+    that has written and not committed reads afresh (its own changes are not in any kept result)."""
+    if not indicators:
+        return {}
+    key = (tuple(indicator.code for indicator in indicators), start, end)
+    kept = _kept()
+    own_writes = _own_writes()
+    if kept is not None and not own_writes:
+        version = db.session.scalar(select(DataVersion.counter).where(DataVersion.id == 1))
+        found = kept.get(key, version)
+        if found is not None:
+            return found
+    shared = {}
+    for indicator in indicators:
+        if indicator.member is not None and indicator.member.shared.name not in shared:
+            rows = indicator.member.shared
+            shared[rows.name] = rows.rows(start, end).cte(rows.name)
+    version = select(DataVersion.counter).where(DataVersion.id == 1).scalar_subquery()
+    row = db.session.execute(
+        select(
+            version.label("version"),
+            *[ind.value(start, end, shared).label(f"v{i}") for i, ind in enumerate(indicators)],
+        )
+    ).one()
+    found = {ind.code: row[i + 1] for i, ind in enumerate(indicators)}
+    if kept is not None and not own_writes and row.version is not None:
+        kept.put(key, row.version, found)
+    return found
+
+
+class KeptValues:
+    """The latest summaries read in this process, each with the data version it was read at (a bounded LRU;
+    threads share it)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, version) -> dict | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None or version is None or entry[0] != version:
+                return None
+            self.entries.move_to_end(key)
+            return dict(entry[1])
+
+    def put(self, key, version, found: dict) -> None:
+        with self.lock:
+            self.entries[key] = (version, dict(found))
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+def _kept() -> KeptValues | None:
+    size = current_app.config.get("SUMMARY_CACHE_SIZE", 64)
+    if not size:
+        return None
+    return current_app.extensions.setdefault("registry_kept_values", KeptValues(size))
+
+
+def _own_writes() -> bool:
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        return True
+    return session.in_transaction() and wrote(session.connection())
