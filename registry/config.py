@@ -30,6 +30,7 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     HTTPS = False  # behind TLS: Secure cookies and HSTS (REGISTRY_HTTPS=1)
     PROXY_COUNT = 0  # reverse proxies in front that set X-Forwarded-For/-Proto (REGISTRY_PROXY_COUNT)
+    SUMMARY_CACHE_SIZE = 64  # summaries kept per process until the next write (REGISTRY_SUMMARY_CACHE_SIZE)
 
 
 ENVIRONMENT = {
@@ -47,6 +48,8 @@ def load(app: Flask, overrides: dict | None) -> None:
             app.config[key] = os.environ[variable]
     if os.environ.get("REGISTRY_PROXY_COUNT", "").isdigit():
         app.config["PROXY_COUNT"] = int(os.environ["REGISTRY_PROXY_COUNT"])
+    if os.environ.get("REGISTRY_SUMMARY_CACHE_SIZE", "").isdigit():
+        app.config["SUMMARY_CACHE_SIZE"] = int(os.environ["REGISTRY_SUMMARY_CACHE_SIZE"])
     if os.environ.get("REGISTRY_HTTPS", "").lower() in ("1", "true", "yes"):
         app.config["HTTPS"] = True
     if overrides:

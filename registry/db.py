@@ -45,6 +45,8 @@ def init_app(app: Flask) -> None:
             event.listen(engine, "commit", version.bump)
             event.listen(engine, "rollback", version.forget)
             event.listen(engine.pool, "checkin", version.forget_record)
+            if engine.dialect.name == "postgresql":
+                event.listen(engine, "connect", _postgresql_connect)
             if engine.dialect.name != "sqlite":
                 continue
             event.listen(engine, "connect", _sqlite_connect)
@@ -113,6 +115,15 @@ class _DataVersion:
 def wrote(connection) -> bool:
     """Whether ``connection``'s open transaction has written (its changes not yet committed)."""
     return bool(connection.info.get(WROTE))
+
+
+def _postgresql_connect(dbapi_connection, _record) -> None:
+    """No JIT compilation: the summary's one statement of many subqueries is costed high enough to be
+    compiled, which took longer (about 0.4 s) than running it; the registry's queries are index reads."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET jit = off")
+    cursor.close()
+    dbapi_connection.commit()
 
 
 def _sqlite_begin(connection) -> None:

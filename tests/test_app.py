@@ -25,6 +25,14 @@ def test_environment_sets_database_and_secret(monkeypatch, tmp_path):
     assert app.config["SECRET_KEY"] == "from-the-environment"
 
 
+def test_environment_sizes_or_switches_off_the_kept_summaries(monkeypatch, tmp_path):
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite3'}")
+    monkeypatch.setenv("REGISTRY_SECRET_KEY", "x")
+    assert create_app().config["SUMMARY_CACHE_SIZE"] == 64
+    monkeypatch.setenv("REGISTRY_SUMMARY_CACHE_SIZE", "0")
+    assert create_app().config["SUMMARY_CACHE_SIZE"] == 0
+
+
 def test_secret_key_is_generated_once_and_kept_private(monkeypatch, tmp_path):
     from registry import config
 

@@ -30,3 +30,12 @@ def test_the_apps_sqlite_engine_gets_the_pragmas(app):
                 connection.execute(text("PRAGMA busy_timeout")).scalar()
                 == app.config["SQLITE_BUSY_TIMEOUT_MS"]
             )
+
+
+def test_the_apps_postgresql_engine_runs_without_jit(app):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL settings")
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SHOW jit")).scalar() == "off"
+            assert connection.execute(text("SELECT 1")).scalar() == 1  # the connection is usable after

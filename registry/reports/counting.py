@@ -209,7 +209,7 @@ class KeptValues:
 
 
 def _kept() -> KeptValues | None:
-    size = current_app.config.get("SUMMARY_CACHE_SIZE", 64)
+    size = current_app.config["SUMMARY_CACHE_SIZE"]
     if not size:
         return None
     return current_app.extensions.setdefault("registry_kept_values", KeptValues(size))
