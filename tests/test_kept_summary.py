@@ -54,7 +54,12 @@ def test_every_committed_write_moves_the_data_version_and_reads_and_rollbacks_do
 
     auth.login("rw", roles=("report_writer",))
     before = version()
-    for page in ("/enterprises/", f"/enterprises/{firm.id}", "/reports/", "/api/v1/summary?start=2021-01-01&end=2021-12-31"):
+    for page in (
+        "/enterprises/",
+        f"/enterprises/{firm.id}",
+        "/reports/",
+        "/api/v1/summary?start=2021-01-01&end=2021-12-31",
+    ):
         assert client.get(page).status_code == 200
     assert version() == before
 
