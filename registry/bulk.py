@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, insert
 
+from .db import WROTE
 from .extensions import db
 from .models.search import FTS_TABLE
 
@@ -16,8 +17,42 @@ CHUNK = 50_000  # rows per executemany
 
 def insert_rows(connection: Connection, model_or_table, rows: list[dict]) -> None:
     table = getattr(model_or_table, "__table__", model_or_table)
+    if rows and _copy_rows(connection, table, rows):
+        return
     for start in range(0, len(rows), CHUNK):
         connection.execute(insert(table), rows[start : start + CHUNK])
+
+
+def _copy_rows(connection: Connection, table, rows: list[dict]) -> bool:
+    """On PostgreSQL with psycopg: the rows through ``COPY … FROM STDIN`` (several times faster than
+    INSERTs). The columns the rows leave out take their constant defaults; when one has a computed default,
+    or the rows differ in their columns, False (the caller inserts them instead)."""
+    if connection.dialect.name != "postgresql" or connection.dialect.driver != "psycopg":
+        return False
+    names = list(rows[0])
+    filled = {}
+    for column in table.columns:
+        if column.name in rows[0]:
+            continue
+        default = column.default
+        if default is not None and default.is_scalar:
+            filled[column.name] = default.arg
+        elif default is not None or (not column.nullable and not column.autoincrement):
+            return False
+    if any(len(row) != len(names) for row in rows):
+        return False
+    columns = names + list(filled)
+    extra = list(filled.values())
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        quoted = ", ".join(f'"{name}"' for name in columns)
+        with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in names] + extra)
+    finally:
+        cursor.close()
+    connection.info[WROTE] = True  # the driver's COPY is unseen by the engine's events: the data version
+    return True
 
 
 @contextmanager
