@@ -65,7 +65,7 @@ def init_app(app: Flask) -> None:
 
 # ---- the data version ------------------------------------------------------------------------------------
 WROTE = "registry_wrote"  # on a connection's info: its open transaction has written
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC", "MERGE")
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
 _SCHEMA = ("CREATE", "ALTER", "DROP")
 _BUMP = "UPDATE data_version SET counter = counter + 1 WHERE id = 1"
 _EXISTS = {
@@ -85,10 +85,10 @@ class _DataVersion:
         self.ready = False  # the table is known to exist (checked again after any schema statement)
 
     def note(self, conn, _cursor, statement, _parameters, _context, _executemany) -> None:
-        word = statement.lstrip()[:6].upper()
-        if word in _WRITES:
+        head = statement.lstrip()[:7].upper()
+        if head.startswith(_WRITES):
             conn.info[WROTE] = True
-        elif word in _SCHEMA:
+        elif head.startswith(_SCHEMA):
             self.ready = False
 
     def bump(self, conn) -> None:
