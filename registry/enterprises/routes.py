@@ -32,6 +32,7 @@ from ..models import (
     enterprise_tags,
     training_participants,
 )
+from ..records import dated
 from ..reference.filters import town_choices
 from ..web.record_pages import Column, RecordPages
 from .filters import SPEC
@@ -79,21 +80,33 @@ EXPORT_COLUMNS = [
 ]
 
 
+# What the firm's page reads of the firm, loaded with it: its town, park and founder groups joined to its
+# row (a few groups, so the row multiplies little), its tags and the histories of its dated fields beside
+# it. (Tags joined too would make SQLite read every firm's tags: it builds the tags' join whole first.)
+FIRM_PAGE_OPTIONS = (
+    joinedload(Enterprise.town),
+    joinedload(Enterprise.park),
+    joinedload(Enterprise.founder_group_rows),
+    selectinload(Enterprise.tags),
+    *dated.loaders(ENTERPRISE),
+)
+
+
 def firm_context(record) -> dict:
-    """The firm's records in the other areas, for its page."""
+    """The firm's records in the other areas, for its page (each with what the page reads of it)."""
     user = current_user
     # Each part through its own kind's visibility: a manager sees the stays in their own incubators only.
     related = {
         "tenancies": db.session.scalars(
             TENANCY.visible(user, select(Tenancy))
             .where(Tenancy.enterprise_id == record.id)
-            .options(selectinload(Tenancy.incubator))
+            .options(joinedload(Tenancy.incubator))
             .order_by(Tenancy.moved_in_on.desc())
         ).all(),
         "certifications": db.session.scalars(
             CERTIFICATION.visible(user, select(Certification))
             .where(Certification.enterprise_id == record.id)
-            .options(selectinload(Certification.kind_ref))
+            .options(joinedload(Certification.kind_ref))
             .order_by(Certification.applied_on.desc().nulls_last(), Certification.id.desc())
         ).all(),
         "loans": db.session.scalars(
@@ -101,11 +114,13 @@ def firm_context(record) -> dict:
             .where(PledgeLoan.enterprise_id == record.id)
             .order_by(PledgeLoan.registered_on.desc())
         ).all(),
-        "listing": db.session.scalar(
+        "listing": db.session.scalars(
             CANDIDATE.visible(user, select(ListingCandidate))
             .where(ListingCandidate.enterprise_id == record.id)
-            .options(selectinload(ListingCandidate.stages))
-        ),
+            .options(joinedload(ListingCandidate.stages))
+        )
+        .unique()
+        .first(),
         "trainings": db.session.scalars(
             TRAINING.visible(user, select(Training))
             .join(training_participants)
@@ -187,6 +202,7 @@ PAGES = RecordPages(
     form_template="enterprises/form.html",
     detail_template="enterprises/detail.html",
     detail_context=firm_context,
+    detail_options=FIRM_PAGE_OPTIONS,
     show_fields=False,
     search_placeholder=_l("企业名称或统一社会信用代码（简繁体均可）"),
     create_label=_l("登记企业"),

@@ -51,6 +51,8 @@ class RecordPages:
     summary: Callable | None = None  # (filtered query) → list of (label, value) shown above the list
     detail_template: str = "records/detail.html"
     detail_context: Callable | None = None  # record → extra template variables
+    # Loader options of the detail page's record: what its template reads, loaded with it.
+    detail_options: tuple = ()
     list_actions: list[tuple[str, str]] = field(default_factory=list)  # (label, endpoint) beside "new"
     form_template: str = "records/form.html"
     list_template: str = "records/list.html"
@@ -246,7 +248,7 @@ class RecordPages:
         return rows
 
     def detail(self, record_id: int):
-        record = get_or_abort(self.record_type, record_id)
+        record = get_or_abort(self.record_type, record_id, self.detail_options)
         context = {
             "pages": self,
             "record": record,
