@@ -223,15 +223,20 @@ def run(
     with_facets: bool = True,
     with_count: bool = True,
     eager: tuple | None = None,
+    load: Callable[[Select], list] | None = None,
 ) -> Page:
     """A page of the list with its bounded count and facets; ``eager``: the loader options of the page's
-    rows when they differ from the list's own (a page that shows fewer of the related rows)."""
+    rows when they differ from the list's own (a page that shows fewer of the related rows); ``load``:
+    reads the page's rows from its query itself (as plain rows with the records' names, for the API)."""
     query = filtered(spec, user, list_args)
     page_query = keyset_page(spec, query, list_args.sort, list_args.after, list_args.size + 1)
-    eager = spec.eager if eager is None else eager
-    if eager:
-        page_query = page_query.options(*eager)
-    rows = list(db.session.scalars(page_query).unique())
+    if load is not None:
+        rows = load(page_query)
+    else:
+        eager = spec.eager if eager is None else eager
+        if eager:
+            page_query = page_query.options(*eager)
+        rows = list(db.session.scalars(page_query).unique())
     next_cursor = None
     if len(rows) > list_args.size:
         rows = rows[: list_args.size]
