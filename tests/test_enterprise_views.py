@@ -176,7 +176,7 @@ def test_history_shows_child_records_changes_on_the_firm(ctx):
     assert entry.user_name == "系统"
 
 
-FIRM_PAGE_BUDGET = 12  # statements, sign-in included (SQLite counts its BEGIN as one)
+FIRM_PAGE_BUDGET = 10  # statements, sign-in included (SQLite counts its BEGIN as one)
 
 
 def test_a_firm_page_costs_the_same_few_statements_however_many_records_the_firm_has(

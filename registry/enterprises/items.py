@@ -1,6 +1,7 @@
-"""A page of the API's firms read as plain rows: the firms' columns in one statement, their founder groups,
-tags and the spans of their dated fields in one more. The API item reads them by the same names as it reads
-a firm (api/collections.py), so the JSON is the same; no ORM object is built for a row that is only sent.
+"""Firms read as plain rows: a firm's founder groups, tags and the spans of its dated fields in one statement
+for any number of firms (:func:`firm_parts`), and the API list's page of firms in one more
+(:func:`firm_rows`). They carry the names a firm's record has, so what reads a firm (the API item, the
+dated fields' history) reads them alike; no ORM object is built for a row that is only shown or sent.
 """
 
 from __future__ import annotations
@@ -25,28 +26,17 @@ FIRM_COLUMNS = tuple(Enterprise.__table__.c)
 GROUP, TAG, TAG_SPAN, IP_SPAN = range(4)
 
 
-def firm_rows(page: Select) -> list[SimpleNamespace]:
-    """The firms ``page`` (a select of firms, in the list's order) selects, as rows with their founder
-    groups (``founder_groups``: codes), tags (``tags``: code and id) and dated spans (``tag_spans``,
-    ``ip_spans``)."""
-    firms = [
-        SimpleNamespace(**row._mapping) for row in db.session.execute(page.with_only_columns(*FIRM_COLUMNS))
-    ]
-    if not firms:
-        return firms
-    by_id = {}
-    for firm in firms:
-        firm.founder_groups, firm.tags, firm.tag_spans, firm.ip_spans = [], [], [], []
-        by_id[firm.id] = firm
-    ids = list(by_id)
+def _parts_statement(ids: list[int]):
+    no_number, no_day = cast(null(), Integer), cast(null(), Date)
     # The spans' select first: the union's columns take their types (dates) from it.
-    parts = union_all(
+    return union_all(
         select(
             EnterpriseTagSpan.enterprise_id,
             literal(TAG_SPAN),
             EnterpriseTagSpan.id,
             Tag.code,
-            cast(null(), Integer),
+            Tag.name,
+            no_number,
             EnterpriseTagSpan.valid_from,
             EnterpriseTagSpan.valid_to,
         )
@@ -57,6 +47,7 @@ def firm_rows(page: Select) -> list[SimpleNamespace]:
             literal(IP_SPAN),
             EnterpriseIpSpan.id,
             cast(null(), String),
+            cast(null(), String),
             EnterpriseIpSpan.value,
             EnterpriseIpSpan.valid_from,
             EnterpriseIpSpan.valid_to,
@@ -66,95 +57,59 @@ def firm_rows(page: Select) -> list[SimpleNamespace]:
             literal(GROUP),
             literal(0),
             EnterpriseFounderGroup.founder_group,
-            cast(null(), Integer),
-            cast(null(), Date),
-            cast(null(), Date),
+            cast(null(), String),
+            no_number,
+            no_day,
+            no_day,
         ).where(EnterpriseFounderGroup.enterprise_id.in_(ids)),
         select(
             enterprise_tags.c.enterprise_id,
             literal(TAG),
             Tag.id,
             Tag.code,
-            cast(null(), Integer),
-            cast(null(), Date),
-            cast(null(), Date),
+            Tag.name,
+            no_number,
+            no_day,
+            no_day,
         )
         .join(Tag, Tag.id == enterprise_tags.c.tag_id)
         .where(enterprise_tags.c.enterprise_id.in_(ids)),
     )
-    rows = db.session.execute(parts).all()
-    for firm_id, part, _number, code, _value, _from, _to in sorted(
+
+
+def firm_parts(ids: list[int]) -> dict[int, SimpleNamespace]:
+    """Each firm's founder groups (``founder_groups``: codes), tags (``tags``: code and name) and dated
+    spans (``tag_spans`` with their tag, ``ip_spans``), by firm id, in one statement."""
+    parts = {
+        firm_id: SimpleNamespace(founder_groups=[], tags=[], tag_spans=[], ip_spans=[]) for firm_id in ids
+    }
+    if not ids:
+        return parts
+    rows = db.session.execute(_parts_statement(ids)).all()
+    for firm_id, part, _number, code, name, _value, _from, _to in sorted(
         (row for row in rows if row[1] in (GROUP, TAG)), key=lambda row: (row[1], row[3])
     ):
         if part == GROUP:
-            by_id[firm_id].founder_groups.append(code)
+            parts[firm_id].founder_groups.append(code)
         else:
-            by_id[firm_id].tags.append(SimpleNamespace(code=code))
-    spans = sorted((row for row in rows if row[1] in (TAG_SPAN, IP_SPAN)), key=lambda row: (row[5], row[2]))
-    for firm_id, part, number, code, value, valid_from, valid_to in spans:
+            parts[firm_id].tags.append(SimpleNamespace(code=code, name=name))
+    spans = sorted((row for row in rows if row[1] in (TAG_SPAN, IP_SPAN)), key=lambda row: (row[6], row[2]))
+    for firm_id, part, number, code, name, value, valid_from, valid_to in spans:
         if part == TAG_SPAN:
-            tag = SimpleNamespace(code=code)
-            by_id[firm_id].tag_spans.append(
+            tag = SimpleNamespace(code=code, name=name)
+            parts[firm_id].tag_spans.append(
                 SimpleNamespace(id=number, tag=tag, valid_from=valid_from, valid_to=valid_to)
             )
         else:
-            by_id[firm_id].ip_spans.append(
+            parts[firm_id].ip_spans.append(
                 SimpleNamespace(id=number, value=value, valid_from=valid_from, valid_to=valid_to)
             )
-    return firms
-    by_id = {}
-    for firm in firms:
-        firm.founder_groups, firm.tags, firm.tag_spans, firm.ip_spans = [], [], [], []
-        by_id[firm.id] = firm
-    ids = list(by_id)
-    parts = union_all(
-        select(
-            EnterpriseFounderGroup.enterprise_id,
-            literal(GROUP),
-            literal(0),
-            EnterpriseFounderGroup.founder_group,
-            null(),
-            null(),
-        ).where(EnterpriseFounderGroup.enterprise_id.in_(ids)),
-        select(enterprise_tags.c.enterprise_id, literal(TAG), Tag.id, Tag.code, null(), null())
-        .join(Tag, Tag.id == enterprise_tags.c.tag_id)
-        .where(enterprise_tags.c.enterprise_id.in_(ids)),
-        select(
-            EnterpriseTagSpan.enterprise_id,
-            literal(TAG_SPAN),
-            EnterpriseTagSpan.id,
-            Tag.code,
-            EnterpriseTagSpan.valid_from,
-            EnterpriseTagSpan.valid_to,
-        )
-        .join(Tag, Tag.id == EnterpriseTagSpan.tag_id)
-        .where(EnterpriseTagSpan.enterprise_id.in_(ids)),
-        select(
-            EnterpriseIpSpan.enterprise_id,
-            literal(IP_SPAN),
-            EnterpriseIpSpan.id,
-            EnterpriseIpSpan.value,
-            EnterpriseIpSpan.valid_from,
-            EnterpriseIpSpan.valid_to,
-        ).where(EnterpriseIpSpan.enterprise_id.in_(ids)),
-    ).subquery()
-    rows = db.session.execute(select(parts)).all()
-    spans = [row for row in rows if row[1] in (TAG_SPAN, IP_SPAN)]
-    for firm_id, part, _number, value, *_dates in sorted(
-        (row for row in rows if row[1] in (GROUP, TAG)), key=lambda row: (row[1], row[3])
-    ):
-        firm = by_id[firm_id]
-        if part == GROUP:
-            firm.founder_groups.append(value)
-        else:
-            firm.tags.append(SimpleNamespace(code=value))
-    for firm_id, part, number, value, valid_from, valid_to in sorted(spans, key=lambda row: (row[4], row[2])):
-        if part == TAG_SPAN:
-            span = SimpleNamespace(
-                id=number, tag=SimpleNamespace(code=value), valid_from=valid_from, valid_to=valid_to
-            )
-            by_id[firm_id].tag_spans.append(span)
-        else:
-            span = SimpleNamespace(id=number, value=value, valid_from=valid_from, valid_to=valid_to)
-            by_id[firm_id].ip_spans.append(span)
-    return firms
+    return parts
+
+
+def firm_rows(page: Select) -> list[SimpleNamespace]:
+    """The firms ``page`` (a select of firms, in the list's order) selects, as rows with their parts
+    (:func:`firm_parts`)."""
+    rows = db.session.execute(page.with_only_columns(*FIRM_COLUMNS)).all()
+    parts = firm_parts([row.id for row in rows])
+    return [SimpleNamespace(**row._mapping, **vars(parts[row.id])) for row in rows]

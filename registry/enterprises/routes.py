@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import literal, select, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from .. import list_engine
 from ..audit.display import history
@@ -36,6 +36,7 @@ from ..records import dated
 from ..reference.filters import town_choices
 from ..web.record_pages import Column, RecordPages
 from .filters import SPEC
+from .items import firm_parts
 from .services import ENTERPRISE, SCHEMA, PossibleDuplicate
 
 
@@ -80,16 +81,9 @@ EXPORT_COLUMNS = [
 ]
 
 
-# What the firm's page reads of the firm, loaded with it: its town, park and founder groups joined to its
-# row (a few groups, so the row multiplies little), its tags and the histories of its dated fields beside
-# it. (Tags joined too would make SQLite read every firm's tags: it builds the tags' join whole first.)
-FIRM_PAGE_OPTIONS = (
-    joinedload(Enterprise.town),
-    joinedload(Enterprise.park),
-    joinedload(Enterprise.founder_group_rows),
-    selectinload(Enterprise.tags),
-    *dated.loaders(ENTERPRISE),
-)
+# What the firm's page reads of the firm's row, loaded with it; its founder groups, tags and dated histories
+# come in one statement beside it (:func:`firm_context`).
+FIRM_PAGE_OPTIONS = (joinedload(Enterprise.town), joinedload(Enterprise.park))
 
 
 def firm_context(record) -> dict:
@@ -128,7 +122,14 @@ def firm_context(record) -> dict:
             .order_by(Training.held_on.desc())
         ).all(),
     }
-    return {"related": related, "history": history(enterprise_id=record.id)}
+    parts = firm_parts([record.id])[record.id]
+    return {
+        "related": related,
+        "history": history(enterprise_id=record.id),
+        "groups": parts.founder_groups,
+        "tags": parts.tags,
+        "dated_rows": dated.history_rows(ENTERPRISE, parts),
+    }
 
 
 def deregistered_badge(firm) -> list[tuple[str, str]]:
