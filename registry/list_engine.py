@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, String, cast, func, literal, select, union_all
+from sqlalchemy import Integer, Select, String, cast, column, func, literal, select, table, union_all
+from sqlalchemy import text as sql_text
 
 from .domain import InputError
 from .domain.text import CONTROL, clean_text, has_control
@@ -174,19 +176,53 @@ def bounded_count(query: Select) -> tuple[int, bool]:
 
 def facet_counts(spec: ListSpec, query: Select) -> list[tuple[Facet, list]]:
     """Every facet's counts in one statement: the matching ids once (a materialised CTE), then one
-    branch per facet (values as text, so the branches unite on both databases)."""
+    branch per facet (values as text, so the branches unite on both databases).
+
+    The branches read only the CTE, so they are the same SQL for every request of the day
+    (:func:`_facet_branches`); only the CTE is built from the request's filters."""
     if not spec.facets:
         return []
-    columns = {
-        number: facet.query
-        for number, facet in enumerate(spec.facets)
-        if isinstance(facet.query, ColumnFacet)
-    }
+    columns = _column_facets(spec)
     # Facets are counted only below COUNT_LIMIT rows; the LIMIT says so to the database as well.
     ids = query.with_only_columns(
         spec.model.id.label("id"), *[c.column.label(f"c{n}") for n, c in columns.items()]
     )
-    ids = ids.order_by(None).limit(COUNT_LIMIT + 1).cte("facet_ids").prefix_with("MATERIALIZED")
+    ids = ids.order_by(None).limit(COUNT_LIMIT + 1).cte(FACET_IDS).prefix_with("MATERIALIZED")
+    rows = db.session.execute(_facet_branches(spec).add_cte(ids)).all()
+    by_facet: dict[int, list] = {number: [] for number in range(len(spec.facets))}
+    for number, value, label, count in rows:
+        by_facet[number].append((value, label, count))
+    # Each branch comes sorted by its own query; a stable sort by count keeps that order among ties.
+    return [
+        (facet, sorted(by_facet[number], key=lambda row: -row[2])) for number, facet in enumerate(spec.facets)
+    ]
+
+
+FACET_IDS = "facet_ids"
+# (list definition, database, day) → the facets' branches as SQL text: building them and their cache key
+# cost more than the database's counting on a town's firms, and they read nothing but the matching ids.
+_BRANCHES: dict[tuple, tuple[ListSpec, object]] = {}
+
+
+def _column_facets(spec: ListSpec) -> dict[int, ColumnFacet]:
+    return {
+        number: facet.query
+        for number, facet in enumerate(spec.facets)
+        if isinstance(facet.query, ColumnFacet)
+    }
+
+
+def _facet_branches(spec: ListSpec):
+    """The union of ``spec``'s facet branches over the matching ids (the CTE ``facet_ids``: ``id`` and
+    ``c<n>`` for each column facet), as SQL text with its values written in, built once a day per
+    database (a facet's query may read the day, e.g. the certifications held today)."""
+    dialect = db.session.get_bind().dialect
+    key = (id(spec), dialect.name, date.today())
+    cached = _BRANCHES.get(key)
+    if cached is not None and cached[0] is spec:
+        return cached[1]
+    columns = _column_facets(spec)
+    ids = table(FACET_IDS, column("id"), *[column(f"c{n}") for n in columns])
     branches = []
     for number, facet in enumerate(spec.facets):
         if number in columns:
@@ -196,14 +232,14 @@ def facet_counts(spec: ListSpec, query: Select) -> list[tuple[Facet, list]]:
         counted = counted.limit(FACET_LIMIT + 1).subquery()
         value, label, count = counted.c
         branches.append(select(literal(number), cast(value, String), cast(label, String), count))
-    rows = db.session.execute(union_all(*branches)).all()
-    by_facet: dict[int, list] = {number: [] for number in range(len(spec.facets))}
-    for number, value, label, count in rows:
-        by_facet[number].append((value, label, count))
-    # Each branch comes sorted by its own query; a stable sort by count keeps that order among ties.
-    return [
-        (facet, sorted(by_facet[number], key=lambda row: -row[2])) for number, facet in enumerate(spec.facets)
-    ]
+    sql = str(union_all(*branches).compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    branches = sql_text(sql.replace(":", "\\:")).columns(
+        column("number", Integer), column("value", String), column("label", String), column("count", Integer)
+    )
+    for stale in [k for k in _BRANCHES if k[2] != key[2]]:  # yesterday's
+        _BRANCHES.pop(stale, None)
+    _BRANCHES[key] = (spec, branches)
+    return branches
 
 
 def _column_counts(ids, facet: ColumnFacet, value) -> Select:
