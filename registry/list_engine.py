@@ -236,8 +236,10 @@ def _facet_branches(spec: ListSpec):
     branches = sql_text(sql.replace(":", "\\:")).columns(
         column("number", Integer), column("value", String), column("label", String), column("count", Integer)
     )
-    for stale in [k for k in _BRANCHES if k[2] != key[2]]:  # yesterday's
-        _BRANCHES.pop(stale, None)
+    # Yesterday's go; so would a flood of list definitions made per request (none is: each area's list
+    # definition is built once).
+    if len(_BRANCHES) > 64 or any(k[2] != key[2] for k in _BRANCHES):
+        _BRANCHES.clear()
     _BRANCHES[key] = (spec, branches)
     return branches
 
