@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, String, cast, func, literal, select, union_all
+from sqlalchemy import Integer, Select, String, cast, column, func, literal, select, table, union_all
+from sqlalchemy import text as sql_text
 
 from .domain import InputError
 from .domain.text import CONTROL, clean_text, has_control
@@ -174,19 +176,53 @@ def bounded_count(query: Select) -> tuple[int, bool]:
 
 def facet_counts(spec: ListSpec, query: Select) -> list[tuple[Facet, list]]:
     """Every facet's counts in one statement: the matching ids once (a materialised CTE), then one
-    branch per facet (values as text, so the branches unite on both databases)."""
+    branch per facet (values as text, so the branches unite on both databases).
+
+    The branches read only the CTE, so they are the same SQL for every request of the day
+    (:func:`_facet_branches`); only the CTE is built from the request's filters."""
     if not spec.facets:
         return []
-    columns = {
-        number: facet.query
-        for number, facet in enumerate(spec.facets)
-        if isinstance(facet.query, ColumnFacet)
-    }
+    columns = _column_facets(spec)
     # Facets are counted only below COUNT_LIMIT rows; the LIMIT says so to the database as well.
     ids = query.with_only_columns(
         spec.model.id.label("id"), *[c.column.label(f"c{n}") for n, c in columns.items()]
     )
-    ids = ids.order_by(None).limit(COUNT_LIMIT + 1).cte("facet_ids").prefix_with("MATERIALIZED")
+    ids = ids.order_by(None).limit(COUNT_LIMIT + 1).cte(FACET_IDS).prefix_with("MATERIALIZED")
+    rows = db.session.execute(_facet_branches(spec).add_cte(ids)).all()
+    by_facet: dict[int, list] = {number: [] for number in range(len(spec.facets))}
+    for number, value, label, count in rows:
+        by_facet[number].append((value, label, count))
+    # Each branch comes sorted by its own query; a stable sort by count keeps that order among ties.
+    return [
+        (facet, sorted(by_facet[number], key=lambda row: -row[2])) for number, facet in enumerate(spec.facets)
+    ]
+
+
+FACET_IDS = "facet_ids"
+# (list definition, database, day) → the facets' branches as SQL text: building them and their cache key
+# cost more than the database's counting on a town's firms, and they read nothing but the matching ids.
+_BRANCHES: dict[tuple, tuple[ListSpec, object]] = {}
+
+
+def _column_facets(spec: ListSpec) -> dict[int, ColumnFacet]:
+    return {
+        number: facet.query
+        for number, facet in enumerate(spec.facets)
+        if isinstance(facet.query, ColumnFacet)
+    }
+
+
+def _facet_branches(spec: ListSpec):
+    """The union of ``spec``'s facet branches over the matching ids (the CTE ``facet_ids``: ``id`` and
+    ``c<n>`` for each column facet), as SQL text with its values written in, built once a day per
+    database (a facet's query may read the day, e.g. the certifications held today)."""
+    dialect = db.session.get_bind().dialect
+    key = (id(spec), dialect.name, date.today())
+    cached = _BRANCHES.get(key)
+    if cached is not None and cached[0] is spec:
+        return cached[1]
+    columns = _column_facets(spec)
+    ids = table(FACET_IDS, column("id"), *[column(f"c{n}") for n in columns])
     branches = []
     for number, facet in enumerate(spec.facets):
         if number in columns:
@@ -196,14 +232,16 @@ def facet_counts(spec: ListSpec, query: Select) -> list[tuple[Facet, list]]:
         counted = counted.limit(FACET_LIMIT + 1).subquery()
         value, label, count = counted.c
         branches.append(select(literal(number), cast(value, String), cast(label, String), count))
-    rows = db.session.execute(union_all(*branches)).all()
-    by_facet: dict[int, list] = {number: [] for number in range(len(spec.facets))}
-    for number, value, label, count in rows:
-        by_facet[number].append((value, label, count))
-    # Each branch comes sorted by its own query; a stable sort by count keeps that order among ties.
-    return [
-        (facet, sorted(by_facet[number], key=lambda row: -row[2])) for number, facet in enumerate(spec.facets)
-    ]
+    sql = str(union_all(*branches).compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    branches = sql_text(sql.replace(":", "\\:")).columns(
+        column("number", Integer), column("value", String), column("label", String), column("count", Integer)
+    )
+    # Yesterday's go; so would a flood of list definitions made per request (none is: each area's list
+    # definition is built once).
+    if len(_BRANCHES) > 64 or any(k[2] != key[2] for k in _BRANCHES):
+        _BRANCHES.clear()
+    _BRANCHES[key] = (spec, branches)
+    return branches
 
 
 def _column_counts(ids, facet: ColumnFacet, value) -> Select:
@@ -223,15 +261,20 @@ def run(
     with_facets: bool = True,
     with_count: bool = True,
     eager: tuple | None = None,
+    load: Callable[[Select], list] | None = None,
 ) -> Page:
     """A page of the list with its bounded count and facets; ``eager``: the loader options of the page's
-    rows when they differ from the list's own (a page that shows fewer of the related rows)."""
+    rows when they differ from the list's own (a page that shows fewer of the related rows); ``load``:
+    reads the page's rows from its query itself (as plain rows with the records' names, for the API)."""
     query = filtered(spec, user, list_args)
     page_query = keyset_page(spec, query, list_args.sort, list_args.after, list_args.size + 1)
-    eager = spec.eager if eager is None else eager
-    if eager:
-        page_query = page_query.options(*eager)
-    rows = list(db.session.scalars(page_query).unique())
+    if load is not None:
+        rows = load(page_query)
+    else:
+        eager = spec.eager if eager is None else eager
+        if eager:
+            page_query = page_query.options(*eager)
+        rows = list(db.session.scalars(page_query).unique())
     next_cursor = None
     if len(rows) > list_args.size:
         rows = rows[: list_args.size]

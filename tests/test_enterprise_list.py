@@ -278,3 +278,44 @@ def test_xlsx_export_opens_and_holds_the_rows(client, auth, county):
     workbook.close()
     assert rows[0][1] == "企业名称"
     assert {r[1] for r in rows[1:]} == {"盘锦金田塑业有限公司", "盘锦富隆化工有限公司"}
+
+
+def test_facets_count_each_requests_firms_and_the_certifications_held_that_day(
+    client, auth, app, county, monkeypatch
+):
+    """The facets' counting SQL is built once a day (list_engine._facet_branches): each request still
+    counts its own firms, and a certification that lapses counts no more the next day."""
+    from datetime import timedelta
+
+    import registry.enterprises.filters as filters
+    import registry.list_engine as list_engine
+
+    from .factories import make_certification
+
+    today = date.today()
+    with app.app_context():
+        firm = db.session.get(Enterprise, county["盘锦金田塑业有限公司"])
+        make_certification(
+            firm, kind="high_tech", status="approved", approved_on=date(2020, 1, 1), valid_until=today
+        )
+        db.session.commit()
+    auth.login("rw", roles=("report_writer",))
+
+    def certification_facet(town):
+        page = client.get("/enterprises/", query_string={"town": town}).get_data(as_text=True)
+        if 'aria-label="持有有效资质"' not in page:
+            return {}
+        facet = page.split('aria-label="持有有效资质"')[1].split("</section>")[0]
+        return dict(re.findall(r">([^<>]+)</a>\s*<span class=\"badge[^\"]*\">(\d+)</span>", facet))
+
+    assert certification_facet(county["town_a"]) == {"高新技术企业": "1"}
+    assert certification_facet(county["town_b"]) == {}
+
+    class Tomorrow(date):
+        @classmethod
+        def today(cls):
+            return today + timedelta(days=1)
+
+    monkeypatch.setattr(filters, "date", Tomorrow)
+    monkeypatch.setattr(list_engine, "date", Tomorrow)
+    assert certification_facet(county["town_a"]) == {}

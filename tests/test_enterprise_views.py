@@ -174,3 +174,56 @@ def test_history_shows_child_records_changes_on_the_firm(ctx):
     entry = db.session.scalar(select(ChangeLog).where(ChangeLog.enterprise_id == firm.id))
     assert entry.changes == {"employees": [None, 7]}
     assert entry.user_name == "系统"
+
+
+FIRM_PAGE_BUDGET = 10  # statements, sign-in included (SQLite counts its BEGIN as one)
+
+
+def test_a_firm_page_costs_the_same_few_statements_however_many_records_the_firm_has(
+    client, auth, app, count_statements
+):
+    """The firm, its town, park, founder groups, tags and dated histories load in a fixed few statements,
+    and each area's records with what the page shows of them (the incubator, the kind, the stages)."""
+    from datetime import date
+
+    from registry.models import EnterpriseTagSpan
+
+    from .factories import make_candidate, make_certification, make_loan, make_park, make_tag, make_training
+
+    with app.app_context():
+        small = make_enterprise(name="记录少的有限公司").id
+        tags = [
+            make_tag("cloud", "云上企业"),
+            make_tag("kechuang-china", "科创中国"),
+            make_tag("z-old", "旧标签"),
+        ]
+        firm = make_enterprise(
+            name="记录多的有限公司",
+            park=make_park(name="测试产业园"),
+            tags=tags[:2],
+            dated_from=date(2020, 1, 1),
+        )
+        firm.founder_groups = ["veteran", "woman"]
+        firm.tag_spans.append(
+            EnterpriseTagSpan(tag=tags[2], valid_from=date(2019, 1, 1), valid_to=date(2020, 1, 1))
+        )
+        for kind in ("tech_sme", "high_tech"):
+            make_certification(firm, kind=kind, status="approved", approved_on=date(2021, 5, 1))
+        for n in range(2):
+            make_tenancy(make_incubator(name=f"测试孵化器{n}号"), firm, moved_in_on=date(2020 + n, 3, 1))
+            make_loan(firm, lender=f"测试银行{n}")
+            make_training([firm], title=f"测试培训{n}")
+        make_candidate(
+            firm, stages=[("reserve", date(2021, 1, 4)), ("shareholding_reform", date(2021, 6, 1))]
+        )
+        big = firm.id
+        db.session.commit()
+    auth.login("rw", roles=("report_writer",))
+    client.get(f"/enterprises/{small}")  # the menu's and the enumerations' first reads
+    with count_statements() as few:
+        assert client.get(f"/enterprises/{small}").status_code == 200
+    with count_statements() as many:
+        page = client.get(f"/enterprises/{big}").get_data(as_text=True)
+    for shown in ("测试产业园", "云上企业", "旧标签", "测试孵化器1号", "测试银行1", "测试培训1", "股改"):
+        assert shown in page, shown
+    assert many.count == few.count <= FIRM_PAGE_BUDGET, many.statements

@@ -193,3 +193,26 @@ def test_the_check_sees_a_full_scan(app, registry):
         )
     found = full_scans(app, [(statement, ())])
     assert len(found) == 1 and "enterprises" in found[0]
+
+
+def test_the_town_list_reads_its_page_count_and_facets_from_one_index(client, auth, app, registry):
+    """SQLite: the list filtered by town walks the town's index in the list's order for its page (reading
+    only the page's rows), and finds its count and its facets' firms in that index alone."""
+    auth.login("rw", roles=("report_writer",))
+    statements = statements_of(client, app, f"/enterprises/?town={registry['town']}")
+    with app.app_context(), db.engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            pytest.skip("SQLite's plans name covering indexes")
+        reads = []
+        for statement, parameters in statements:
+            if "enterprises.town_id = " not in statement:
+                continue
+            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+            steps = [row[-1] for row in plan]
+            reads += [step for step in steps if re.match(r"\s*(SEARCH|SCAN) enterprises\b", step)]
+            if len(reads) == 1:  # the page: in the index's order, no sort
+                assert not any("TEMP B-TREE" in step for step in steps), steps
+    assert len(reads) == 3, reads  # the page, the count, the facets' ids
+    page, *counted = reads
+    assert "USING INDEX ix_enterprises_town_list (town_id=? AND archived_at=?)" in page, page
+    assert all("USING COVERING INDEX ix_enterprises_town_list" in step for step in counted), counted

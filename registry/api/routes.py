@@ -200,7 +200,9 @@ def list_items(name: str):
         ]
         return csv_response(f"{coll.name}.csv", columns, rows)
     spec = coll.for_items(_with_fields(coll, extra))
-    page = list_engine.run(spec, user(), args, with_facets=False, with_count=False)
+    page = list_engine.run(
+        spec, user(), args, with_facets=False, with_count=False, load=coll.record_type.api_rows
+    )
     next_url = None
     if page.next_cursor:
         params = request.args.to_dict() | {"after": page.next_cursor}

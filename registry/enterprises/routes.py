@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import literal, select, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from .. import list_engine
 from ..audit.display import history
@@ -32,9 +32,11 @@ from ..models import (
     enterprise_tags,
     training_participants,
 )
+from ..records import dated
 from ..reference.filters import town_choices
 from ..web.record_pages import Column, RecordPages
 from .filters import SPEC
+from .items import firm_parts
 from .services import ENTERPRISE, SCHEMA, PossibleDuplicate
 
 
@@ -79,21 +81,26 @@ EXPORT_COLUMNS = [
 ]
 
 
+# What the firm's page reads of the firm's row, loaded with it; its founder groups, tags and dated histories
+# come in one statement beside it (:func:`firm_context`).
+FIRM_PAGE_OPTIONS = (joinedload(Enterprise.town), joinedload(Enterprise.park))
+
+
 def firm_context(record) -> dict:
-    """The firm's records in the other areas, for its page."""
+    """The firm's records in the other areas, for its page (each with what the page reads of it)."""
     user = current_user
     # Each part through its own kind's visibility: a manager sees the stays in their own incubators only.
     related = {
         "tenancies": db.session.scalars(
             TENANCY.visible(user, select(Tenancy))
             .where(Tenancy.enterprise_id == record.id)
-            .options(selectinload(Tenancy.incubator))
+            .options(joinedload(Tenancy.incubator))
             .order_by(Tenancy.moved_in_on.desc())
         ).all(),
         "certifications": db.session.scalars(
             CERTIFICATION.visible(user, select(Certification))
             .where(Certification.enterprise_id == record.id)
-            .options(selectinload(Certification.kind_ref))
+            .options(joinedload(Certification.kind_ref))
             .order_by(Certification.applied_on.desc().nulls_last(), Certification.id.desc())
         ).all(),
         "loans": db.session.scalars(
@@ -101,11 +108,13 @@ def firm_context(record) -> dict:
             .where(PledgeLoan.enterprise_id == record.id)
             .order_by(PledgeLoan.registered_on.desc())
         ).all(),
-        "listing": db.session.scalar(
+        "listing": db.session.scalars(
             CANDIDATE.visible(user, select(ListingCandidate))
             .where(ListingCandidate.enterprise_id == record.id)
-            .options(selectinload(ListingCandidate.stages))
-        ),
+            .options(joinedload(ListingCandidate.stages))
+        )
+        .unique()
+        .first(),
         "trainings": db.session.scalars(
             TRAINING.visible(user, select(Training))
             .join(training_participants)
@@ -113,7 +122,14 @@ def firm_context(record) -> dict:
             .order_by(Training.held_on.desc())
         ).all(),
     }
-    return {"related": related, "history": history(enterprise_id=record.id)}
+    parts = firm_parts([record.id])[record.id]
+    return {
+        "related": related,
+        "history": history(enterprise_id=record.id),
+        "groups": parts.founder_groups,
+        "tags": parts.tags,
+        "dated_rows": dated.history_rows(ENTERPRISE, parts),
+    }
 
 
 def deregistered_badge(firm) -> list[tuple[str, str]]:
@@ -187,6 +203,7 @@ PAGES = RecordPages(
     form_template="enterprises/form.html",
     detail_template="enterprises/detail.html",
     detail_context=firm_context,
+    detail_options=FIRM_PAGE_OPTIONS,
     show_fields=False,
     search_placeholder=_l("企业名称或统一社会信用代码（简繁体均可）"),
     create_label=_l("登记企业"),

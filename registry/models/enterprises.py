@@ -77,6 +77,9 @@ class Enterprise(RecordMixin, ArchivableMixin, db.Model):
         ),
         # Each sort key of the list with the id after it: the list's order (ties by id) straight from an index.
         *[Index(f"ix_enterprises_{key}_id", key, "id") for key in SORT_KEYS],
+        # The list filtered by town: its page in name order, its bounded count and its facets (town, legal
+        # form, industry) read from the index alone, never the firms' rows (list_engine.py).
+        Index("ix_enterprises_town_list", "town_id", "archived_at", "name", "id", "legal_form", "industry"),
         # Substring search on PostgreSQL (pg_trgm); SQLite searches an FTS5 table (models/search.py).
         Index(
             TRIGRAM_INDEX,

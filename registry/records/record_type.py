@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
@@ -56,6 +57,10 @@ class RecordType:
 
     def api_extra(self, record) -> dict:
         return {}
+
+    # The API list's page read as plain rows (``page`` select → rows with the names the item reads: columns,
+    # schema fields, dated spans), so no record object is built for a row only sent; None: as records.
+    api_rows: ClassVar[Callable[[Select], list] | None] = None
 
     def object_label(self) -> str:
         return self.log_title or self.title

@@ -29,8 +29,9 @@ MAX_ID = 2**31 - 1
 _REASON = Text("archived_reason", "归档原因", max_length=200)
 
 
-def get_visible(record_type: RecordType, user: User | None, record_id) -> object:
-    """The record if it exists and ``user`` may see it; NotFound otherwise (no hint which)."""
+def get_visible(record_type: RecordType, user: User | None, record_id, options: tuple = ()) -> object:
+    """The record if it exists and ``user`` may see it; NotFound otherwise (no hint which). ``options``:
+    loader options for what the caller reads of it (its page's related rows, loaded with it)."""
     try:
         record_id = int(record_id)
     except (TypeError, ValueError):
@@ -38,7 +39,10 @@ def get_visible(record_type: RecordType, user: User | None, record_id) -> object
     if not 0 < record_id <= MAX_ID:  # beyond what a database integer holds: no such record
         raise NotFound()
     query = record_type.visible(user, select(record_type.model).where(record_type.model.id == record_id))
-    record = db.session.scalar(query)
+    if options:  # a collection joined to it comes as several rows of the one record
+        record = db.session.scalars(query.options(*options)).unique().first()
+    else:
+        record = db.session.scalar(query)
     if record is None:
         raise NotFound()
     return record

@@ -18,6 +18,11 @@ from ..records.fields.inputs import CheckboxesField, options, searchable
 __all__ = ["CheckboxesField", "options", "searchable"]  # for the hand-written forms
 
 
+# The hidden version's label, never shown: a field given one spares WTForms reading its own message catalogue
+# from disk (once a request) to translate the default label it would make from the name.
+VERSION_LABEL = "version"
+
+
 def form_class(
     schema: f.Schema,
     name: str,
@@ -35,7 +40,7 @@ def form_class(
     fields = [field for field in schema.fields if field.name not in exclude]
     attributes = {field.name: field.form_field() for field in [*fields, *options]}
     if versioned:
-        attributes["version"] = HiddenField()
+        attributes["version"] = HiddenField(VERSION_LABEL)
     order = [field.name for field in fields]
     if options:
         anchors = [order.index(n) for n in beside if n in order]
@@ -75,8 +80,8 @@ ARCHIVE_REASON_LABEL = _l("归档原因")
 
 class ArchiveForm(FlaskForm):
     archived_reason = StringField(ARCHIVE_REASON_LABEL, render_kw={"maxlength": 200})
-    version = HiddenField()
+    version = HiddenField(VERSION_LABEL)
 
 
 class VersionForm(FlaskForm):
-    version = HiddenField()
+    version = HiddenField(VERSION_LABEL)

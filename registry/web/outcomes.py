@@ -10,12 +10,13 @@ from ..records.errors import Conflict, NotFound, PermissionDenied, StaleVersion,
 from .forms import show_errors
 
 
-def get_or_abort(record_type, record_id):
-    """The record if the user may see it; 404 otherwise (a manager learns nothing of other incubators)."""
+def get_or_abort(record_type, record_id, options: tuple = ()):
+    """The record if the user may see it; 404 otherwise (a manager learns nothing of other incubators).
+    ``options``: loader options for what the page reads of it."""
     from ..records.writer import get_visible
 
     try:
-        return get_visible(record_type, current_user, record_id)
+        return get_visible(record_type, current_user, record_id, options)
     except NotFound:
         abort(404)
 

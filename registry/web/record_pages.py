@@ -50,7 +50,9 @@ class RecordPages:
     wide: tuple[str, ...] = ("notes",)
     summary: Callable | None = None  # (filtered query) → list of (label, value) shown above the list
     detail_template: str = "records/detail.html"
-    detail_context: Callable | None = None  # record → extra template variables
+    detail_context: Callable | None = None  # record → extra template variables (may give the history)
+    # Loader options of the detail page's record: what its template reads, loaded with it.
+    detail_options: tuple = ()
     list_actions: list[tuple[str, str]] = field(default_factory=list)  # (label, endpoint) beside "new"
     form_template: str = "records/form.html"
     list_template: str = "records/list.html"
@@ -246,7 +248,7 @@ class RecordPages:
         return rows
 
     def detail(self, record_id: int):
-        record = get_or_abort(self.record_type, record_id)
+        record = get_or_abort(self.record_type, record_id, self.detail_options)
         context = {
             "pages": self,
             "record": record,
@@ -260,7 +262,8 @@ class RecordPages:
             context["history"] = history(object_type=self.record_type.name, object_id=record.id)
         if self.show_fields:
             context["fields"] = self.fields_of(record)
-        context["dated_rows"] = dated.history_rows(self.record_type, record)
+        if "dated_rows" not in extra:
+            context["dated_rows"] = dated.history_rows(self.record_type, record)
         return render_template(self.detail_template, **(context | extra))
 
     def archive(self, record_id: int):
