@@ -4,8 +4,8 @@ The enterprise list filtered by town reads its page, its bounded count and its f
 industry) from this one index, never the firms' rows: the page walks it in the list's order and stops after
 a page, the count and the facets read the town's entries only.
 
-Revision ID: 0011_town_list_index
-Revises: 0010_jobs
+Revision ID: 0012_town_list_index
+Revises: 0011_summary_speed
 Create Date: 2026-12-04 10:00:00.000000
 
 """
@@ -13,8 +13,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_town_list_index'
-down_revision = '0010_jobs'
+revision = '0012_town_list_index'
+down_revision = '0011_summary_speed'
 branch_labels = None
 depends_on = None
 
