@@ -14,9 +14,10 @@ from ...records import writer
 from ...web.forms import form_data
 from ...web.outcomes import flash_outcome, get_or_abort, run_write, save_edit
 from . import lifecycle
+from .access import writes_reports
 from .forms import FigureForm, VersionOnlyForm
 from .routes import bp, report_or_abort, writers_only
-from .services import FIGURE, FIGURE_SCHEMA, writes_reports
+from .services import FIGURE, FIGURE_SCHEMA
 
 
 # ---- figures ------------------------------------------------------------------------------------------------------

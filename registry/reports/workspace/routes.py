@@ -21,6 +21,7 @@ from ...web.forms import fill, form_data
 from ...web.outcomes import flash_outcome, get_or_abort, run_write, save_edit
 from ..periods import Period
 from . import carry, lifecycle
+from .access import department_of, reads_reports, writes_reports
 from .forms import (
     AssignForm,
     ReportForm,
@@ -31,16 +32,7 @@ from .forms import (
 from .history import diff_lines
 from .output import document_bytes
 from .placeholders import render
-from .services import (
-    FIGURE,
-    REPORT,
-    REPORT_SCHEMA,
-    SECTION,
-    SECTION_SCHEMA,
-    department_of,
-    reads_reports,
-    writes_reports,
-)
+from .services import FIGURE, REPORT, REPORT_SCHEMA, SECTION, SECTION_SCHEMA
 from .sources import sources_for
 
 bp = Blueprint("report_workspace", __name__, url_prefix="/reports")

@@ -2,7 +2,8 @@
 
 Each write goes through the one write path (records/writer.py): the schemas here parse the input, the
 ``allowed`` slots say who may change what (a writer everything, a contributor only the sections assigned to
-their department and the figures it gives), ``check`` holds the rules across fields and records.
+their department and the figures it gives; who is who is access.py), ``check`` holds the rules across fields
+and records.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ import re
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import false, func, select
 
 from ... import permissions
 from ...enums import ReportStatus, Role, SectionState
@@ -25,7 +25,6 @@ from ...models import (
     Report,
     ReportSection,
     ReportSectionVersion,
-    User,
     utcnow,
 )
 from ...models.reports import SECTION_TEXT_LIMIT
@@ -34,60 +33,12 @@ from ...records.errors import ValidationFailed
 from ...records.fields import Choice, Date, Integer, Reference, Schema, Text
 from ...records.record_type import ChildRecordType, RecordType
 from . import carry
+from .access import department_of, in_reach, reads_reports, writes_reports
 from .fields import FigureValue, IndicatorCodes, ReportLine, ReportText
 
 WRITERS = frozenset({Role.REPORT_WRITER})
 PREAMBLE_LIMIT = 5_000
 MAX_PERIOD_DAYS = 366 * 30
-
-
-# ---- who ---------------------------------------------------------------------------------------------------
-def writes_reports(user: User | None) -> bool:
-    """The report writer (and the admin, and the system): outlines, reports, assignments, reviews."""
-    return user is None or user.has_role(Role.REPORT_WRITER)
-
-
-def reads_reports(user: User | None) -> bool:
-    """Every county-wide reader reads the reports; an incubator manager and a contributor do not (all)."""
-    return user is None or permissions.sees_everything(user)
-
-
-def department_of(user: User | None) -> str | None:
-    """The department a contributor fills in for (None for anyone else)."""
-    if user is None or Role.CONTRIBUTOR not in user.roles:
-        return None
-    return user.department or None
-
-
-def in_reach(user, query, report_id, *extra):
-    """``query`` narrowed to what ``user`` may read: all of it for a reader of reports; for a contributor,
-    the rows (``report_id`` their report's column, ``extra`` conditions on their department) of the open
-    reports their department takes part in; nothing for anyone else."""
-    if reads_reports(user):
-        return query
-    department = department_of(user)
-    if department is None:
-        return query.where(false())
-    return query.where(report_id.in_(contributor_reports(department)), *(c(department) for c in extra))
-
-
-def contributor_reports(department: str):
-    """SQL: the ids of the open (draft) reports with a section or a figure of ``department``."""
-    section, figure = aliased(ReportSection), aliased(Figure)
-    return select(Report.id).where(
-        Report.status == ReportStatus.DRAFT,
-        Report.archived_at.is_(None),
-        or_(
-            Report.id.in_(
-                select(section.report_id).where(
-                    section.department == department, section.archived_at.is_(None)
-                )
-            ),
-            Report.id.in_(
-                select(figure.report_id).where(figure.source == department, figure.archived_at.is_(None))
-            ),
-        ),
-    )
 
 
 def _final(report: Report) -> None:
