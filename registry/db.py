@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import Delete, Insert, Table, Update, event
 from sqlalchemy.orm import Session
 
 from .extensions import RegistrySession, db
@@ -65,33 +65,48 @@ def init_app(app: Flask) -> None:
 
 # ---- the data version ------------------------------------------------------------------------------------
 WROTE = "registry_wrote"  # on a connection's info: its open transaction has written
+CHANGED = "registry_changed"  # on a connection's info: what its open transaction wrote (see written())
+ANY = "*"  # a write whose statement does not say what it changed
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
+_DML = ("isinsert", "isupdate", "isdelete")
 _SCHEMA = ("CREATE", "ALTER", "DROP")
-_BUMP = "UPDATE data_version SET counter = counter + 1 WHERE id = 1"
+_BUMP = "UPDATE data_version SET counter = counter + 1 WHERE id = 1 RETURNING counter"
+_CHANGE = (
+    "INSERT INTO data_changes (name, version) VALUES ({p}, {p}) "
+    "ON CONFLICT (name) DO UPDATE SET version = excluded.version"
+)
 _EXISTS = {
-    "sqlite": "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'data_version'",
-    "postgresql": "SELECT to_regclass('data_version') IS NOT NULL",
+    "sqlite": "SELECT count(*) = 2 FROM sqlite_master WHERE type = 'table' "
+    "AND name IN ('data_version', 'data_changes')",
+    "postgresql": "SELECT to_regclass('data_version') IS NOT NULL AND to_regclass('data_changes') IS NOT NULL",
 }
+_PARAMETER = {"sqlite": "?", "postgresql": "%s"}
 
 
 class _DataVersion:
     """Adds one to ``data_version.counter`` in every transaction that wrote, just before it commits, in that
-    transaction (so a reader sees the number and the writes together or neither). Whatever wrote — the ORM,
-    Core, the bulk load, raw SQL on the registry's engine — is seen, by its statement. The UPDATE runs on the
-    driver's cursor, unseen by SQLAlchemy's events; its row lock is held only from there to the commit."""
+    transaction (so a reader sees the number and the writes together or neither), and records in
+    ``data_changes`` what the transaction changed (see :func:`written`) with that number. Whatever wrote — the
+    ORM, Core, the bulk load, raw SQL on the registry's engine — is seen, by its statement. The statements
+    run on the driver's cursor, unseen by SQLAlchemy's events; the counter's row lock, taken first by every
+    writer, is held only from there to the commit."""
 
     def __init__(self, dialect: str):
         self.exists_sql = _EXISTS.get(dialect)
-        self.ready = False  # the table is known to exist (checked again after any schema statement)
+        self.change_sql = _CHANGE.format(p=_PARAMETER.get(dialect, "?"))
+        self.ready = False  # the tables are known to exist (checked again after any schema statement)
 
-    def note(self, conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+    def note(self, conn, _cursor, statement, _parameters, context, _executemany) -> None:
         head = statement.lstrip()[:7].upper()
-        if head.startswith(_WRITES):
+        compiled = getattr(context, "compiled", None)  # WITH … INSERT begins with WITH
+        if head.startswith(_WRITES) or any(getattr(compiled, flag, False) for flag in _DML):
             conn.info[WROTE] = True
+            conn.info.setdefault(CHANGED, set()).update(written(context))
         elif head.startswith(_SCHEMA):
             self.ready = False
 
     def bump(self, conn) -> None:
+        changed = conn.info.pop(CHANGED, None) or {ANY}  # the bulk load marks WROTE only
         if not conn.info.pop(WROTE, False) or self.exists_sql is None:
             return
         cursor = conn.connection.cursor()
@@ -101,15 +116,40 @@ class _DataVersion:
                 self.ready = bool((cursor.fetchone() or (False,))[0])
             if self.ready:
                 cursor.execute(_BUMP)
+                row = cursor.fetchone()
+                if row is not None:
+                    cursor.executemany(self.change_sql, [(name, row[0]) for name in sorted(changed)])
         finally:
             cursor.close()
 
     def forget(self, conn) -> None:
         conn.info.pop(WROTE, None)
+        conn.info.pop(CHANGED, None)
 
     def forget_record(self, _dbapi_connection, record) -> None:
         if record is not None:
             record.info.pop(WROTE, None)
+            record.info.pop(CHANGED, None)
+
+
+def written(context) -> set[str]:
+    """What a write statement changes, as ``data_changes`` names it: the table's name for an INSERT or a
+    DELETE (its rows), ``table.column`` for each column an UPDATE sets (those it is given values for, and
+    those the table updates itself), :data:`ANY` when the statement does not say (raw SQL)."""
+    compiled = getattr(context, "compiled", None)
+    statement = getattr(compiled, "statement", None)
+    table = getattr(statement, "table", None)
+    if not isinstance(statement, (Insert, Update, Delete)) or not isinstance(table, Table):
+        return {ANY}
+    if not isinstance(statement, Update):
+        return {table.name}
+    keys = set(compiled.column_keys or ())
+    given = getattr(statement, "_values", None)  # update(…).values(…)
+    if (given is None and not keys) or getattr(statement, "_multi_values", None):
+        return {ANY}  # a form of UPDATE this does not know: say so
+    keys.update(getattr(key, "key", key) for key in given or ())
+    columns = [c for c in table.columns if c.key in keys or c.onupdate is not None or c.server_onupdate]
+    return {f"{table.name}.{column.name}" for column in columns} or {table.name}
 
 
 def wrote(connection) -> bool:

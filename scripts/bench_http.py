@@ -178,12 +178,24 @@ class RawSql:
         self.connection.rollback()
         return (time.perf_counter() - started) * 1000
 
-    def move_version(self) -> None:
-        """A write elsewhere: the data version moves, so the summary's kept values no longer serve."""
-        from sqlalchemy import text
+    def write(self, what: str) -> None:
+        """A write elsewhere, so the summary's kept values no longer all serve: ``any`` is raw SQL (it does
+        not say what it changed: every value is read afresh); ``certification`` sets one certification's
+        approval date through the app's engine (the values that read certifications are read again)."""
+        from sqlalchemy import select, text, update
+
+        from registry.models import Certification
 
         with self.engine.begin() as connection:
-            connection.execute(text("UPDATE data_version SET counter = counter + 1 WHERE id = 1"))
+            if what == "any":
+                connection.execute(text("UPDATE data_version SET counter = counter + 1 WHERE id = 1"))
+                return
+            first = connection.scalar(select(Certification.id).order_by(Certification.id).limit(1))
+            connection.execute(
+                update(Certification)
+                .where(Certification.id == first)
+                .values(approved_on=Certification.approved_on)
+            )
 
     def close(self) -> None:
         self.connection.close()

@@ -76,7 +76,7 @@ def test_a_kept_summary_costs_one_small_statement_and_a_write_shows_at_once(ctx,
         assert total() == 3
     reads = [s for s in kept.statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
     assert [s for s in reads if "FROM enterprises" in s] == []  # nothing counted again
-    assert any("data_version" in s for s in reads) and len(reads) <= 2  # the version, the tags
+    assert any("data_changes" in s for s in reads) and len(reads) <= 2  # what changed since, the tags
 
     writer.archive(catalog.get("enterprise"), boss, firms[0].id, firms[0].version)
     assert total() == 2  # read afresh: the archive moved the version

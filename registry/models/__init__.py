@@ -1,7 +1,7 @@
 """The data model of DESIGN.md §3, split by area; importing this package registers every table."""
 
 from .accounts import ApiToken, LoginAttempt, User, UserRole
-from .audit import ChangeLog, DataVersion, ReportSnapshot
+from .audit import ChangeLog, DataChange, DataVersion, ReportSnapshot
 from .base import utcnow
 from .certifications import Certification
 from .enterprises import (
@@ -24,6 +24,7 @@ __all__ = [
     "Certification",
     "CertificationKind",
     "ChangeLog",
+    "DataChange",
     "DataVersion",
     "Enterprise",
     "EnterpriseFounderGroup",

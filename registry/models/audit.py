@@ -55,3 +55,15 @@ class DataVersion(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     counter: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class DataChange(db.Model):
+    """What committed writes changed, each with the data version of the latest that changed it (registry/db.py):
+    a table's name (rows inserted or deleted), ``table.column`` (the column updated), or ``*`` (a write whose
+    statement does not say: raw SQL, the bulk load). A value read at version N that reads none of the names
+    changed after N is still right (the summary's cache, reports/counting.py)."""
+
+    __tablename__ = "data_changes"
+
+    name: Mapped[str] = mapped_column(String(160), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

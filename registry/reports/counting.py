@@ -11,20 +11,17 @@ the same narrowing of the same rows, so the value and the list behind it cannot 
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
-from ..db import wrote
 from ..extensions import db
 from ..models import DataVersion
 from ..records import catalog
+from .kept import Kept, kept_values, own_writes, reads
 
 
 @dataclass(frozen=True)
@@ -152,19 +149,25 @@ def firms_in(
 def values(indicators: list[Indicator], start: date, end: date) -> dict[str, object]:
     """Every indicator's value for the period, in one SQL statement (each shared set a WITH query).
 
-    The values are kept with the data version they were read at (registry/db.py: every committed write moves
-    it) and given again while it has not moved: one small read instead of the summary's statement. A session
-    that has written and not committed reads afresh (its own changes are not in any kept result)."""
+    Values are kept (reports/kept.py) and given again while nothing they read has changed: only the
+    indicators whose tables or columns a committed write changed since are read again, in one statement. A
+    session that has written and not committed reads all afresh (its own changes are not in any kept value)."""
     if not indicators:
         return {}
-    key = (tuple(indicator.code for indicator in indicators), start, end)
-    kept = _kept()
-    own_writes = _own_writes()
-    if kept is not None and not own_writes:
-        version = db.session.scalar(select(DataVersion.counter).where(DataVersion.id == 1))
-        found = kept.get(key, version)
-        if found is not None:
-            return found
+    period = (start, end)
+    kept = kept_values() if not own_writes() else None
+    found = kept.fresh(period, [i.code for i in indicators]) if kept is not None else {}
+    stale = [indicator for indicator in indicators if indicator.code not in found]
+    if stale:
+        version, read = _read(stale, start, end)
+        found.update(read)
+        if kept is not None and version is not None:
+            kept.put(period, {i.code: Kept(version, read[i.code], _reads(i, start, end)) for i in stale})
+    return {indicator.code: found[indicator.code] for indicator in indicators}
+
+
+def _read(indicators: list[Indicator], start: date, end: date) -> tuple[int | None, dict[str, object]]:
+    """The indicators' values and the data version they were read at, in one statement."""
     shared = {}
     for indicator in indicators:
         if indicator.member is not None and indicator.member.shared.name not in shared:
@@ -177,46 +180,16 @@ def values(indicators: list[Indicator], start: date, end: date) -> dict[str, obj
             *[ind.value(start, end, shared).label(f"v{i}") for i, ind in enumerate(indicators)],
         )
     ).one()
-    found = {ind.code: row[i + 1] for i, ind in enumerate(indicators)}
-    if kept is not None and not own_writes and row.version is not None:
-        kept.put(key, row.version, found)
+    return row.version, {ind.code: row[i + 1] for i, ind in enumerate(indicators)}
+
+
+_READS: dict[str, frozenset[str]] = {}
+
+
+def _reads(indicator: Indicator, start: date, end: date) -> frozenset[str]:
+    """What the indicator's value reads (its own records' SQL, the shared set's included): the same tables
+    and columns for every period (the dates are the SQL's parameters), found once per process."""
+    found = _READS.get(indicator.code)
+    if found is None:
+        found = _READS[indicator.code] = reads(indicator.value(start, end))
     return found
-
-
-class KeptValues:
-    """The latest summaries read in this process, each with the data version it was read at (a bounded LRU;
-    threads share it)."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.entries: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key, version) -> dict | None:
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is None or version is None or entry[0] != version:
-                return None
-            self.entries.move_to_end(key)
-            return dict(entry[1])
-
-    def put(self, key, version, found: dict) -> None:
-        with self.lock:
-            self.entries[key] = (version, dict(found))
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-
-def _kept() -> KeptValues | None:
-    size = current_app.config["SUMMARY_CACHE_SIZE"]
-    if not size:
-        return None
-    return current_app.extensions.setdefault("registry_kept_values", KeptValues(size))
-
-
-def _own_writes() -> bool:
-    session = db.session()
-    if session.new or session.dirty or session.deleted:
-        return True
-    return session.in_transaction() and wrote(session.connection())

@@ -1,0 +1,93 @@
+"""The summary's values kept per process (reports/counting.py): each indicator's value for a period, with the
+data version it was read at and what its SQL reads (tables and columns). A kept value is given again while
+nothing it reads has changed since — as ``data_changes`` records every committed write (registry/db.py) —
+and read afresh otherwise: a tenancy recorded reads the tenancy counts again, not the certifications'.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import Column, Table, select
+from sqlalchemy.sql import visitors
+
+from ..db import ANY, wrote
+from ..extensions import db
+from ..models import DataChange
+
+
+@dataclass(frozen=True)
+class Kept:
+    version: int  # the data version the value was read at
+    value: object
+    reads: frozenset[str]  # tables and ``table.column``s, as data_changes names them
+
+
+def reads(clause) -> frozenset[str]:
+    """The tables and the ``table.column``s a SQL expression reads (its subqueries' and WITH queries'
+    included); ``{ANY}`` when it names no table."""
+    names: set[str] = set()
+    for element in visitors.iterate(clause):
+        if isinstance(element, Table):
+            names.add(element.name)
+        elif isinstance(element, Column) and isinstance(element.table, Table):
+            names.update((element.table.name, f"{element.table.name}.{element.name}"))
+    return frozenset(names) or frozenset({ANY})
+
+
+class KeptValues:
+    """The latest periods' values read in this process (a bounded LRU of periods; threads share it)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.periods: OrderedDict = OrderedDict()  # (start, end) → {code: Kept}
+        self.lock = threading.Lock()
+
+    def fresh(self, period, codes: list[str]) -> dict[str, object]:
+        """The kept values of ``codes`` for the period that nothing changed since (one small read)."""
+        with self.lock:
+            kept = self.periods.get(period)
+            if kept is None:
+                return {}
+            self.periods.move_to_end(period)
+            found = {code: kept[code] for code in codes if code in kept}
+        if not found:
+            return {}
+        oldest = min(entry.version for entry in found.values())
+        changes = db.session.execute(
+            select(DataChange.name, DataChange.version).where(DataChange.version > oldest)
+        ).all()
+        return {
+            code: entry.value
+            for code, entry in found.items()
+            if not any(
+                version > entry.version and (name == ANY or name in entry.reads) for name, version in changes
+            )
+        }
+
+    def put(self, period, entries: dict[str, Kept]) -> None:
+        with self.lock:
+            kept = self.periods.setdefault(period, {})
+            kept.update(entries)
+            self.periods.move_to_end(period)
+            while len(self.periods) > self.size:
+                self.periods.popitem(last=False)
+
+
+def kept_values() -> KeptValues | None:
+    """This app's kept values; None when switched off (``SUMMARY_CACHE_SIZE`` 0)."""
+    size = current_app.config["SUMMARY_CACHE_SIZE"]
+    if not size:
+        return None
+    return current_app.extensions.setdefault("registry_kept_values", KeptValues(size))
+
+
+def own_writes() -> bool:
+    """Whether the session has changes not yet committed (counted by its own reads, never kept)."""
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        return True
+    return session.in_transaction() and wrote(session.connection())
