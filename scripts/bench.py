@@ -151,7 +151,12 @@ def pages(app) -> list[dict]:
         page("summary of a year", f"/reports/?{year}", None, SUMMARY_MS, 1.1),
         # … those that read certifications read again after a certification's approval date is set …
         page(
-            "summary, a cert. changed", f"/reports/?{year}", None, SUMMARY_MS, 1.1, after_write="certification"
+            "summary, a cert. changed",
+            f"/reports/?{year}",
+            None,
+            SUMMARY_MS,
+            1.1,
+            after_write="certification",
         ),
         # … and all read afresh, as after a write that does not say what it changed (raw SQL).
         page("summary, all afresh", f"/reports/?{year}", None, SUMMARY_MS, 1.1, after_write="any"),
