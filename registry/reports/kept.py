@@ -11,8 +11,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import Column, Table, select
-from sqlalchemy.sql import visitors
+from sqlalchemy import Column, CompoundSelect, Select, Table, select
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BinaryExpression
 
 from ..db import ANY, wrote
 from ..extensions import db
@@ -28,14 +29,59 @@ class Kept:
 
 def reads(clause) -> frozenset[str]:
     """The tables and the ``table.column``s a SQL expression reads (its subqueries' and WITH queries'
-    included); ``{ANY}`` when it names no table."""
+    included); ``{ANY}`` when it names no table.
+
+    A table read only to look a key up — ``record.firm_id [NOT] IN (SELECT firm.id FROM firm WHERE …)``, the
+    column a foreign key to that id — is named by the columns its WHERE reads, not as a table: a row added
+    to it (or removed) cannot be one an existing record points to, so only a change to those columns moves
+    the result (a record added that points to a new row is its own table's change)."""
     names: set[str] = set()
-    for element in visitors.iterate(clause):
+    stack = [(clause, False)]
+    while stack:
+        element, looked_up = stack.pop()
+        lookup = _key_lookup(element)
+        if lookup is not None:
+            stack.append((element.left, looked_up))
+            names.update(f"{key.table.name}.{key.name}" for query in lookup for key in query.selected_columns)
+            stack.extend((query.whereclause, True) for query in lookup if query.whereclause is not None)
+            continue
         if isinstance(element, Table):
             names.add(element.name)
         elif isinstance(element, Column) and isinstance(element.table, Table):
-            names.update((element.table.name, f"{element.table.name}.{element.name}"))
+            names.add(f"{element.table.name}.{element.name}")
+            if not looked_up:
+                names.add(element.table.name)
+        stack.extend((child, looked_up) for child in element.get_children())
     return frozenset(names) or frozenset({ANY})
+
+
+def _key_lookup(element) -> list[Select] | None:
+    """The SELECTs of ``column [NOT] IN (SELECT t.id FROM t WHERE … [UNION ALL …])`` when ``column`` is a
+    foreign key to ``t.id`` (its primary key), else None."""
+    if not isinstance(element, BinaryExpression) or element.operator not in (
+        operators.in_op,
+        operators.not_in_op,
+    ):
+        return None
+    inner = getattr(element.right, "element", None)  # the ScalarSelect's SELECT
+    selects = inner.selects if isinstance(inner, CompoundSelect) else [inner]
+    left = element.left
+    if not isinstance(left, Column):
+        return None
+    for query in selects:
+        if not isinstance(query, Select) or query._limit_clause is not None or query._group_by_clauses:
+            return None
+        froms, columns = query.get_final_froms(), list(query.selected_columns)
+        if len(froms) != 1 or not isinstance(froms[0], Table) or len(columns) != 1:
+            return None
+        key = columns[0]
+        if not (isinstance(key, Column) and key.primary_key and key.table.name == froms[0].name):
+            return None
+        if not any(
+            fk.column.table.name == froms[0].name and fk.column.name == key.name for fk in left.foreign_keys
+        ):
+            return None
+    return selects
 
 
 class KeptValues:
