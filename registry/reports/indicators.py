@@ -3,8 +3,9 @@
 Each indicator declares its unit, what it counts (``records(start, end)`` → a SELECT of their ids) and how
 its value is made from them (a count, or a sum of a column): reports/counting.py; the record sets several
 share, and the longer queries, are reports/record_sets.py. Values are aggregates in SQL; the whole summary
-is one statement (plus one listing the tags and one reading the data version, and only those two while
-nothing has been written since the same summary was last read), whatever the size of the registry.
+is one statement (plus one listing the tags and one reading what changed since the values were kept, and
+only those two while nothing they read has been written since: reports/kept.py), whatever the size of the
+registry.
 
 The three rules of §4:
 
