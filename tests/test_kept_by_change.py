@@ -317,3 +317,24 @@ def test_after_every_kind_of_write_the_kept_values_are_those_read_afresh(app, ct
         assert kept_now == afresh_now, write.__name__
         assert afresh_now != afresh, write.__name__  # the write moved some value: the check has teeth
         afresh = afresh_now
+
+
+def test_a_tag_given_another_tags_code_reads_its_firms_again(ctx):
+    from registry.models import Tag
+
+    cloud = factories.make_tag("cloud", "上云")
+    factories.make_tag("smart-workshop", "智能车间")
+    factories.make_enterprise(established_on=date(2020, 1, 1), tags=[cloud])
+    db.session.commit()
+    assert ind.values(ind.all_indicators(), *YEAR)["tags.cloud"] == 1
+    cloud, workshop = (
+        db.session.scalar(select(Tag).where(Tag.code == c)) for c in ("cloud", "smart-workshop")
+    )
+    cloud.code = "was-cloud"
+    db.session.flush()
+    workshop.code = "cloud"
+    db.session.flush()
+    cloud.code = "smart-workshop"
+    db.session.commit()  # the codes swapped: "tags.cloud" is now the tag no firm has
+    found = ind.values(ind.all_indicators(), *YEAR)
+    assert (found["tags.cloud"], found["tags.smart-workshop"]) == (0, 1)

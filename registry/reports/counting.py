@@ -89,6 +89,9 @@ class Indicator:
     # The value as SQL of the period when a cheaper form of "how many records" exists (the same number: the
     # tests compare it with the records' count).
     count: Callable[[date, date], object] | None = None
+    # What the indicator itself is made from (a tag's, from its row in ``tags``: "tags.*", any change to the
+    # table), which reads its kept value again though its SQL does not read it.
+    defined_by: frozenset[str] = frozenset()
 
     @property
     def counts_firms(self) -> bool:
@@ -191,5 +194,5 @@ def _reads(indicator: Indicator, start: date, end: date) -> frozenset[str]:
     and columns for every period (the dates are the SQL's parameters), found once per process."""
     found = _READS.get(indicator.code)
     if found is None:
-        found = _READS[indicator.code] = reads(indicator.value(start, end))
+        found = _READS[indicator.code] = reads(indicator.value(start, end)) | indicator.defined_by
     return found

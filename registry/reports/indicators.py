@@ -22,6 +22,7 @@ The three rules of §4:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -329,7 +330,8 @@ def _tag_indicator(tag: Tag) -> Indicator:
         query = tag_holders_on(tag_id, end)
         return query.where(enterprise_exists_on(query.selected_columns[0], end))
 
-    return firms(f"tags.{tag.code}", "七", as_text(_l("%(name)s企业", name=tag.name)), holders)
+    indicator = firms(f"tags.{tag.code}", "七", as_text(_l("%(name)s企业", name=tag.name)), holders)
+    return replace(indicator, defined_by=frozenset({f"{Tag.__tablename__}.*"}))  # its code, id: the tag's
 
 
 def all_indicators() -> list[Indicator]:

@@ -24,7 +24,7 @@ from ..models import DataChange
 class Kept:
     version: int  # the data version the value was read at
     value: object
-    reads: frozenset[str]  # tables and ``table.column``s, as data_changes names them
+    reads: frozenset[str]  # tables and ``table.column``s, as data_changes names them; ``table.*``: all of it
 
 
 def reads(clause) -> frozenset[str]:
@@ -84,6 +84,12 @@ def _key_lookup(element) -> list[Select] | None:
     return selects
 
 
+def _moves(change: str, reads: frozenset[str]) -> bool:
+    """Whether a change (as data_changes names it) moves what ``reads`` names: anything, the table, the
+    column, or any part of a table named ``table.*``."""
+    return change == ANY or change in reads or f"{change.partition('.')[0]}.*" in reads
+
+
 class KeptValues:
     """The latest periods' values read in this process (a bounded LRU of periods; threads share it)."""
 
@@ -109,9 +115,7 @@ class KeptValues:
         return {
             code: entry.value
             for code, entry in found.items()
-            if not any(
-                version > entry.version and (name == ANY or name in entry.reads) for name, version in changes
-            )
+            if not any(version > entry.version and _moves(name, entry.reads) for name, version in changes)
         }
 
     def put(self, period, entries: dict[str, Kept]) -> None:
