@@ -60,6 +60,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .i18n import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
+    from .i18n import init_templates
+
+    init_templates(app)
 
     from . import models  # noqa: F401 — registers every table on the metadata
     from .admin.routes import bp as admin_bp
@@ -92,7 +95,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .jobs import init_app as init_jobs
 
     init_jobs(app)
-    from .menu import build as nav_menu
+    from .menu import shown as nav_menu
 
     app.jinja_env.globals["nav_menu"] = nav_menu
     return app

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+
+from .i18n import locale_name
 
 # Each enumeration's labels in each language, translated once: the catalogues do not change while the app
 # runs, and a list page shows a label per row (a lazy label costs a catalogue look-up each time it is shown).
@@ -40,7 +42,7 @@ class Labelled(StrEnum):
     @classmethod
     def labels(cls) -> dict[str, str]:
         """Every code's label in the current language (in order)."""
-        key = (cls, str(get_locale()))
+        key = (cls, locale_name())
         labels = _LABELS.get(key)
         if labels is None:
             labels = _LABELS[key] = {member.value: str(member.label) for member in cls}

@@ -1,6 +1,5 @@
 """Flask extensions, created unbound here and bound in :func:`registry.create_app`."""
 
-from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -9,6 +8,8 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .i18n import RegistryBabel
 
 # Every constraint and index gets a predictable name, so migrations can alter them (SQLite batch mode
 # needs names) and the schema compares equal on SQLite and PostgreSQL.
@@ -33,5 +34,5 @@ db = SQLAlchemy(model_class=Base, session_options={"class_": RegistrySession})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+babel = RegistryBabel()
 bootstrap = Bootstrap5()

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from . import permissions
+from .i18n import locale_name
 from .records import catalog
 
 TOP = "top"  # entries shown in the bar itself, not in a group's drop-down
@@ -89,3 +91,34 @@ def build(roles: list[str]) -> list[Entry | Group]:
     if not permissions.reads_registry(roles):  # a contributor: the report workspace only
         shown = [item for item in shown if getattr(item, "section", "") == "report_workspace"]
     return [item for item in shown if item.visible(roles)]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A menu entry as a page shows it: its label in the request's language and its address; a group has
+    its ``entries`` (a divider is an entry without an address)."""
+
+    label: str
+    url: str
+    endpoint: str = ""
+    section: str = ""
+    sections: tuple[str, ...] = ()
+    entries: tuple[Shown, ...] | None = None
+
+
+def _shown(item: Entry | Group) -> Shown:
+    if isinstance(item, Group):
+        entries = tuple(Shown(str(e.label), url_for(e.endpoint) if e.endpoint else "") for e in item.entries)
+        return Shown(str(item.label), url_for(item.endpoint), item.endpoint, "", item.sections, entries)
+    return Shown(str(item.label), url_for(item.endpoint), item.endpoint, item.section)
+
+
+def shown(roles: list[str]) -> list[Shown]:
+    """The menu of a user with ``roles`` (:func:`build`) as the page shows it, kept by the app for each set
+    of roles, language and script root: the same for every page, its labels and addresses are made once."""
+    kept = current_app.extensions.setdefault("registry.menu", {})
+    key = (tuple(roles), locale_name(), request.script_root)
+    menu = kept.get(key)
+    if menu is None:
+        menu = kept[key] = [_shown(item) for item in build(list(roles))]
+    return menu

@@ -107,3 +107,25 @@ def test_labels_follow_each_request_language_in_one_process(client, auth, app):
     assert "Sole proprietorship" in row() and "个体工商户" not in row()
     client.post("/language/zh_Hans_CN", data={"next": "/"})
     assert "个体工商户" in row()
+
+
+def test_a_forced_language_within_a_request_translates_and_gives_way_again(app):
+    """Translations kept for the request follow ``force_locale`` (a Word report in Chinese, a job in its
+    owner's language): inside it the forced language, after it the reader's own, in code, lazy labels and
+    templates alike."""
+    from flask import render_template_string
+    from flask_babel import force_locale, gettext, lazy_gettext
+
+    from registry.enums import LegalForm
+
+    label = lazy_gettext("企业名录")
+    template = "{{ _('企业名录') }}|{{ enums.LegalForm.label_of('individual') }}"
+    with app.test_request_context("/"):
+        assert (gettext("企业名录"), str(label)) == ("企业名录", "企业名录")
+        assert render_template_string(template) == "企业名录|个体工商户"
+        with force_locale("en"):
+            assert (gettext("企业名录"), str(label)) == ("Enterprises", "Enterprises")
+            assert render_template_string(template) == "Enterprises|Sole proprietorship"
+            assert LegalForm.label_of("individual") == "Sole proprietorship"
+        assert (gettext("企业名录"), str(label)) == ("企业名录", "企业名录")
+        assert render_template_string(template) == "企业名录|个体工商户"

@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..auth.audit import account_change_rows, account_references
 from ..extensions import db
@@ -108,6 +108,15 @@ def change_rows(entry: ChangeLog) -> list[Row]:
     return entry.__dict__[_ROWS][1]
 
 
+# A firm's entries and a record's, newest first: built once (the firm, the record and the limit bound when
+# they run), the visibility of the entries added for a user who does not see everything.
+_NEWEST = select(ChangeLog).order_by(ChangeLog.at.desc(), ChangeLog.id.desc()).limit(bindparam("limit"))
+_FIRM_HISTORY = _NEWEST.where(ChangeLog.enterprise_id == bindparam("firm"))
+_RECORD_HISTORY = _NEWEST.where(
+    ChangeLog.object_type == bindparam("type"), ChangeLog.object_id == bindparam("id")
+)
+
+
 def history(
     enterprise_id: int | None = None,
     object_type: str | None = None,
@@ -117,17 +126,14 @@ def history(
     """A record's (or a firm's) change-log entries, those about records the signed-in user may see."""
     from .. import permissions
 
-    query = (
-        select(ChangeLog)
-        .where(permissions.change_log_visible(current_user))
-        .order_by(ChangeLog.at.desc(), ChangeLog.id.desc())
-        .limit(limit)
-    )
     if enterprise_id is not None:
-        query = query.where(ChangeLog.enterprise_id == enterprise_id)
+        query, params = _FIRM_HISTORY, {"firm": enterprise_id}
     else:
-        query = query.where(ChangeLog.object_type == object_type, ChangeLog.object_id == object_id)
-    return describe(db.session.scalars(query))
+        query, params = _RECORD_HISTORY, {"type": object_type, "id": object_id}
+    user = current_user._get_current_object()
+    if not permissions.sees_everything(user):
+        query = query.where(permissions.change_log_visible(user))
+    return describe(db.session.scalars(query, params | {"limit": limit}))
 
 
 def _dated_log_label(name: str) -> str | None:

@@ -168,30 +168,28 @@ def firm_owned_spec(
     )
 
 
+# The filter form's towns, parks, tags and certification kinds: name, value, label, order (text), order
+# (number). Built once; read once per request (:func:`_choices`).
+_CHOICE_PARTS = [
+    ("town", Town.id, Town.name, Town.code, literal(0)),
+    ("park", Park.id, Park.name, Park.name, literal(0)),
+    ("tag", Tag.code, Tag.name, Tag.code, literal(0)),
+    ("certification", CertificationKind.code, CertificationKind.name, literal(""), CertificationKind.id),
+]
+_CHOICES = union_all(
+    *[
+        select(literal(name), cast(value, String), cast(label, String), cast(text, String), number)
+        for name, value, label, text, number in _CHOICE_PARTS
+    ]
+)
+
+
 def _choices() -> dict[str, list[tuple[str, str]]]:
     """The filter form's towns, parks, tags and certification kinds: one statement per request."""
     if "enterprise_choices" not in g:
-        parts = [  # name, value, label, order (text), order (number)
-            ("town", Town.id, Town.name, Town.code, literal(0)),
-            ("park", Park.id, Park.name, Park.name, literal(0)),
-            ("tag", Tag.code, Tag.name, Tag.code, literal(0)),
-            (
-                "certification",
-                CertificationKind.code,
-                CertificationKind.name,
-                literal(""),
-                CertificationKind.id,
-            ),
-        ]
-        statement = union_all(
-            *[
-                select(literal(name), cast(value, String), cast(label, String), cast(text, String), number)
-                for name, value, label, text, number in parts
-            ]
-        )
-        choices: dict[str, list] = {part[0]: [] for part in parts}
+        choices: dict[str, list] = {part[0]: [] for part in _CHOICE_PARTS}
         for name, value, label, _text, _number in sorted(
-            db.session.execute(statement).all(), key=lambda row: (row[3], row[4])
+            db.session.execute(_CHOICES).all(), key=lambda row: (row[3], row[4])
         ):
             choices[name].append((value, label))
         g.enterprise_choices = choices

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_login import current_user, login_required
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from .. import list_engine
@@ -86,42 +86,54 @@ EXPORT_COLUMNS = [
 FIRM_PAGE_OPTIONS = (joinedload(Enterprise.town), joinedload(Enterprise.park))
 
 
+# The firm's records in the other areas, each with what the page shows of it (the incubator, the kind, the
+# stages), built once with the firm's id bound when they run: building a statement and its cache key costs
+# more than running it. Each is read through its own kind's visibility (:func:`firm_context`).
+_FIRM = bindparam("firm")
+RELATED = {
+    "tenancies": (
+        TENANCY,
+        select(Tenancy)
+        .where(Tenancy.enterprise_id == _FIRM)
+        .options(joinedload(Tenancy.incubator))
+        .order_by(Tenancy.moved_in_on.desc()),
+    ),
+    "certifications": (
+        CERTIFICATION,
+        select(Certification)
+        .where(Certification.enterprise_id == _FIRM)
+        .options(joinedload(Certification.kind_ref))
+        .order_by(Certification.applied_on.desc().nulls_last(), Certification.id.desc()),
+    ),
+    "loans": (
+        LOAN,
+        select(PledgeLoan).where(PledgeLoan.enterprise_id == _FIRM).order_by(PledgeLoan.registered_on.desc()),
+    ),
+    "listing": (
+        CANDIDATE,
+        select(ListingCandidate)
+        .where(ListingCandidate.enterprise_id == _FIRM)
+        .options(joinedload(ListingCandidate.stages)),
+    ),
+    "trainings": (
+        TRAINING,
+        select(Training)
+        .join(training_participants)
+        .where(training_participants.c.enterprise_id == _FIRM)
+        .order_by(Training.held_on.desc()),
+    ),
+}
+
+
 def firm_context(record) -> dict:
     """The firm's records in the other areas, for its page (each with what the page reads of it)."""
-    user = current_user
+    user = current_user._get_current_object()
     # Each part through its own kind's visibility: a manager sees the stays in their own incubators only.
-    related = {
-        "tenancies": db.session.scalars(
-            TENANCY.visible(user, select(Tenancy))
-            .where(Tenancy.enterprise_id == record.id)
-            .options(joinedload(Tenancy.incubator))
-            .order_by(Tenancy.moved_in_on.desc())
-        ).all(),
-        "certifications": db.session.scalars(
-            CERTIFICATION.visible(user, select(Certification))
-            .where(Certification.enterprise_id == record.id)
-            .options(joinedload(Certification.kind_ref))
-            .order_by(Certification.applied_on.desc().nulls_last(), Certification.id.desc())
-        ).all(),
-        "loans": db.session.scalars(
-            LOAN.visible(user, select(PledgeLoan))
-            .where(PledgeLoan.enterprise_id == record.id)
-            .order_by(PledgeLoan.registered_on.desc())
-        ).all(),
-        "listing": db.session.scalars(
-            CANDIDATE.visible(user, select(ListingCandidate))
-            .where(ListingCandidate.enterprise_id == record.id)
-            .options(joinedload(ListingCandidate.stages))
-        )
-        .unique()
-        .first(),
-        "trainings": db.session.scalars(
-            TRAINING.visible(user, select(Training))
-            .join(training_participants)
-            .where(training_participants.c.enterprise_id == record.id)
-            .order_by(Training.held_on.desc())
-        ).all(),
-    }
+    firm = {"firm": record.id}
+    related = {}
+    for name, (kind, statement) in RELATED.items():
+        rows = db.session.scalars(kind.visible(user, statement), firm)
+        related[name] = rows.unique().first() if name == "listing" else rows.all()
     parts = firm_parts([record.id])[record.id]
     return {
         "related": related,
@@ -139,24 +151,29 @@ def deregistered_badge(firm) -> list[tuple[str, str]]:
     return [(_("已注销 %(day)s", day=firm.deregistered_on.isoformat()), "text-bg-secondary")]
 
 
+# The list page's tags and founder groups of its firms (firm, kind, order, shown): built once, the page's
+# firms bound when it runs.
+_IDS = bindparam("ids", expanding=True)
+_MARKS = union_all(
+    select(enterprise_tags.c.enterprise_id, literal(0), Tag.code, Tag.name)
+    .join(Tag, Tag.id == enterprise_tags.c.tag_id)
+    .where(enterprise_tags.c.enterprise_id.in_(_IDS)),
+    select(
+        EnterpriseFounderGroup.enterprise_id,
+        literal(1),
+        EnterpriseFounderGroup.founder_group,
+        EnterpriseFounderGroup.founder_group,
+    ).where(EnterpriseFounderGroup.enterprise_id.in_(_IDS)),
+)
+
+
 def shown_marks(firms: list) -> None:
     """The list page's tags and founder groups of its firms, in one statement (each in code order, as the
     firm's page shows them): ``firm.shown_tags`` (names) and ``firm.shown_groups`` (codes)."""
     ids = [firm.id for firm in firms]
     marks = {firm.id: ([], []) for firm in firms}
     if ids:
-        statement = union_all(
-            select(enterprise_tags.c.enterprise_id, literal(0), Tag.code, Tag.name)
-            .join(Tag, Tag.id == enterprise_tags.c.tag_id)
-            .where(enterprise_tags.c.enterprise_id.in_(ids)),
-            select(
-                EnterpriseFounderGroup.enterprise_id,
-                literal(1),
-                EnterpriseFounderGroup.founder_group,
-                EnterpriseFounderGroup.founder_group,
-            ).where(EnterpriseFounderGroup.enterprise_id.in_(ids)),
-        )
-        for firm_id, kind, _code, shown in sorted(db.session.execute(statement).all()):
+        for firm_id, kind, _code, shown in sorted(db.session.execute(_MARKS, {"ids": ids}).all()):
             marks[firm_id][kind].append(shown)
     for firm in firms:
         firm.shown_tags, firm.shown_groups = marks[firm.id]

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -38,14 +38,31 @@ def get_visible(record_type: RecordType, user: User | None, record_id, options: 
         raise NotFound() from None
     if not 0 < record_id <= MAX_ID:  # beyond what a database integer holds: no such record
         raise NotFound()
-    query = record_type.visible(user, select(record_type.model).where(record_type.model.id == record_id))
+    query = record_type.visible(user, _by_id(record_type.model, options))
     if options:  # a collection joined to it comes as several rows of the one record
-        record = db.session.scalars(query.options(*options)).unique().first()
+        record = db.session.scalars(query, {"record_id": record_id}).unique().first()
     else:
-        record = db.session.scalar(query)
+        record = db.session.scalar(query, {"record_id": record_id})
     if record is None:
         raise NotFound()
     return record
+
+
+# A record by its id with its loader options, built once per model and options (the id bound when it runs):
+# building the statement and its cache key costs more than a page's reading it. Keyed by the options'
+# identity, each a caller's constant; a flood of options made per call empties it.
+_BY_ID: dict[tuple, tuple] = {}
+
+
+def _by_id(model, options: tuple):
+    key = (model, id(options))
+    kept = _BY_ID.get(key)
+    if kept is None or kept[0] is not options:
+        if len(_BY_ID) > 64:
+            _BY_ID.clear()
+        statement = select(model).where(model.id == bindparam("record_id"))
+        kept = _BY_ID[key] = (options, statement.options(*options) if options else statement)
+    return kept[1]
 
 
 def check_version(record, version) -> None:
