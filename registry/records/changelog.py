@@ -28,6 +28,8 @@ def plain(value):
 
 def diff(before: dict, after: dict) -> dict:
     """``{field: [before, after]}`` for the fields whose value changed."""
+    if not before:  # a new record: the fields it fills
+        return {key: [None, new] for key in sorted(after) if (new := plain(after[key])) is not None}
     changes = {}
     for key in sorted(set(before) | set(after)):
         old, new = plain(before.get(key)), plain(after.get(key))

@@ -23,6 +23,7 @@ from . import dated
 from .changelog import change_row, diff, log_change, log_changes, plain
 from .errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from .fields import Text, named
+from .inserts import insert_new
 from .record_type import ChildRecordType, RecordType
 
 MAX_ID = 2**31 - 1
@@ -86,8 +87,10 @@ class Deferred:
         if not self.pending:
             return
         pending, self.pending = self.pending, []
-        record_type, record, _user, _extra = pending[0]
-        _flush(record_type, record)
+        try:
+            insert_new([record for _record_type, record, _user, _extra in pending])
+        except IntegrityError as error:
+            raise Conflict(_("与现有记录冲突，未保存：%(detail)s", detail=_constraint(error))) from None
         log_changes(
             [
                 change_row("create", *_create_entry(record_type, record, user, extra))
@@ -180,11 +183,11 @@ def create(
         with db.session.no_autoflush:
             record_type.apply(record, values)
             extra = plan.write(record) if plan else {}
-        db.session.add(record)
         batch = _deferred.get()
         if batch is not None and record_type.defers_flush:
-            batch.pending.append((record_type, record, user, extra))
+            batch.pending.append((record_type, record, user, extra))  # inserted as rows with the batch
             return record
+        db.session.add(record)
         _flush(record_type, record)
         log_change("create", *_create_entry(record_type, record, user, extra))
     return record
