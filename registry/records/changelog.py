@@ -70,5 +70,5 @@ def log_change(*args, **kwargs) -> ChangeLog:
 
 def log_changes(rows: list[dict]) -> None:
     """Many change-log rows (from :func:`change_row`) in one statement: a bulk import's batch."""
-    if rows:
-        db.session.execute(insert(ChangeLog), rows)
+    if rows:  # the table's INSERT: the rows are plain values, with nothing for the ORM to track
+        db.session.execute(insert(ChangeLog.__table__), rows)
