@@ -160,9 +160,9 @@ def test_a_batch_that_breaks_a_constraint_leaves_none_of_its_rows_behind(bureau)
 
 
 def test_the_garbage_collector_is_left_as_it_was_after_an_import_even_a_failed_one(town):
-    frozen = gc.get_freeze_count()
+    frozen, threshold = gc.get_freeze_count(), gc.get_threshold()
     preview(csv_bytes([["甲公司", uscc(), "企业", "太平街道", "1"]]), "企业.csv", commit=True)
-    assert gc.get_freeze_count() == frozen
+    assert gc.get_freeze_count() == frozen and gc.get_threshold() == threshold
 
     def cancel(_row):
         raise KeyboardInterrupt
@@ -171,4 +171,5 @@ def test_the_garbage_collector_is_left_as_it_was_after_an_import_even_a_failed_o
     run = ImportRun.open(BY_NAME["enterprises"], None, csv_bytes(rows), "企业.csv")
     with pytest.raises(KeyboardInterrupt):
         run.commit(cancel)
-    assert gc.get_freeze_count() == frozen and count(Enterprise) == 1
+    assert gc.get_freeze_count() == frozen and gc.get_threshold() == threshold
+    assert count(Enterprise) == 1

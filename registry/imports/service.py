@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .run import ImportRun
 
 BATCH = 500
+YOUNG_PASS = 10_000  # new objects between the garbage collector's young passes while the rows run
 
 
 @dataclass
@@ -122,17 +123,21 @@ def execute(run: ImportRun, table: Table, *, commit: bool, progress=None) -> Res
 @contextmanager
 def _long_lived_left_alone() -> Iterator[None]:
     """While the rows run, the objects that were there before them (the app, the models, SQLAlchemy's
-    compiled statements) are left out of the garbage collector's passes: the rows make and drop objects by
-    the million, which sets off full passes that would otherwise walk all of those again each time. A
+    compiled statements) are left out of the garbage collector's passes, and its young passes come less
+    often: the rows make and drop objects by the million, which would otherwise set off full passes that
+    walk all of those again each time, and young ones that walk the batch's records again and again. A
     process that froze objects itself (a server preloading the app) keeps its own arrangement."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], YOUNG_PASS), *threshold[1:])
+    freeze = not gc.get_freeze_count()
+    if freeze:
+        gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
+        gc.set_threshold(*threshold)
 
 
 class _RedoRowByRow(Exception):
