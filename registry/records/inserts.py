@@ -135,6 +135,8 @@ def _plan(mapper) -> _Plan:
         columns.append((column.key, prop.key, default))
     parents, owned, links = [], [], []
     for relation in mapper.relationships:
+        if relation.viewonly:  # another view of rows written through another relationship
+            continue
         if relation.direction is _MANY_TO_ONE:
             pairs = tuple(
                 (local.key, relation.mapper.get_property_by_column(remote).key)

@@ -76,7 +76,8 @@ def _constraint(error: IntegrityError) -> str:
 
 
 class Deferred:
-    """New records waiting for one flush together, then their change-log rows (a bulk import's batch)."""
+    """New records waiting to be inserted together as rows (records/inserts.py), then their change-log rows
+    (a bulk import's batch)."""
 
     def __init__(self) -> None:
         # Each new record with its record type, user and what its change-log row adds to its values.
@@ -87,8 +88,12 @@ class Deferred:
         if not self.pending:
             return
         pending, self.pending = self.pending, []
+        by_model: dict[type, list] = {}
+        for record_type, record, _user, _extra in pending:
+            by_model.setdefault(record_type.model, []).append(record)
         try:
-            insert_new([record for _record_type, record, _user, _extra in pending])
+            for records in by_model.values():
+                insert_new(records)
         except IntegrityError as error:
             raise Conflict(_("与现有记录冲突，未保存：%(detail)s", detail=_constraint(error))) from None
         log_changes(
@@ -106,8 +111,9 @@ _deferred: ContextVar[Deferred | None] = ContextVar("deferred_creates", default=
 def deferred_creates() -> Iterator[Deferred]:
     """Inside a write transaction, creates of record types with ``defers_flush`` are inserted together at the end.
 
-    Each create is validated, permission-checked and added at once, exactly as alone; only the INSERTs and
-    the change-log rows wait, so a batch of rows costs a few statements instead of a few per row. Rules that
+    Each create is validated, permission-checked and built at once, exactly as alone; only the INSERTs and
+    the change-log rows wait, so a batch of rows costs a few statements instead of a few per row. The new
+    records are not added to the session: their rows are read off them and inserted table by table. Rules that
     involve other rows of the same batch are the database's constraints, which fail the flush as a whole
     (the caller then redoes the batch row by row). Queries inside the block do not flush pending records.
     """
