@@ -71,14 +71,27 @@ def drop_stray_marks(text: str) -> str:
     kept: list[str] = []
     carries_marks = False
     for char in text:
-        category = unicodedata.category(char)
-        if category[0] == "M":
+        kind = _kind(char)
+        if kind is _MARK:
             if carries_marks:
                 kept.append(char)
             continue
-        carries_marks = category[0] == "L" and not _is_ideograph(char)
+        carries_marks = kind is _CARRIES_MARKS
         kept.append(char)
     return "".join(kept)
+
+
+_MARK, _CARRIES_MARKS, _OTHER = "mark", "carries marks", "other"
+
+
+@lru_cache(maxsize=65536)
+def _kind(char: str) -> str:
+    """A combining mark, a letter that carries marks (not an ideograph), or anything else (asked once per
+    character: a name's characters recur)."""
+    category = unicodedata.category(char)[0]
+    if category == "M":
+        return _MARK
+    return _CARRIES_MARKS if category == "L" and not _is_ideograph(char) else _OTHER
 
 
 def _is_ideograph(char: str) -> bool:

@@ -25,6 +25,8 @@ DB_INT_MIN, DB_INT_MAX = -(2**31), 2**31 - 1
 # Dates a search or a reporting period may name: date arithmetic (a year back, a day on) stays in range.
 QUERY_DATE_MIN, QUERY_DATE_MAX = date(1900, 1, 1), date(2999, 12, 31)
 _WHOLE = re.compile(r"[+-]?[0-9]{1,40}")
+_INTEGER = re.compile(r"[+-]?\d{1,15}")
+_DECIMAL = re.compile(r"[+-]?\d{1,13}(\.\d+)?")
 
 
 def parse_date(value) -> date:
@@ -88,7 +90,7 @@ def parse_int(value) -> int:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     text = _number_text(value)
-    if not re.fullmatch(r"[+-]?\d{1,15}", text):
+    if not _INTEGER.fullmatch(text):
         raise InputError(_("应为整数"))
     return int(text)
 
@@ -100,7 +102,7 @@ def parse_decimal(value, places: int = 2) -> Decimal:
     if isinstance(value, float):
         value = repr(value)
     text = _number_text(value)
-    if not re.fullmatch(r"[+-]?\d{1,13}(\.\d+)?", text):
+    if not _DECIMAL.fullmatch(text):
         raise InputError(_("应为数字"))
     try:
         number = Decimal(text)

@@ -9,6 +9,9 @@ an ``ImportRun`` (run.py); how a row finds the record it is about is its spec's 
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
     from .run import ImportRun
 
 BATCH = 500
+YOUNG_PASS = 10_000  # new objects between the garbage collector's young passes while the rows run
 
 
 @dataclass
@@ -82,7 +86,7 @@ def execute(run: ImportRun, table: Table, *, commit: bool, progress=None) -> Res
     result = Result(run.spec.name, table.sheet, request_id=current_request_id())
     rows = _Pass(run, result)
     try:
-        with write_transaction(), lookups_memoised():
+        with _long_lived_left_alone(), write_transaction(), lookups_memoised():
             batch: list = []
             for number, cells in table.rows:
                 batch.append((number, cells))
@@ -114,6 +118,26 @@ def execute(run: ImportRun, table: Table, *, commit: bool, progress=None) -> Res
     except InputError as error:  # a limit reached while reading (row count, CSV syntax)
         raise FileError(error.message) from None
     return result
+
+
+@contextmanager
+def _long_lived_left_alone() -> Iterator[None]:
+    """While the rows run, the objects that were there before them (the app, the models, SQLAlchemy's
+    compiled statements) are left out of the garbage collector's passes, and its young passes come less
+    often: the rows make and drop objects by the million, which would otherwise set off full passes that
+    walk all of those again each time, and young ones that walk the batch's records again and again. A
+    process that froze objects itself (a server preloading the app) keeps its own arrangement."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], YOUNG_PASS), *threshold[1:])
+    freeze = not gc.get_freeze_count()
+    if freeze:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.unfreeze()
+        gc.set_threshold(*threshold)
 
 
 class _RedoRowByRow(Exception):

@@ -134,6 +134,10 @@ class Enterprise(RecordMixin, ArchivableMixin, db.Model):
     @founder_groups.setter
     def founder_groups(self, codes) -> None:
         wanted = set(codes)
+        rows = self.founder_group_rows
+        if not rows:  # a new firm, or one without groups: only additions (no list to replace)
+            rows.extend(EnterpriseFounderGroup(founder_group=code) for code in sorted(wanted))
+            return
         self.founder_group_rows = [r for r in self.founder_group_rows if r.founder_group in wanted] + [
             EnterpriseFounderGroup(founder_group=code)
             for code in sorted(wanted - {r.founder_group for r in self.founder_group_rows})

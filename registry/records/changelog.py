@@ -28,6 +28,8 @@ def plain(value):
 
 def diff(before: dict, after: dict) -> dict:
     """``{field: [before, after]}`` for the fields whose value changed."""
+    if not before:  # a new record: the fields it fills
+        return {key: [None, new] for key in sorted(after) if (new := plain(after[key])) is not None}
     changes = {}
     for key in sorted(set(before) | set(after)):
         old, new = plain(before.get(key)), plain(after.get(key))
@@ -68,5 +70,5 @@ def log_change(*args, **kwargs) -> ChangeLog:
 
 def log_changes(rows: list[dict]) -> None:
     """Many change-log rows (from :func:`change_row`) in one statement: a bulk import's batch."""
-    if rows:
-        db.session.execute(insert(ChangeLog), rows)
+    if rows:  # the table's INSERT: the rows are plain values, with nothing for the ORM to track
+        db.session.execute(insert(ChangeLog.__table__), rows)

@@ -23,6 +23,7 @@ from . import dated
 from .changelog import change_row, diff, log_change, log_changes, plain
 from .errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from .fields import Text, named
+from .inserts import insert_new
 from .record_type import ChildRecordType, RecordType
 
 MAX_ID = 2**31 - 1
@@ -92,7 +93,8 @@ def _constraint(error: IntegrityError) -> str:
 
 
 class Deferred:
-    """New records waiting for one flush together, then their change-log rows (a bulk import's batch)."""
+    """New records waiting to be inserted together as rows (records/inserts.py), then their change-log rows
+    (a bulk import's batch)."""
 
     def __init__(self) -> None:
         # Each new record with its record type, user and what its change-log row adds to its values.
@@ -103,8 +105,14 @@ class Deferred:
         if not self.pending:
             return
         pending, self.pending = self.pending, []
-        record_type, record, _user, _extra = pending[0]
-        _flush(record_type, record)
+        by_model: dict[type, list] = {}
+        for record_type, record, _user, _extra in pending:
+            by_model.setdefault(record_type.model, []).append(record)
+        try:
+            for records in by_model.values():
+                insert_new(records)
+        except IntegrityError as error:
+            raise Conflict(_("与现有记录冲突，未保存：%(detail)s", detail=_constraint(error))) from None
         log_changes(
             [
                 change_row("create", *_create_entry(record_type, record, user, extra))
@@ -120,8 +128,9 @@ _deferred: ContextVar[Deferred | None] = ContextVar("deferred_creates", default=
 def deferred_creates() -> Iterator[Deferred]:
     """Inside a write transaction, creates of record types with ``defers_flush`` are inserted together at the end.
 
-    Each create is validated, permission-checked and added at once, exactly as alone; only the INSERTs and
-    the change-log rows wait, so a batch of rows costs a few statements instead of a few per row. Rules that
+    Each create is validated, permission-checked and built at once, exactly as alone; only the INSERTs and
+    the change-log rows wait, so a batch of rows costs a few statements instead of a few per row. The new
+    records are not added to the session: their rows are read off them and inserted table by table. Rules that
     involve other rows of the same batch are the database's constraints, which fail the flush as a whole
     (the caller then redoes the batch row by row). Queries inside the block do not flush pending records.
     """
@@ -197,11 +206,11 @@ def create(
         with db.session.no_autoflush:
             record_type.apply(record, values)
             extra = plan.write(record) if plan else {}
-        db.session.add(record)
         batch = _deferred.get()
         if batch is not None and record_type.defers_flush:
-            batch.pending.append((record_type, record, user, extra))
+            batch.pending.append((record_type, record, user, extra))  # inserted as rows with the batch
             return record
+        db.session.add(record)
         _flush(record_type, record)
         log_change("create", *_create_entry(record_type, record, user, extra))
     return record

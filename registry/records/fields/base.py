@@ -148,11 +148,14 @@ class Field:
         return self.display(self.to_json(value))
 
 
+_SEPARATORS = re.compile(r"[,，;；、\s]+")
+
+
 def as_list(raw) -> list:
     if raw is None or raw == "":
         return []
     if isinstance(raw, str):
-        return [part for part in re.split(r"[,，;；、\s]+", raw.strip()) if part]
+        return [part for part in _SEPARATORS.split(raw.strip()) if part]
     if isinstance(raw, Iterable) and not isinstance(raw, Mapping):
         return list(raw)
     raise InputError(_("应为列表"))
