@@ -30,6 +30,11 @@ def changed_since(number: int) -> set[str]:
     return set(db.session.scalars(select(DataChange.name).where(DataChange.version > number)))
 
 
+def edit_firm(user, firm, values: dict) -> None:
+    """The firm's form saved with ``values`` (the write path a user's edit takes)."""
+    writer.update(catalog.get("enterprise"), user, firm.id, firm.version, values, partial=True)
+
+
 def counting(statements: list[str]) -> list[str]:
     """The statements that read records (not the changes, not the tags the indicators are listed from)."""
     return [
@@ -44,14 +49,7 @@ def test_a_commit_names_the_tables_it_inserted_into_and_the_columns_it_updated(c
     db.session.commit()
 
     before = version()
-    writer.update(
-        catalog.get("enterprise"),
-        boss,
-        firm.id,
-        firm.version,
-        {"contact_phone": "0571-88886666"},
-        partial=True,
-    )
+    edit_firm(boss, firm, {"contact_phone": "0571-88886666"})
     changed = changed_since(before)
     assert "enterprises.contact_phone" in changed and ChangeLog.__tablename__ in changed
     assert "enterprises" not in changed and "enterprises.deregistered_on" not in changed
@@ -101,14 +99,7 @@ def test_a_firm_given_a_new_phone_number_keeps_every_value(ctx, count_statements
     db.session.commit()
     indicators = ind.all_indicators()
     first = ind.values(indicators, *YEAR)
-    writer.update(
-        catalog.get("enterprise"),
-        boss,
-        firm.id,
-        firm.version,
-        {"contact_phone": "0571-88886666"},
-        partial=True,
-    )
+    edit_firm(boss, firm, {"contact_phone": "0571-88886666"})
     with count_statements() as after:
         assert ind.values(indicators, *YEAR) == first
     assert counting(after.statements) == []
@@ -121,14 +112,7 @@ def test_a_firm_deregistered_is_counted_out_at_once(ctx):
     indicators = ind.all_indicators()
     assert ind.values(indicators, *YEAR)["enterprises.total"] == 3
     firm = db.session.get(Enterprise, firms[0].id)
-    writer.update(
-        catalog.get("enterprise"),
-        boss,
-        firm.id,
-        firm.version,
-        {"deregistered_on": date(2021, 6, 30), "deregistered_reason": "cancelled"},
-        partial=True,
-    )
+    edit_firm(boss, firm, {"deregistered_on": date(2021, 6, 30), "deregistered_reason": "cancelled"})
     assert ind.values(indicators, *YEAR)["enterprises.total"] == 2
     assert ind.values(indicators, date(2020, 1, 1), date(2020, 12, 31))["enterprises.total"] == 3
 
