@@ -205,6 +205,20 @@ def _writes():
         )
         cert.status, cert.revoked_on = "revoked", date(2021, 5, 1)
 
+    def key_support_marked():  # a valid national 小巨人 marked for key support
+        cert = _first(
+            Certification,
+            Certification.kind == "little_giant",
+            Certification.level == "national",
+            Certification.status == "approved",
+            Certification.approved_on <= date(2021, 12, 31),
+            Certification.valid_until >= date(2021, 12, 31),
+            Certification.key_support.is_(False),
+            Certification.enterprise.has(Enterprise.established_on <= date(2021, 1, 1)),
+            Certification.enterprise.has(Enterprise.deregistered_on.is_(None)),
+        )
+        cert.key_support = True
+
     def incubator_closes():
         _first(Incubator, Incubator.closed_on.is_(None)).closed_on = date(2021, 3, 31)
 
@@ -261,6 +275,7 @@ def _writes():
     return [
         tenancy_ends,
         certification_revoked,
+        key_support_marked,
         incubator_closes,
         firm_deregistered,
         firm_established_later,

@@ -216,3 +216,21 @@ def test_the_town_list_reads_its_page_count_and_facets_from_one_index(client, au
     page, *counted = reads
     assert "USING INDEX ix_enterprises_town_list (town_id=? AND archived_at=?)" in page, page
     assert all("USING COVERING INDEX ix_enterprises_town_list" in step for step in counted), counted
+
+
+def test_the_summary_reads_certifications_from_their_indexes_alone(client, auth, app, registry):
+    """SQLite: every certification count of the summary's statement (valid at end, key support included;
+    applied in the period) reads a covering index, never a certification's row."""
+    auth.login("rw", roles=("report_writer",))
+    statements = statements_of(client, app, f"/reports/?{YEAR}")
+    steps = []
+    with app.app_context(), db.engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            pytest.skip("SQLite's plans name covering indexes")
+        for statement, parameters in statements:
+            if "valid_certifications" not in statement:  # the summary's values, read in one statement
+                continue
+            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+            steps += [row[-1] for row in plan if re.match(r"\s*(SEARCH|SCAN) certifications\b", row[-1])]
+    assert len(steps) >= 4, steps  # valid at end; applied for 高企, 小巨人 and products; approved in the period
+    assert all("USING COVERING INDEX" in step for step in steps), steps

@@ -35,8 +35,9 @@ class Certification(RecordMixin, ArchivableMixin, db.Model):
         ),
         CheckConstraint("batch IS NULL OR batch >= 1", name="batch_positive"),
         # The period queries of DESIGN.md §4 filter by kind and one of these dates.
-        # "Valid on a day" (the held-certification filter, the summary's "valid at end") reads only this
-        # index: kind and approved_on narrow it, the other columns decide without reading the rows.
+        # "Valid on a day" (the held-certification filter, the summary's "valid at end", key support
+        # included) reads only this index: kind and approved_on narrow it, the other columns decide without
+        # reading the rows.
         Index(
             "ix_certifications_kind_approved_on_validity",
             "kind",
@@ -47,6 +48,7 @@ class Certification(RecordMixin, ArchivableMixin, db.Model):
             "level",
             "archived_at",
             "enterprise_id",
+            "key_support",
         ),
         # A firm's certifications, and whether each is valid on a day (the list's facet), from the index.
         Index(
@@ -59,7 +61,15 @@ class Certification(RecordMixin, ArchivableMixin, db.Model):
             "revoked_on",
             "archived_at",
         ),
-        Index("ix_certifications_kind_applied_on", "kind", "applied_on"),
+        # Applications dated in a period (the summary's "applied" counts), read from the index alone.
+        Index(
+            "ix_certifications_kind_applied_on",
+            "kind",
+            "applied_on",
+            "level",
+            "archived_at",
+            "enterprise_id",
+        ),
         Index("ix_certifications_kind_valid_until", "kind", "valid_until"),
     )
 

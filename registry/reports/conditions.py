@@ -151,16 +151,6 @@ def certifications(kind: str, level: str | None = None):
     return conditions
 
 
-def cert_valid(kind, level=None, *extra):
-    """The certifications of ``kind`` valid at ``end``, of firms that exist then: (enterprise, record)."""
-    return lambda start, end: pairs(Certification).where(
-        *certifications(kind, level),
-        valid_on(end),
-        enterprise_exists_on(Certification.enterprise_id, end),
-        *extra,
-    )
-
-
 def cert_valid_of(kinds):
     """The certifications of any of ``kinds`` valid at ``end``, of firms that exist then: (enterprise,
     record)."""

@@ -23,10 +23,9 @@ The three rules of §4:
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from ..enums import FounderGroup
 from ..extensions import db
@@ -43,7 +42,6 @@ from ..models import (
 )
 from .conditions import (
     cert_applied,
-    cert_valid,
     certifications,
     certifications_applied,
     enterprise_exists_on,
@@ -55,7 +53,6 @@ from .conditions import (
     loans_registered,
     outreach_in,
     pairs,
-    tag_holders_on,
     tenancy_counts,
     training_attendance,
 )
@@ -66,6 +63,7 @@ from .counting import (
     SESSIONS,
     WAN,
     Indicator,
+    Member,
     Via,
     distinct_ids,
     firms,
@@ -76,6 +74,7 @@ from .counting import (
 from .record_sets import (
     ACTIVE_TENANCIES,
     RESERVE,
+    TAG_HOLDERS,
     VALID_CERTIFICATIONS,
     every,
     high_value_ip_firms,
@@ -192,12 +191,13 @@ FIXED: list[Indicator] = [
         VALID_CERTIFICATIONS,
         of_kind("little_giant", "national"),
     ),
-    firms_via(
+    firms_in(
         "srdi.little_giant_national_key_valid",
         "四",
         _l("其中重点支持“小巨人”企业"),
         "certification",
-        cert_valid("little_giant", "national", Certification.key_support.is_(True)),
+        VALID_CERTIFICATIONS,
+        of_kind("little_giant", "national", key_support=True),
     ),
     firms_via(
         "srdi.little_giant_provincial_applied",
@@ -325,13 +325,12 @@ FIXED: list[Indicator] = [
 
 
 def _tag_indicator(tag: Tag) -> Indicator:
-    def holders(start: date, end: date, tag_id=tag.id) -> Select:
-        # The firms with the tag at end, read from the (tag_id, enterprise_id) index; each firm once.
-        query = tag_holders_on(tag_id, end)
-        return query.where(enterprise_exists_on(query.selected_columns[0], end))
-
-    indicator = firms(f"tags.{tag.code}", "七", as_text(_l("%(name)s企业", name=tag.name)), holders)
-    return replace(indicator, defined_by=frozenset({f"{Tag.__tablename__}.*"}))  # its code, id: the tag's
+    """The firms carrying the tag at end: the shared tag spans in force then, narrowed to this tag."""
+    member = Member(TAG_HOLDERS, lambda rows, start, end, tag_id=tag.id: [rows.tag_id == tag_id])
+    label = as_text(_l("%(name)s企业", name=tag.name))
+    indicator = firms(f"tags.{tag.code}", "七", label, distinct_ids(member.pairs))
+    # Its code and id are the tag's row: any change to the table reads its value again.
+    return replace(indicator, member=member, defined_by=frozenset({f"{Tag.__tablename__}.*"}))
 
 
 def all_indicators() -> list[Indicator]:

@@ -14,6 +14,7 @@ from ..models import (
     Enterprise,
     EnterpriseFounderGroup,
     EnterpriseIpSpan,
+    EnterpriseTagSpan,
     ListingCandidate,
     Outreach,
     StageChange,
@@ -44,12 +45,25 @@ ACTIVE_TENANCIES = Shared(
 
 
 # The certifications valid at end of firms that exist then, of the kinds whose holders are counted: one read
-# of the (kind, approved_on, validity …) index, the firms' existence checked once for all of them.
+# of the (kind, approved_on, validity …, key support) index, the firms' existence checked once for all.
 VALID_KINDS = ("tech_sme", "high_tech", "little_giant", "srdi_sme")
 VALID_CERTIFICATIONS = Shared(
     "valid_certifications",
     lambda start, end: cert_valid_of(VALID_KINDS)(start, end).add_columns(
-        Certification.kind, Certification.level
+        Certification.kind, Certification.level, Certification.key_support
+    ),
+)
+
+# The tag spans in force at end of firms that exist then (one read of the (tag, dates, firm) index, the
+# firms' existence checked once for every tag), which each tag's count narrows by its tag.
+TAG_HOLDERS = Shared(
+    "tag_holders",
+    lambda start, end: select(
+        EnterpriseTagSpan.enterprise_id.label("id"),
+        EnterpriseTagSpan.id.label("record_id"),
+        EnterpriseTagSpan.tag_id,
+    ).where(
+        spans.in_force(EnterpriseTagSpan, end), enterprise_exists_on(EnterpriseTagSpan.enterprise_id, end)
     ),
 )
 
@@ -61,9 +75,12 @@ def every(rows, start, end) -> list:
     return []
 
 
-def of_kind(kind: str, level: str | None = None):
+def of_kind(kind: str, level: str | None = None, key_support: bool = False):
+    """The valid certifications of ``kind`` (and ``level``; with ``key_support``, only those marked so)."""
+
     def narrow(rows, start, end) -> list:
-        return [rows.kind == kind] + ([rows.level == level] if level else [])
+        conditions = [rows.kind == kind] + ([rows.level == level] if level else [])
+        return conditions + ([rows.key_support.is_(True)] if key_support else [])
 
     return narrow
 
