@@ -51,6 +51,7 @@ def init_app(app: Flask) -> None:
                 continue
             event.listen(engine, "connect", _sqlite_connect)
             event.listen(engine, "begin", _sqlite_begin)
+    app.teardown_appcontext(_end_reading)  # runs before Flask-SQLAlchemy's (teardowns run last first)
     # The unsaved-flush guard of write_transaction, on the registry's sessions (not every Session in the
     # process), once however many apps are made.
     session_class = RegistrySession
@@ -155,6 +156,24 @@ def written(context) -> set[str]:
 def wrote(connection) -> bool:
     """Whether ``connection``'s open transaction has written (its changes not yet committed)."""
     return bool(connection.info.get(WROTE))
+
+
+def _end_reading(error: BaseException | None) -> None:
+    """PostgreSQL: end a request's transaction that wrote nothing with COMMIT rather than the ROLLBACK of
+    the session's removal. The two are the same to the database; but psycopg forgets the connection's
+    prepared statements at every ROLLBACK, so a page's statements, which run on every request, would be
+    parsed and planned afresh each time instead of once per connection."""
+    if error is not None or not db.session.registry.has():
+        return
+    session = db.session()
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql" and not wrote(connection):
+        # The objects stay as they were read (a rollback leaves them so): what runs after the request, such
+        # as noting an API token's use, may still read the signed-in user.
+        session.expire_on_commit = False
+        session.commit()
 
 
 def _postgresql_connect(dbapi_connection, _record) -> None:

@@ -39,3 +39,41 @@ def test_the_apps_postgresql_engine_runs_without_jit(app):
         with db.engine.connect() as connection:
             assert connection.execute(text("SHOW jit")).scalar() == "off"
             assert connection.execute(text("SELECT 1")).scalar() == 1  # the connection is usable after
+
+
+def test_a_pages_statements_stay_prepared_across_requests_on_postgresql(app, client, auth):
+    """A request that wrote nothing ends its transaction with COMMIT on PostgreSQL: psycopg forgets a
+    connection's prepared statements at a ROLLBACK, and a page's statements would then be planned anew on
+    every request."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's prepared statements")
+    auth.login("reader", roles=("report_writer",))
+    used = []
+    checkout = lambda dbapi_connection, _record, _proxy: used.append(dbapi_connection)  # noqa: E731
+    event.listen(engine.pool, "checkout", checkout)
+    try:
+        # psycopg prepares a statement at its sixth run on a connection; the pool hands out its (at most
+        # five) idle connections in turn.
+        for _ in range(40):
+            assert client.get("/enterprises/").status_code == 200
+    finally:
+        event.remove(engine.pool, "checkout", checkout)
+    prepared = []
+    for connection in {id(c): c for c in used}.values():
+        prepared.append(connection.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()[0])
+        connection.commit()
+    assert max(prepared) >= 3  # the page's own statements, at least its rows, count and the user
+
+
+def test_a_request_that_wrote_without_committing_leaves_nothing_written(app, town):
+    """Ending with COMMIT applies to a request's transaction that wrote nothing: a write left uncommitted is
+    rolled back as before when the request's application context ends, on either database."""
+    update = text("UPDATE towns SET name = 'changed' WHERE id = :id")
+    with app.app_context():
+        assert db.session.execute(update, {"id": town.id}).rowcount == 1
+    db.session.rollback()
+    assert db.session.scalar(text("SELECT name FROM towns WHERE id = :id"), {"id": town.id}) == "太平街道"
