@@ -337,3 +337,24 @@ def test_a_tag_given_another_tags_code_reads_its_firms_again(ctx):
     db.session.commit()  # the codes swapped: "tags.cloud" is now the tag no firm has
     found = ind.values(ind.all_indicators(), *YEAR)
     assert (found["tags.cloud"], found["tags.smart-workshop"]) == (0, 1)
+
+
+def test_the_statement_of_a_periods_values_is_built_once_and_not_for_another_tag(ctx):
+    """The statement reading a period's values is kept by the period and the indicators it reads; a tag's
+    indicator under the same code but of another tag (its id) gets a statement of its own."""
+    from registry.models import Tag
+    from registry.reports import counting
+
+    factories.make_tag("cloud", "上云")
+    db.session.commit()
+    tags = [i for i in ind.all_indicators() if i.code.startswith("tags.")]
+    first = counting._statement(tags, *YEAR)
+    assert (
+        counting._statement([i for i in ind.all_indicators() if i.code.startswith("tags.")], *YEAR) is first
+    )
+    assert counting._statement(tags, date(2020, 1, 1), date(2020, 12, 31)) is not first
+    db.session.scalar(select(Tag).where(Tag.code == "cloud")).code = "old-cloud"
+    factories.make_tag("cloud", "上云（新）")
+    db.session.commit()
+    again = [i for i in ind.all_indicators() if i.code == "tags.cloud"]
+    assert counting._statement(again, *YEAR) is not first

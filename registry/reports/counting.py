@@ -11,6 +11,8 @@ the same narrowing of the same rows, so the value and the list behind it cannot 
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -92,6 +94,9 @@ class Indicator:
     # What the indicator itself is made from (a tag's, from its row in ``tags``: "tags.*", any change to the
     # table), which reads its kept value again though its SQL does not read it.
     defined_by: frozenset[str] = frozenset()
+    # What tells apart two indicators of one code made from different rows (a tag's id): the statement read
+    # for a period is kept by the codes and this.
+    identity: tuple = ()
 
     @property
     def counts_firms(self) -> bool:
@@ -171,19 +176,40 @@ def values(indicators: list[Indicator], start: date, end: date) -> dict[str, obj
 
 def _read(indicators: list[Indicator], start: date, end: date) -> tuple[int | None, dict[str, object]]:
     """The indicators' values and the data version they were read at, in one statement."""
+    row = db.session.execute(_statement(indicators, start, end)).one()
+    return row.version, {ind.code: row[i + 1] for i, ind in enumerate(indicators)}
+
+
+_STATEMENTS: OrderedDict = OrderedDict()  # (start, end, the indicators' codes and identities) → statement
+_STATEMENTS_KEPT = 32
+_STATEMENTS_LOCK = threading.Lock()
+
+
+def _statement(indicators: list[Indicator], start: date, end: date) -> Select:
+    """The one statement reading the indicators' values for the period. The same values of the same period
+    are read again after each write that moves them, so the statement is built once and kept (a few, the
+    latest used): building it and its cache key costs more than some of the values it reads."""
+    key = (start, end, tuple((ind.code, ind.identity) for ind in indicators))
+    with _STATEMENTS_LOCK:
+        statement = _STATEMENTS.get(key)
+        if statement is not None:
+            _STATEMENTS.move_to_end(key)
+            return statement
     shared = {}
     for indicator in indicators:
         if indicator.member is not None and indicator.member.shared.name not in shared:
             rows = indicator.member.shared
             shared[rows.name] = rows.rows(start, end).cte(rows.name)
     version = select(DataVersion.counter).where(DataVersion.id == 1).scalar_subquery()
-    row = db.session.execute(
-        select(
-            version.label("version"),
-            *[ind.value(start, end, shared).label(f"v{i}") for i, ind in enumerate(indicators)],
-        )
-    ).one()
-    return row.version, {ind.code: row[i + 1] for i, ind in enumerate(indicators)}
+    statement = select(
+        version.label("version"),
+        *[ind.value(start, end, shared).label(f"v{i}") for i, ind in enumerate(indicators)],
+    )
+    with _STATEMENTS_LOCK:
+        _STATEMENTS[key] = statement
+        while len(_STATEMENTS) > _STATEMENTS_KEPT:
+            _STATEMENTS.popitem(last=False)
+    return statement
 
 
 _READS: dict[str, frozenset[str]] = {}

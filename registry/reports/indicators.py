@@ -330,7 +330,8 @@ def _tag_indicator(tag: Tag) -> Indicator:
     label = as_text(_l("%(name)s企业", name=tag.name))
     indicator = firms(f"tags.{tag.code}", "七", label, distinct_ids(member.pairs))
     # Its code and id are the tag's row: any change to the table reads its value again.
-    return replace(indicator, member=member, defined_by=frozenset({f"{Tag.__tablename__}.*"}))
+    defined_by = frozenset({f"{Tag.__tablename__}.*"})
+    return replace(indicator, member=member, defined_by=defined_by, identity=(tag.id,))
 
 
 def all_indicators() -> list[Indicator]:
