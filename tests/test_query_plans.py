@@ -218,11 +218,13 @@ def test_the_town_list_reads_its_page_count_and_facets_from_one_index(client, au
     assert all("USING COVERING INDEX ix_enterprises_town_list" in step for step in counted), counted
 
 
-def test_the_summary_reads_certifications_from_their_indexes_alone(client, auth, app, registry):
+def test_the_summary_reads_certifications_listings_and_ip_from_indexes_alone(client, auth, app, registry):
     """SQLite: every certification count of the summary's statement (valid at end, key support included;
-    applied in the period) reads a covering index, never a certification's row."""
+    applied in the period), the listing reserve (a candidate's stage and tier on the day) and the firms
+    holding high-value IP read covering indexes, never a row (a candidate found by its id aside)."""
     auth.login("rw", roles=("report_writer",))
     statements = statements_of(client, app, f"/reports/?{YEAR}")
+    tables = r"certifications|listing_candidates|stage_changes|listing_tier_spans|enterprise_ip_spans"
     steps = []
     with app.app_context(), db.engine.connect() as connection:
         if connection.dialect.name != "sqlite":
@@ -231,6 +233,7 @@ def test_the_summary_reads_certifications_from_their_indexes_alone(client, auth,
             if "valid_certifications" not in statement:  # the summary's values, read in one statement
                 continue
             plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
-            steps += [row[-1] for row in plan if re.match(r"\s*(SEARCH|SCAN) certifications\b", row[-1])]
-    assert len(steps) >= 4, steps  # valid at end; applied for 高企, 小巨人 and products; approved in the period
-    assert all("USING COVERING INDEX" in step for step in steps), steps
+            steps += [row[-1] for row in plan if re.match(rf"\s*(SEARCH|SCAN) ({tables})\b", row[-1])]
+    read = {re.match(r"\s*\w+ (\w+)", step).group(1) for step in steps}
+    assert read == set(tables.split("|")), steps
+    assert all(re.search("USING (COVERING INDEX|INTEGER PRIMARY KEY)", step) for step in steps), steps

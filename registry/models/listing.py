@@ -19,8 +19,10 @@ class StageChange(RecordMixin, db.Model):
     __tablename__ = "stage_changes"
     __table_args__ = (
         enum_check("stage", Stage),
-        Index("ix_stage_changes_candidate_id_changed_on", "candidate_id", "changed_on"),
-        Index("ix_stage_changes_stage_changed_on", "stage", "changed_on"),
+        # A candidate's stage on a day (the latest change by then, the latest id breaking ties), from the index.
+        Index("ix_stage_changes_candidate_id_changed_on", "candidate_id", "changed_on", "id", "stage"),
+        # The candidates that reached a stage within a period, from the index.
+        Index("ix_stage_changes_stage_changed_on", "stage", "changed_on", "candidate_id"),
     )
 
     candidate_id: Mapped[int] = mapped_column(ForeignKey("listing_candidates.id"))
@@ -35,7 +37,10 @@ class ListingTierSpan(db.Model):
     __table_args__ = (
         span_check(),
         enum_check("tier", ListingTier),
-        Index("ix_listing_tier_spans_candidate_id_valid_from", "candidate_id", "valid_from", "valid_to"),
+        # A candidate's tier on a day, from the index.
+        Index(
+            "ix_listing_tier_spans_candidate_id_valid_from", "candidate_id", "valid_from", "valid_to", "tier"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -49,10 +54,15 @@ class ListingCandidate(RecordMixin, ArchivableMixin, db.Model):
     """上市后备企业: one per enterprise; creating it records stage ``reserve`` on ``entered_on``."""
 
     __tablename__ = "listing_candidates"
-    __table_args__ = (enum_check("tier", ListingTier), enum_check("target_board", Board))
+    __table_args__ = (
+        enum_check("tier", ListingTier),
+        enum_check("target_board", Board),
+        # The reserve on a day (entered by then, not archived) and its firms, from the index.
+        Index("ix_listing_candidates_entered_on", "entered_on", "archived_at", "enterprise_id"),
+    )
 
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), unique=True)
-    entered_on: Mapped[date] = mapped_column(Date, index=True)
+    entered_on: Mapped[date] = mapped_column(Date)
     tier: Mapped[str] = mapped_column(enum_length(ListingTier), default=ListingTier.GENERAL)
     target_board: Mapped[str | None] = mapped_column(enum_length(Board))
     sponsor: Mapped[str | None] = mapped_column(String(100))
