@@ -84,6 +84,18 @@ def test_the_migrations_go_down_to_an_empty_database_and_up_again(app, tmp_path)
             server.dispose()
 
 
+def test_every_revision_id_fits_the_version_table():
+    """alembic_version.version_num is VARCHAR(32): PostgreSQL refuses a longer id (SQLite would store it)."""
+    from pathlib import Path
+
+    from alembic.script import ScriptDirectory
+
+    folder = Path(__file__).resolve().parent.parent / "migrations"
+    revisions = list(ScriptDirectory(str(folder)).walk_revisions())
+    assert len(revisions) >= 15
+    assert [r.revision for r in revisions if len(r.revision) > 32] == []
+
+
 def test_migration_seeds_the_certification_kinds(ctx):
     kinds = {k.code: k for k in db.session.scalars(select(CertificationKind))}
     assert set(kinds) == {

@@ -4,7 +4,7 @@ The summary's listing reserve (candidates entered by the day, not archived, thei
 tier on the day; those listed within the period) and its firms holding high-value IP read only these
 indexes, never the rows.
 
-Revision ID: 0015_listing_and_ip_count_indexes
+Revision ID: 0015_listing_ip_indexes
 Revises: 0014_certification_count_indexes
 Create Date: 2026-12-06 12:00:00.000000
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015_listing_and_ip_count_indexes'
+revision = '0015_listing_ip_indexes'
 down_revision = '0014_certification_count_indexes'
 branch_labels = None
 depends_on = None
