@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login_manager
 from ..models import User
+
+# The signed-in user and their roles by id (the id bound when it runs).
+_USER = select(User).where(User.id == bindparam("id")).options(joinedload(User.role_rows))
 
 
 def init_app(app: Flask) -> None:
@@ -23,8 +27,8 @@ def init_app(app: Flask) -> None:
         user_id, _sep, epoch = session_id.partition(":")
         if not user_id.isdigit() or not epoch.isdigit():
             return None
-        # One statement per request for the user and their roles.
-        user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
+        # One statement per request for the user and their roles, built once.
+        user = db.session.scalars(_USER, {"id": int(user_id)}).unique().first()
         if user is None or (user.session_epoch or 0) != int(epoch):
             return None
         return user
