@@ -3,9 +3,8 @@
 Builds the database once (cached in .bench/), serves it with gunicorn (one sync worker) beside the peer — a
 plain Flask-Admin list over the same database (scripts/peer_admin.py, one worker too) — and times each page
 over HTTP with the same client, the runs interleaved: registry, peer, then the raw SQL of the registry's page
-(its SELECTs replayed on a bare connection, scripts/bench_http.py); the summary read after a write is timed
-in rounds of its own, after the other pages. Absolute times on a shared 2-core machine are noisy; the
-ratios, taken within one run, are what to judge. Each row is marked against its target.
+(its SELECTs replayed on a bare connection, scripts/bench_http.py). Absolute times on a shared 2-core machine
+are noisy; the ratios, taken within one run, are what to judge. Each row is marked against its target.
 Then the throughput of one worker on the list, and the other pages, the exports and the import measured
 in-process. Runs against PostgreSQL when REGISTRY_BENCH_DATABASE_URL is set.
 """
@@ -199,23 +198,16 @@ def measure_pages(app, url: str, password: str) -> tuple[list[dict], dict]:
                 peer.get(quoted(row["peer"]))
             raw.time(row["sql"])
         times = {id(row): ([], [], []) for row in rows}
-        # The pages read after a write run in rounds of their own, after the others: a summary read afresh
-        # (up to seconds of SQL at a million firms) leaves the caches cold for whatever page comes next.
-        groups = [
-            ("", [r for r in rows if not r["fresh"]]),
-            (" after a write", [r for r in rows if r["fresh"]]),
-        ]
-        for name, group in groups:
-            for run in range(RUNS):
-                print(f"  run {run + 1}/{RUNS}{name}", flush=True)
-                for row in group:
-                    ours, theirs, floor = times[id(row)]
-                    if row["fresh"]:
-                        raw.write(row["fresh"])
-                    ours.append(registry.get(quoted(row["path"])))
-                    if peer and row["peer"]:
-                        theirs.append(peer.get(quoted(row["peer"])))
-                    floor.append(raw.time(row["sql"]))
+        for run in range(RUNS):
+            print(f"  run {run + 1}/{RUNS}", flush=True)
+            for row in rows:
+                ours, theirs, floor = times[id(row)]
+                if row["fresh"]:
+                    raw.write(row["fresh"])
+                ours.append(registry.get(quoted(row["path"])))
+                if peer and row["peer"]:
+                    theirs.append(peer.get(quoted(row["peer"])))
+                floor.append(raw.time(row["sql"]))
         for row in rows:
             ours, theirs, floor = times[id(row)]
             row["median"] = statistics.median(ours)
