@@ -54,8 +54,8 @@ VALID_CERTIFICATIONS = Shared(
     ),
 )
 
-# The tag spans in force at end of firms that exist then (one read of the (tag, dates, firm) index, the
-# firms' existence checked once for every tag), which each tag's count narrows by its tag.
+# The tag spans in force at end of firms that exist then (one read of the spans, the firms' existence
+# checked once for every tag), which each tag's count narrows by its tag.
 TAG_HOLDERS = Shared(
     "tag_holders",
     lambda start, end: select(
