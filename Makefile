@@ -84,6 +84,7 @@ bench: $(PEER_STAMP)
 
 # 100,000 enterprise rows through `flask import` (CSV and XLSX), then through the web import's jobs with a
 # separate worker (time to first progress, total time, the worker's peak memory); prints the figures.
+# REGISTRY_BENCH_DATABASE_URL (PostgreSQL): into a new empty database beside that one, dropped afterwards.
 bench-import: install
 	$(BIN)/python scripts/bench_import.py
 

@@ -8,7 +8,8 @@ USCCs in full-width digits) into a fresh copy of a migrated database that holds 
 as a separate process, and prints its wall time and peak resident memory. When the province-scale database
 of ``make bench`` exists (.bench/registry-100000.sqlite3), the same file is also imported into a copy of it.
 More rows than one file may hold are imported as files of PART rows, one after another into the same registry
-(the time is their sum, the memory the largest peak).
+(the time is their sum, the memory the largest peak). With REGISTRY_BENCH_DATABASE_URL naming a PostgreSQL
+database, the rows go into a new, empty database beside it (its name with ``_import``), dropped afterwards.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,7 +105,14 @@ def write_file(
 
 
 def prepare(folder: Path) -> tuple[Path, list[str], list[str]]:
-    """A migrated database with the demo's towns and tags (no firms)."""
+    """A migrated SQLite database with the demo's towns and tags (no firms)."""
+    path = folder / "empty.sqlite3"
+    towns, tags = prepare_registry(f"sqlite:///{path}")
+    return path, towns, tags
+
+
+def prepare_registry(url: str) -> tuple[list[str], list[str]]:
+    """Migrate the (empty) database at ``url`` and add the demo's towns and tags; their names and codes."""
     from flask_migrate import upgrade
     from sqlalchemy import select
 
@@ -116,8 +124,7 @@ def prepare(folder: Path) -> tuple[Path, list[str], list[str]]:
     from registry.reference.services import TAG, TOWN
 
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    path = folder / "empty.sqlite3"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     with app.app_context():
         upgrade()
         for code, name in TOWNS:
@@ -128,7 +135,28 @@ def prepare(folder: Path) -> tuple[Path, list[str], list[str]]:
         tags = list(db.session.scalars(select(Tag.code)))
         db.session.remove()
         db.engine.dispose()  # closes the last connection, which folds the WAL into the file we copy
-    return path, towns, tags
+    return towns, tags
+
+
+@contextmanager
+def fresh_postgresql(url: str):
+    """A new, empty database beside the one at ``url`` (its name with ``_import``), dropped afterwards; yields
+    its URL."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    name = f"{target.database}_import"
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield target.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.dispose()
 
 
 # The importing process reports its own peak resident memory as it exits.
@@ -166,7 +194,37 @@ def names_in(database: Path) -> tuple[list[str], list[str]]:
     return towns, tags or [""]
 
 
+def import_parts(database: Path | str, folder: Path, fmt: str, towns: list[str], tags: list[str]):
+    """ROWS rows as files of PART rows, imported one after another into ``database``: seconds in all and the
+    largest peak MB."""
+    seconds, peak = 0.0, 0.0
+    for first in range(0, ROWS, PART):  # files a county may import (PART rows each) one by one
+        file = write_file(folder, fmt, towns, tags, first, min(PART, ROWS - first))
+        took, most, summary = run_import(database, file)
+        seconds, peak = seconds + took, max(peak, most)
+        file.unlink()
+        if "0 rows in error" not in summary:
+            print("   ", summary)
+    return seconds, peak
+
+
 def main() -> int:
+    url = os.environ.get("REGISTRY_BENCH_DATABASE_URL", "")
+    if url.startswith("postgresql"):  # into a new PostgreSQL database of its own, dropped afterwards
+        print(f"Importing {ROWS:,} enterprise rows with `flask import` into an empty PostgreSQL registry.")
+        print(f"{'file':<8}{'into':<24}{'seconds':>9}{'rows/s':>9}{'peak MB':>9}", flush=True)
+        with (
+            tempfile.TemporaryDirectory(prefix="registry-bench-import-") as tmp,
+            fresh_postgresql(url) as fresh,
+        ):
+            towns, tags = prepare_registry(fresh)
+            for fmt in FORMATS:
+                seconds, peak = import_parts(fresh, Path(tmp), fmt, towns, tags or [""])
+                print(
+                    f"{fmt:<8}{'empty registry':<24}{seconds:>9.1f}{ROWS / seconds:>9.0f}{peak:>9.0f}",
+                    flush=True,
+                )
+        return 0
     with tempfile.TemporaryDirectory(prefix="registry-bench-import-") as tmp:
         folder = Path(tmp)
         empty, _towns, _tags = prepare(folder)
@@ -182,14 +240,7 @@ def main() -> int:
             for label, source in targets:
                 database = folder / "target.sqlite3"
                 shutil.copyfile(source, database)
-                seconds, peak = 0.0, 0.0
-                for first in range(0, ROWS, PART):  # files a county may import (PART rows each) one by one
-                    file = write_file(folder, fmt, *names_in(source), first, min(PART, ROWS - first))
-                    took, most, summary = run_import(database, file)
-                    seconds, peak = seconds + took, max(peak, most)
-                    file.unlink()
-                    if "0 rows in error" not in summary:
-                        print("   ", summary)
+                seconds, peak = import_parts(database, folder, fmt, *names_in(source))
                 print(f"{fmt:<8}{label:<24}{seconds:>9.1f}{ROWS / seconds:>9.0f}{peak:>9.0f}", flush=True)
                 database.unlink()
         print("(peak MB: the importing process's maximum resident set size, Python and SQLite together)")
