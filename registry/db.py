@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask
-from sqlalchemy import Delete, Insert, Table, Update, event
+from sqlalchemy import Delete, Insert, Table, Update, event, text
 from sqlalchemy.orm import Session
 
 from .extensions import RegistrySession, db
@@ -174,6 +174,17 @@ def _end_reading(error: BaseException | None) -> None:
         # as noting an API token's use, may still read the signed-in user.
         session.expire_on_commit = False
         session.commit()
+
+
+def plan_with_current_sizes(session: Session | None = None) -> None:
+    """PostgreSQL: plan every statement of the open transaction afresh, with its own values and the tables'
+    sizes as they are then. A bulk write runs its lookups thousands of times in one transaction while the
+    tables they read grow; psycopg prepares them, and PostgreSQL's generic plan of a prepared statement,
+    made while a table was nearly empty, goes on scanning it where an index now answers (100,000 firms
+    imported into an empty registry: 209 s, and 48 s planned afresh). Ends with the transaction."""
+    session = session or db.session()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def _postgresql_connect(dbapi_connection, _record) -> None:

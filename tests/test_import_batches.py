@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from registry.enterprises.services import ENTERPRISE
 from registry.extensions import db
@@ -173,3 +173,18 @@ def test_the_garbage_collector_is_left_as_it_was_after_an_import_even_a_failed_o
         run.commit(cancel)
     assert gc.get_freeze_count() == frozen and gc.get_threshold() == threshold
     assert count(Enterprise) == 1
+
+
+def test_an_import_plans_each_of_its_statements_afresh_on_postgresql(bureau, count_statements):
+    """PostgreSQL: the import's transaction plans every statement with the tables as they have grown (a
+    prepared statement's generic plan, made while they were small, would scan them); nothing is asked of
+    SQLite, which has no such setting."""
+    rows = [[f"批量企业{i}", uscc(), "企业", "太平街道", "1"] for i in range(3)]
+    with count_statements() as counter:
+        assert _import(bureau, rows, HEADERS).created == 3
+    setting = [s for s in counter.statements if "plan_cache_mode" in s]
+    if db.engine.dialect.name == "postgresql":
+        assert setting == ["SET LOCAL plan_cache_mode = force_custom_plan"]
+        assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == "auto"  # the transaction's own
+    else:
+        assert setting == []

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
-from ..db import write_transaction
+from ..db import plan_with_current_sizes, write_transaction
 from ..domain import InputError
 from ..extensions import db
 from ..records import fields as f
@@ -87,6 +87,7 @@ def execute(run: ImportRun, table: Table, *, commit: bool, progress=None) -> Res
     rows = _Pass(run, result)
     try:
         with _long_lived_left_alone(), write_transaction(), lookups_memoised():
+            plan_with_current_sizes()  # the registry's tables grow as the rows are written
             batch: list = []
             for number, cells in table.rows:
                 batch.append((number, cells))
