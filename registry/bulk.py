@@ -1,14 +1,18 @@
-"""Bulk loading for ``flask synth``: one connection, Core executemany in large batches, and on SQLite that
-connection alone set for a load (see :func:`loading`)."""
+"""Rows in bulk: COPY on PostgreSQL (a bulk import's batches, ``flask synth``), and for ``flask synth`` one
+connection, Core executemany in large batches, and on SQLite that connection alone set for a load (see
+:func:`loading`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
+from operator import itemgetter
 
 from sqlalchemy import Connection, insert
+from sqlalchemy.exc import DBAPIError
 
-from .db import WROTE
+from .db import CHANGED, WROTE
 from .extensions import db
 from .models.search import FTS_TABLE
 
@@ -16,43 +20,72 @@ CHUNK = 50_000  # rows per executemany
 
 
 def insert_rows(connection: Connection, model_or_table, rows: list[dict]) -> None:
+    """``rows`` (dicts with the same keys) into a table: COPY where it can (:func:`copy_rows`), else INSERTs
+    in executemany chunks."""
     table = getattr(model_or_table, "__table__", model_or_table)
-    if rows and _copy_rows(connection, table, rows):
+    if rows and copy_rows(connection, table, rows):
         return
     for start in range(0, len(rows), CHUNK):
         connection.execute(insert(table), rows[start : start + CHUNK])
 
 
-def _copy_rows(connection: Connection, table, rows: list[dict]) -> bool:
-    """On PostgreSQL with psycopg: the rows through ``COPY … FROM STDIN`` (several times faster than
-    INSERTs). The columns the rows leave out take their constant defaults; when one has a computed default,
-    or the rows differ in their columns, False (the caller inserts them instead)."""
+def copy_rows(connection: Connection, table, rows: list[dict]) -> bool:
+    """On PostgreSQL with psycopg: the rows through ``COPY … FROM STDIN``, several times faster than INSERTs
+    (each INSERT of an executemany is a statement the server runs on its own). The values go through their
+    column types' bind processing, as an INSERT's would; the columns the rows leave out take their model
+    defaults (a function's is called for each row), or the database's own. Returns False, having written
+    nothing, on another database, when a left-out column's default is a sequence or SQL expression, or when
+    the rows differ in their columns (the caller inserts them instead). A broken constraint raises
+    SQLAlchemy's IntegrityError, as an INSERT would.
+
+    The driver's COPY is unseen by the engine's events, so it tells the data version itself what it wrote."""
     if connection.dialect.name != "postgresql" or connection.dialect.driver != "psycopg":
         return False
-    names = list(rows[0])
-    filled = {}
-    for column in table.columns:
-        if column.name in rows[0]:
-            continue
-        default = column.default
-        if default is not None and default.is_scalar:
-            filled[column.name] = default.arg
-        elif default is not None or (not column.nullable and not column.autoincrement):
-            return False
-    if any(len(row) != len(names) for row in rows):
+    keys = set(rows[0])
+    if not keys <= set(table.c.keys()) or any(len(row) != len(keys) for row in rows):
         return False
-    columns = names + list(filled)
-    extra = list(filled.values())
+    dialect = connection.dialect
+    names, values = [], []  # the COPY's columns; for each, how a row's value is found
+    for column in table.columns:
+        default = column.default
+        if column.key in keys:
+            value = itemgetter(column.key)
+        elif default is None:  # the database's own default, if any
+            continue
+        elif default.is_scalar:
+            value = partial(_constant, default.arg)
+        elif default.is_callable:
+            value = partial(_computed, default.arg)
+        else:  # a sequence or a SQL expression
+            return False
+        processor = column.type.dialect_impl(dialect).bind_processor(dialect)
+        names.append(f'"{column.name}"')
+        values.append(value if processor is None else partial(_processed, processor, value))
+    statement = f'COPY "{table.name}" ({", ".join(names)}) FROM STDIN'
     cursor = connection.connection.driver_connection.cursor()
     try:
-        quoted = ", ".join(f'"{name}"' for name in columns)
-        with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+        with cursor.copy(statement) as copy:
             for row in rows:
-                copy.write_row([row[name] for name in names] + extra)
+                copy.write_row([value(row) for value in values])
+    except dialect.dbapi.Error as error:
+        raise DBAPIError.instance(statement, None, error, dialect.dbapi.Error, dialect=dialect) from None
     finally:
         cursor.close()
-    connection.info[WROTE] = True  # the driver's COPY is unseen by the engine's events: the data version
+    connection.info[WROTE] = True
+    connection.info.setdefault(CHANGED, set()).add(table.name)
     return True
+
+
+def _constant(value, _row):
+    return value
+
+
+def _computed(function, _row):
+    return function(None)  # a column default's function takes the execution context (there is none)
+
+
+def _processed(processor, value, row):
+    return processor(value(row))
 
 
 @contextmanager

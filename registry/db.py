@@ -107,7 +107,7 @@ class _DataVersion:
             self.ready = False
 
     def bump(self, conn) -> None:
-        changed = conn.info.pop(CHANGED, None) or {ANY}  # the bulk load marks WROTE only
+        changed = conn.info.pop(CHANGED, None) or {ANY}
         if not conn.info.pop(WROTE, False) or self.exists_sql is None:
             return
         cursor = conn.connection.cursor()

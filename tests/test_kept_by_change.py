@@ -358,3 +358,24 @@ def test_the_statement_of_a_periods_values_is_built_once_and_not_for_another_tag
     db.session.commit()
     again = [i for i in ind.all_indicators() if i.code == "tags.cloud"]
     assert counting._statement(again, *YEAR) is not first
+
+
+def test_an_imports_commit_names_the_tables_its_batches_wrote(ctx):
+    """A bulk import's batch goes in as rows (on PostgreSQL through COPY, which the engine's events do not
+    see): its commit still names exactly the tables it wrote, not "anything"."""
+    from registry.imports.run import ImportRun
+    from registry.imports.spec import BY_NAME
+
+    from .import_helpers import csv_bytes
+
+    town = factories.make_town()
+    db.session.commit()
+    boss = factories.make_user("boss", ["admin"])
+    db.session.commit()
+    before = version()
+    rows = [[f"导入企业{i}", factories.uscc(), "企业", town.name, "3"] for i in range(3)]
+    run = ImportRun.open(BY_NAME["enterprises"], boss, csv_bytes(rows), "企业.csv")
+    assert run.commit().created == 3
+    changed = changed_since(before)
+    assert {Enterprise.__tablename__, ChangeLog.__tablename__} <= changed and "*" not in changed
+    assert not any(name.startswith("towns") or name.startswith("enterprises.") for name in changed)

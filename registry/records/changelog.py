@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import insert
-
+from ..bulk import insert_rows
 from ..domain.text import CONTROL
 from ..extensions import db
 from ..models import ChangeLog, User
@@ -70,5 +69,5 @@ def log_change(*args, **kwargs) -> ChangeLog:
 
 def log_changes(rows: list[dict]) -> None:
     """Many change-log rows (from :func:`change_row`) in one statement: a bulk import's batch."""
-    if rows:  # the table's INSERT: the rows are plain values, with nothing for the ORM to track
-        db.session.execute(insert(ChangeLog.__table__), rows)
+    if rows:  # the table's rows are plain values, with nothing for the ORM to track
+        insert_rows(db.session.connection(), ChangeLog, rows)

@@ -5,7 +5,8 @@ their values applied and their dated fields' spans planned on the record object)
 Instead of the session's unit of work, which tracks every object and attribute it is given, :func:`insert_new`
 reads the rows the objects stand for — the record's own row, the rows of the collections it owns (spans,
 founder groups) and the rows linking it to other records (tags) — and inserts each table's rows in one
-statement. The records' ids are numbered first (one statement per batch), so the owned rows can name them.
+statement (on PostgreSQL a COPY). The records' ids are numbered first (one statement per batch), so the owned
+rows can name them.
 
 The objects never join the session: they stay what they were, a record's values, with their ids filled in.
 Later reads of these records load them from the database like any other.
@@ -16,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache, partial
 
-from sqlalchemy import func, insert, inspect, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import RelationshipDirection
 
+from ..bulk import insert_rows
 from ..extensions import db
 
 _MANY_TO_ONE = RelationshipDirection.MANYTOONE
@@ -37,9 +39,10 @@ def insert_new(records: list) -> None:
     rows: dict = {}  # table → its rows, in the order they are met
     for record, record_id in zip(records, ids, strict=True):
         _add(rows, record, mapper, {_id_column(mapper).key: record_id})
+    connection = db.session.connection()
     for table, table_rows in rows.items():  # parents first: dicts keep the order the tables were met in
         for group in _by_columns(table_rows):
-            db.session.execute(insert(table), group)
+            insert_rows(connection, table, group)
 
 
 def _id_column(mapper):
