@@ -3,12 +3,14 @@ the firm's records in other areas; forms that warn of a possible duplicate; the 
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy import Select, bindparam, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from .. import list_engine
@@ -88,50 +90,77 @@ FIRM_PAGE_OPTIONS = (joinedload(Enterprise.town), joinedload(Enterprise.park))
 
 # The firm's records in the other areas, each with what the page shows of it (the incubator, the kind, the
 # stages), built once with the firm's id bound when they run: building a statement and its cache key costs
-# more than running it. Each is read through its own kind's visibility (:func:`firm_context`).
+# more than running it. Each is read through its own kind's visibility (:func:`firm_context`), and only when
+# the firm has records of that kind at all (:data:`PRESENT`).
 _FIRM = bindparam("firm")
+
+
+class Related(NamedTuple):
+    kind: object  # the record type, whose visibility the read goes through
+    statement: Select  # the firm's records of that kind
+    owner: object  # the column naming their firm
+
+
 RELATED = {
-    "tenancies": (
+    "tenancies": Related(
         TENANCY,
         select(Tenancy)
         .where(Tenancy.enterprise_id == _FIRM)
         .options(joinedload(Tenancy.incubator))
         .order_by(Tenancy.moved_in_on.desc()),
+        Tenancy.enterprise_id,
     ),
-    "certifications": (
+    "certifications": Related(
         CERTIFICATION,
         select(Certification)
         .where(Certification.enterprise_id == _FIRM)
         .options(joinedload(Certification.kind_ref))
         .order_by(Certification.applied_on.desc().nulls_last(), Certification.id.desc()),
+        Certification.enterprise_id,
     ),
-    "loans": (
+    "loans": Related(
         LOAN,
         select(PledgeLoan).where(PledgeLoan.enterprise_id == _FIRM).order_by(PledgeLoan.registered_on.desc()),
+        PledgeLoan.enterprise_id,
     ),
-    "listing": (
+    "listing": Related(
         CANDIDATE,
         select(ListingCandidate)
         .where(ListingCandidate.enterprise_id == _FIRM)
         .options(joinedload(ListingCandidate.stages)),
+        ListingCandidate.enterprise_id,
     ),
-    "trainings": (
+    "trainings": Related(
         TRAINING,
         select(Training)
         .join(training_participants)
         .where(training_participants.c.enterprise_id == _FIRM)
         .order_by(Training.held_on.desc()),
+        training_participants.c.enterprise_id,
     ),
 }
+# Which of those kinds the firm has any record of (whoever may see them), in one statement of index probes:
+# most firms have few, and a kind it has none of costs nothing more. What the page shows of a kind is still
+# only what its visible read returns.
+PRESENT = select(
+    *(
+        select(related.owner).where(related.owner == _FIRM).exists().label(name)
+        for name, related in RELATED.items()
+    )
+)
 
 
 def firm_context(record) -> dict:
     """The firm's records in the other areas, for its page (each with what the page reads of it)."""
     user = current_user._get_current_object()
-    # Each part through its own kind's visibility: a manager sees the stays in their own incubators only.
     firm = {"firm": record.id}
+    present = db.session.execute(PRESENT, firm).one()._mapping
     related = {}
-    for name, (kind, statement) in RELATED.items():
+    for name, (kind, statement, _owner) in RELATED.items():
+        if not present[name]:
+            related[name] = None if name == "listing" else []
+            continue
+        # Each part through its own kind's visibility: a manager sees the stays in their own incubators only.
         rows = db.session.scalars(kind.visible(user, statement), firm)
         related[name] = rows.unique().first() if name == "listing" else rows.all()
     parts = firm_parts([record.id])[record.id]
