@@ -187,10 +187,9 @@ def test_a_firm_page_costs_the_same_few_statements_however_many_records_the_firm
     """The firm, its town, park, founder groups, tags and dated histories load in a fixed few statements,
     and each area's records with what the page shows of them (the incubator, the kind, the stages) in one
     more per area the firm has records in: an area it has none in is not read."""
-    from registry.enterprises.routes import RELATED
-
     from datetime import date
 
+    from registry.enterprises.routes import RELATED
     from registry.models import EnterpriseTagSpan
 
     from .factories import make_candidate, make_certification, make_loan, make_park, make_tag, make_training
